@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { createReporter } from '../pipeline/reporters/create-reporter.ts';
+import { openWorkspace } from '../store/workspace.ts';
+import { runTask, type RunTaskResult } from '../templates/run-task.ts';
+import { formatNumber, printJson } from './output.ts';
+import { resolveTaskSpec, type TaskSourceOptions } from './task-source.ts';
+
+interface RunOptions extends TaskSourceOptions {
+  json?: boolean;
+  new?: boolean;
+  resume?: string;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a task end to end: data → model → evaluation → report')
+    .argument('[task-file]', 'a YAML or JSON task file (see docs/task-file.md)')
+    .option('--data <path>', 'with no task file: the data (CSV/TSV/JSONL file, image folder or IDX folder)')
+    .option('--target <column>', 'with no task file: the column to predict')
+    .option('--task <type>', 'the task type, when not inferred (e.g. tabular-regression)')
+    .option('--name <name>', 'run name (default: the task file or data file name)')
+    .option('--output <dir>', 'where the model and reports are written')
+    .option('--engine <engine>', 'auto | tfjs-node | wasm | cpu')
+    .option('--seed <n>', 'seed for every random choice')
+    .option('--new', 'start a new run even if the last run of this task was interrupted')
+    .option('--resume <run-id>', 'continue this run (finished steps are kept)')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
+    .action(async (taskFile: string | undefined, opts: RunOptions) => {
+      const spec = await resolveTaskSpec(taskFile, opts);
+      if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
+      const workspace = await openWorkspace(program.opts().home as string);
+      const reporter = createReporter(process.stderr);
+      try {
+        const result = await runTask(spec, {
+          workspace,
+          onEvent: (e) => reporter.onEvent(e),
+          resume: opts.resume ?? (opts.new ? 'new' : 'auto'),
+          resumeHint: `resume with: ${rerunCommand(taskFile, opts)}`,
+        });
+        reporter.close();
+        if (opts.json) printJson(toJson(result));
+        else printSummary(result);
+      } finally {
+        reporter.close();
+        await workspace.close();
+      }
+    });
+}
+
+function rerunCommand(taskFile: string | undefined, opts: RunOptions): string {
+  const parts = ['deepline run'];
+  if (taskFile) parts.push(taskFile);
+  if (opts.data) parts.push(`--data ${opts.data}`);
+  if (opts.target) parts.push(`--target ${opts.target}`);
+  return `${parts.join(' ')} (finished steps are cached)`;
+}
+
+function printSummary(r: RunTaskResult): void {
+  const cached = r.steps.filter((s) => s.status === 'cached').length;
+  const out = process.stdout;
+  out.write(`\n${r.spec.name} (${r.spec.task}) — run ${r.runId}${r.resumed ? ' (resumed)' : ''} on ${r.engine}, ${(r.durationMs / 1000).toFixed(1)}s`);
+  out.write(cached ? `, ${cached}/${r.steps.length} steps cached\n` : '\n');
+  const m = r.metrics;
+  if (m.kind === 'class') {
+    out.write(`test accuracy ${formatNumber(m.accuracy)}   macro-F1 ${formatNumber(m.macroF1)}   (${m.n} test examples)\n`);
+  } else {
+    out.write(`test RMSE ${formatNumber(m.rmse)}   MAE ${formatNumber(m.mae)}   R² ${formatNumber(m.r2)}   (${m.n} test examples)\n`);
+  }
+  out.write(`latency ${formatNumber(m.latency.singleMs)} ms per example, ${formatNumber(m.latency.batch32Ms)} ms per batch of 32\n`);
+  out.write(`model, metrics and report: ${r.outputDir}  (open report.html)\n`);
+}
+
+function toJson(r: RunTaskResult): unknown {
+  return {
+    runId: r.runId,
+    resumed: r.resumed,
+    name: r.spec.name,
+    task: r.spec.task,
+    engine: r.engine,
+    durationMs: Math.round(r.durationMs),
+    outputDir: r.outputDir,
+    metrics: r.metrics,
+    steps: r.steps.map((s) => ({ name: s.name, status: s.status, durationMs: Math.round(s.durationMs) })),
+  };
+}

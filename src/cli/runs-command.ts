@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { openWorkspace } from '../store/workspace.ts';
+import { printTable, printJson } from './output.ts';
+
+export function registerRunsCommand(program: Command): void {
+  program
+    .command('runs')
+    .description('list recorded runs, newest first')
+    .option('-n, --limit <n>', 'how many runs to list', '20')
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: string; json?: boolean }) => {
+      const limit = Number(opts.limit);
+      const workspace = await openWorkspace(program.opts().home as string);
+      try {
+        const runs = await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 });
+        if (opts.json) return printJson(runs);
+        if (runs.length === 0) return void process.stdout.write('no runs yet: start one with `deepline run <task-file>`\n');
+        printTable(
+          ['run', 'name', 'task', 'status', 'started', 'duration'],
+          runs.map((r) => [r.id, r.name, r.taskType, r.status, r.startedAt.replace('T', ' ').slice(0, 19), formatDuration(r.startedAt, r.endedAt)]),
+        );
+      } finally {
+        await workspace.close();
+      }
+    });
+}
+
+function formatDuration(start: string, end: string | undefined): string {
+  if (!end) return '-';
+  const s = (Date.parse(end) - Date.parse(start)) / 1000;
+  return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
+}

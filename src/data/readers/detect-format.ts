@@ -1,0 +1,31 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DeeplineError } from '../../errors/index.ts';
+
+/**
+ * Guesses `data.format` from the path, for `data.format: auto` and `deepline run --data`: a folder
+ * with IDX training files is `idx`, any other folder `image-folder`, a file goes by its extension.
+ */
+export async function detectFormat(path: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    throw new DeeplineError('DL_DATA_MISSING', `data path ${path} does not exist`, {
+      hint: 'check data.path (relative paths are resolved from the task file\'s folder)',
+      location: { file: path },
+      cause: e,
+    });
+  }
+  if (info.isDirectory()) {
+    const names = await readdir(path);
+    return names.some((n) => /^train-images[.-]idx3-ubyte(\.gz)?$/.test(n)) ? 'idx' : 'image-folder';
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
+  if (ext === '.csv' || ext === '.txt') return 'csv';
+  throw new DeeplineError('DL_DATA_FORMAT', `cannot tell the format of ${path} from its extension "${ext}"`, {
+    hint: 'set data.format to csv, tsv, image-folder or idx',
+    location: { file: path },
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * The catalogue of error codes. `exit` is the CLI exit code: 2 = the user's input or usage is
+ * wrong (fix and rerun), 1 = the run itself failed. docs/errors.md documents each code; a test
+ * fails when the two disagree.
+ */
+export const ERROR_CODES = {
+  DL_USAGE: { exit: 2, summary: 'bad command-line usage' },
+  DL_TASK_FILE: { exit: 2, summary: 'task file missing, unreadable or not valid YAML/JSON' },
+  DL_TASK_FIELD: { exit: 2, summary: 'a task-file field is missing, misspelt or has a wrong value' },
+  DL_TASK_TYPE: { exit: 2, summary: 'unknown or not-yet-supported task type' },
+  DL_DATA_MISSING: { exit: 2, summary: 'a data file or folder does not exist' },
+  DL_DATA_FORMAT: { exit: 2, summary: 'a data file is malformed (wrong field count, bad encoding, bad header)' },
+  DL_DATA_VALUE: { exit: 2, summary: 'a value in a data file cannot be used (non-numeric in a numeric column, ...)' },
+  DL_DATA_TARGET: { exit: 2, summary: 'the target column is missing or unusable (e.g. a single class)' },
+  DL_DATA_IMAGE: { exit: 2, summary: 'an image cannot be decoded or has an unexpected shape' },
+  DL_RUN_NOT_FOUND: { exit: 2, summary: 'no run with that id in the metadata store' },
+  DL_PIPELINE: { exit: 2, summary: 'a pipeline definition is invalid: bad or duplicate step name, unknown input, cycle' },
+  DL_ENGINE: { exit: 1, summary: 'the deep-learning engine could not start or a kernel failed' },
+  DL_STEP_FAILED: { exit: 1, summary: 'a pipeline step failed' },
+  DL_STORE: { exit: 1, summary: 'the metadata or artifact store failed' },
+  DL_INTERNAL: { exit: 1, summary: 'an unexpected internal error (a bug: please report it)' },
+} as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

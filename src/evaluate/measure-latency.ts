@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { featureSize, type Dataset } from '../data/dataset.ts';
+
+/**
+ * Mean milliseconds of one prediction (input tensor, forward pass, read back) for a single
+ * example and for a batch of `batch` examples, after a few warm-up calls that let kernels and
+ * caches settle. Examples are taken from `ds`, repeated when it has fewer than `batch`.
+ */
+export async function measureLatency(
+  model: tf.LayersModel,
+  ds: Pick<Dataset, 'n' | 'featureShape' | 'x'>,
+  options: { repeats?: number; batch?: number } = {},
+): Promise<{ singleMs: number; batchMs: number }> {
+  const repeats = options.repeats ?? 20;
+  const batch = options.batch ?? 32;
+  const d = featureSize(ds);
+  const rows = (count: number): Float32Array => {
+    const out = new Float32Array(count * d);
+    for (let i = 0; i < count; i++) out.set(ds.x.subarray(((i % ds.n) * d), ((i % ds.n) + 1) * d), i * d);
+    return out;
+  };
+  const time = async (values: Float32Array, count: number): Promise<number> => {
+    const run = async (): Promise<void> => {
+      const out = tf.tidy(() => model.predict(tf.tensor(values, [count, ...ds.featureShape])) as tf.Tensor);
+      await out.data();
+      out.dispose();
+    };
+    for (let i = 0; i < 3; i++) await run();
+    const start = performance.now();
+    for (let i = 0; i < repeats; i++) await run();
+    return (performance.now() - start) / repeats;
+  };
+  return { singleMs: await time(rows(1), 1), batchMs: await time(rows(batch), batch) };
+}

@@ -1,0 +1,92 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseTransform } from '../../data/normalizer.ts';
+import { getDataset } from '../../data/steps/dataset-artifact.ts';
+import { defineStep, type Step } from '../../pipeline/step.ts';
+import type { TrainingHistory } from '../../train/training-history.ts';
+import type { EvaluationMetrics } from '../evaluation-metrics.ts';
+import { renderReportHtml } from '../report-html.ts';
+import { RUN_REPORT_FORMAT_VERSION, type RunReport } from '../run-report.ts';
+import { summariseDataset } from '../summarise-dataset.ts';
+
+export type ReportParams = {
+  readonly taskName: string;
+  readonly taskType: string;
+};
+
+type ReportInput = 'train' | 'validation' | 'test' | 'transform' | 'genome' | 'history' | 'metrics';
+
+export interface ReportWiring {
+  /**
+   * Overrides the default inputs: `normalize.{train,validation,test,transform}`, `build-model.genome`,
+   * `train.history`, `evaluate.metrics`.
+   */
+  readonly inputs?: Partial<Record<ReportInput, string>>;
+}
+
+/**
+ * Step `report`: gathers the run's outcome into one RunReport and writes the `report` folder:
+ * report.json (the RunReport) and report.html (a self-contained page for people).
+ */
+export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Step<ReportInput, 'report'> {
+  const inputs: Record<ReportInput, string> = {
+    train: 'normalize.train',
+    validation: 'normalize.validation',
+    test: 'normalize.test',
+    transform: 'normalize.transform',
+    genome: 'build-model.genome',
+    history: 'train.history',
+    metrics: 'evaluate.metrics',
+    ...wiring.inputs,
+  };
+  const producer = (input: ReportInput): string => inputs[input].split('.')[0];
+  return defineStep<ReportInput, 'report'>({
+    name: 'report',
+    version: '1',
+    params: { ...params },
+    inputs,
+    outputs: ['report'],
+    description: 'write report.json and report.html',
+    async run(ctx, refs) {
+      const [train, validation, test, transform, genome, history, metrics] = await Promise.all([
+        getDataset(ctx, refs.train),
+        getDataset(ctx, refs.validation),
+        getDataset(ctx, refs.test),
+        ctx.artifacts.readJson(refs.transform).then(parseTransform),
+        ctx.artifacts.readJson<unknown>(refs.genome),
+        ctx.artifacts.readJson<TrainingHistory>(refs.history),
+        ctx.artifacts.readJson<EvaluationMetrics>(refs.metrics),
+      ]);
+      const { formatVersion: _, ...training } = history;
+      const report: RunReport = {
+        formatVersion: RUN_REPORT_FORMAT_VERSION,
+        task: {
+          name: params.taskName,
+          type: params.taskType,
+          target: train.target.name,
+          targetKind: train.target.kind,
+          classes: train.target.kind === 'class' ? train.target.classes : undefined,
+        },
+        data: {
+          train: summariseDataset(train, transform),
+          validation: summariseDataset(validation, transform),
+          test: summariseDataset(test, transform),
+        },
+        model: { family: history.family, genome, params: history.params, inputShape: [...train.featureShape] },
+        training,
+        metrics,
+        // Only steps whose outputs carry their own duration; the runner's records hold the rest
+        // (re-render with renderReportHtml to include them).
+        timings: [
+          { step: producer('history'), ms: history.durationMs },
+          { step: producer('metrics'), ms: metrics.durationMs },
+        ],
+      };
+      const dir = join(ctx.workDir, 'report');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      await writeFile(join(dir, 'report.html'), renderReportHtml(report));
+      return { report: await ctx.artifacts.putDir(dir, { move: true }) };
+    },
+  });
+}

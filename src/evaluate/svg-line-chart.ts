@@ -1,0 +1,99 @@
+import { escapeHtml } from './escape-html.ts';
+
+export interface LineSeries {
+  readonly name: string;
+  readonly color: string;
+  /** [x, y] pairs; non-finite y values are left out (a diverged epoch must not wreck the scale). */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly series: readonly LineSeries[];
+  /** Draws a dashed vertical marker, e.g. at the best epoch. */
+  readonly marker?: { readonly x: number; readonly label: string };
+  readonly width?: number;
+  readonly height?: number;
+}
+
+const PAD = { left: 56, right: 16, top: 28, bottom: 40 };
+
+/** A self-contained SVG line chart: axes with ticks, one polyline per series, legend. */
+export function svgLineChart(o: LineChartOptions): string {
+  const width = o.width ?? 560;
+  const height = o.height ?? 260;
+  const finite = o.series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  const title = `<text x="${width / 2}" y="18" text-anchor="middle" class="chart-title">${escapeHtml(o.title)}</text>`;
+  if (finite.length === 0) {
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img">${title}<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no data</text></svg>`;
+  }
+  const xs = finite.map(([x]) => x);
+  const ys = finite.map(([, y]) => y);
+  const [x0, x1] = spread(Math.min(...xs), Math.max(...xs));
+  const yTicks = niceTicks(Math.min(...ys), Math.max(...ys), 5);
+  const [y0, y1] = [yTicks[0], yTicks[yTicks.length - 1]];
+  const plotW = width - PAD.left - PAD.right;
+  const plotH = height - PAD.top - PAD.bottom;
+  const sx = (x: number): number => PAD.left + ((x - x0) / (x1 - x0)) * plotW;
+  const sy = (y: number): number => PAD.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
+  const parts: string[] = [title];
+  for (const t of yTicks) {
+    parts.push(`<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${r(sy(t))}" y2="${r(sy(t))}" class="grid"/>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${r(sy(t)) + 4}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
+  }
+  for (const t of integerTicks(x0, x1, 8)) {
+    parts.push(`<text x="${r(sx(t))}" y="${PAD.top + plotH + 16}" text-anchor="middle" class="tick">${t}</text>`);
+  }
+  parts.push(`<rect x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}" class="frame"/>`);
+  parts.push(`<text x="${PAD.left + plotW / 2}" y="${height - 6}" text-anchor="middle" class="axis-label">${escapeHtml(o.xLabel)}</text>`);
+  if (o.marker && o.marker.x >= x0 && o.marker.x <= x1) {
+    const mx = r(sx(o.marker.x));
+    parts.push(`<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}" class="marker"/>`);
+    parts.push(`<text x="${mx + 4}" y="${PAD.top + 12}" class="tick">${escapeHtml(o.marker.label)}</text>`);
+  }
+  o.series.forEach((s, i) => {
+    const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    const color = escapeHtml(s.color);
+    const name = escapeHtml(s.name);
+    parts.push(`<polyline class="series" data-series="${name}" fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([x, y]) => `${r(sx(x))},${r(sy(y))}`).join(' ')}"/>`);
+    for (const [x, y] of pts) {
+      parts.push(`<circle cx="${r(sx(x))}" cy="${r(sy(y))}" r="2.5" fill="${color}"><title>${name} @ ${x}: ${formatTick(y)}</title></circle>`);
+    }
+    const lx = PAD.left + 8 + i * 130;
+    parts.push(`<line x1="${lx}" x2="${lx + 18}" y1="${PAD.top + plotH + 30}" y2="${PAD.top + plotH + 30}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(`<text x="${lx + 22}" y="${PAD.top + plotH + 34}" class="tick">${name}</text>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 8}" viewBox="0 0 ${width} ${height + 8}" role="img" aria-label="${escapeHtml(o.title)}">${parts.join('')}</svg>`;
+}
+
+function spread(lo: number, hi: number): [number, number] {
+  return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+}
+
+/** Round tick values (1, 2, 2.5, 5 x 10^k steps) covering [lo, hi]. */
+function niceTicks(lo: number, hi: number, count: number): number[] {
+  [lo, hi] = spread(lo, hi);
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const ticks: number[] = [];
+  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  if (ticks[ticks.length - 1] < hi) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
+  return ticks;
+}
+
+function integerTicks(lo: number, hi: number, max: number): number[] {
+  const step = Math.max(1, Math.ceil((hi - lo) / max));
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo); t <= hi; t += step) ticks.push(t);
+  return ticks;
+}
+
+function formatTick(v: number): string {
+  return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+function r(v: number): number {
+  return Math.round(v * 10) / 10;
+}

@@ -1,0 +1,47 @@
+/**
+ * Genomes: plain JSON that fully describes a model's architecture, so a search can sample,
+ * store and compare them, and `buildModel` can rebuild the same network from one. Weights and
+ * the output head are not part of a genome: the head follows from the task, weights from a seed.
+ */
+
+export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'swish';
+
+export interface MlpGenome {
+  readonly family: 'mlp';
+  /** Units of each hidden dense layer, input side first. */
+  readonly hidden: readonly number[];
+  /** Dropout rate after each hidden layer, in [0, 1). */
+  readonly dropout: number;
+  /** Batch normalisation between each hidden layer's dense transform and its activation. */
+  readonly batchNorm: boolean;
+  readonly activation: Activation;
+}
+
+export type PoolKind = 'max' | 'avg' | 'none';
+
+export interface CnnBlock {
+  readonly filters: number;
+  readonly kernelSize: number;
+  /** 2x2 pooling after the convolution; skipped where the feature map is already 1 pixel wide. */
+  readonly pool: PoolKind;
+  readonly batchNorm: boolean;
+}
+
+export interface CnnGenome {
+  readonly family: 'cnn';
+  readonly blocks: readonly CnnBlock[];
+  /** Units of the dense layers between the convolutional part and the head. */
+  readonly dense: readonly number[];
+  /** Dropout rate before each dense layer (and before the head), in [0, 1). */
+  readonly dropout: number;
+  /** How the last feature map becomes a vector: global average/max pooling, or 'none' to flatten. */
+  readonly globalPool: 'avg' | 'max' | 'none';
+}
+
+/** Any built-in genome. Families added by users define their own genome types. */
+export type ModelGenome = MlpGenome | CnnGenome;
+
+/** What a genome needs besides itself to become a network. */
+export interface GenomeBase {
+  readonly family: string;
+}

@@ -1,0 +1,154 @@
+import type { FieldProblem } from './describe-issue.ts';
+import { TASK_DEFAULTS } from './task-defaults.ts';
+import { TABLE_FORMATS, type DataFormat, type TaskFile } from './task-spec.ts';
+import { PLANNED_TASKS, SUPPORTED_TASKS, isSupportedTask, type TaskType } from './task-types.ts';
+
+/** What the cross-field checks see: the fields as written (schema-valid) plus what was inferred. */
+export interface TaskDraft {
+  readonly file: TaskFile;
+  /** `data.format` as written, or inferred from the path. */
+  readonly format: DataFormat;
+  /** `task` as written, or inferred from the data; undefined only before inference. */
+  readonly task?: TaskType;
+  /** Why the task was inferred as it was, when the file left it out. */
+  readonly taskReason?: string;
+}
+
+export interface CrossCheck {
+  /** Names the rule in tests and docs, e.g. `split-sums-to-one`. */
+  readonly name: string;
+  /** Checks that need the task type run after it has been inferred from the data. */
+  readonly needsTask: boolean;
+  check(draft: TaskDraft): FieldProblem[];
+}
+
+const isTableFormat = (format: DataFormat): boolean => (TABLE_FORMATS as readonly string[]).includes(format);
+
+/**
+ * Phase two of validation: rules between fields, each named. They run only on schema-valid
+ * input, and each returns every problem it finds so the user sees them all at once.
+ */
+export const CROSS_CHECKS: readonly CrossCheck[] = [
+  {
+    name: 'split-sums-to-one',
+    needsTask: false,
+    check: ({ file }) => {
+      if (file.split === undefined) return [];
+      const { train, validation, test } = file.split;
+      const sum = train + validation + test;
+      if (Math.abs(sum - 1) <= 1e-6) return [];
+      return [problem(['split'], `train + validation + test must add up to 1, but they add up to ${round(sum)}`)];
+    },
+  },
+  {
+    name: 'test-split-needs-own-test-set',
+    needsTask: false,
+    check: ({ file, format }) =>
+      file.split?.test === 0 && format !== 'idx'
+        ? [problem(['split', 'test'], `may be 0 only for IDX data, which brings its own test files; format ${format} needs a test share > 0`)]
+        : [],
+  },
+  {
+    name: 'target-for-table-formats',
+    needsTask: false,
+    check: ({ file, format }) =>
+      isTableFormat(format) && file.data.target === undefined
+        ? [problem(['data', 'target'], `required for ${format} data: name the column that holds the labels`)]
+        : [],
+  },
+  {
+    name: 'no-target-for-folder-formats',
+    needsTask: false,
+    check: ({ file, format }) => {
+      if (isTableFormat(format) || file.data.target === undefined) return [];
+      const labels = format === 'image-folder' ? 'the class is the name of each image\'s subfolder' : 'the labels come from the *-idx1-ubyte file';
+      return [problem(['data', 'target'], `not used with ${format} data (${labels}); remove it`)];
+    },
+  },
+  {
+    name: 'classes-are-unique',
+    needsTask: false,
+    check: ({ file }) => {
+      const classes = file.data.classes ?? [];
+      return classes.flatMap((c, i) =>
+        classes.indexOf(c) < i ? [problem(['data', 'classes', i], `\`${c}\` is listed twice (first at position ${classes.indexOf(c) + 1})`)] : [],
+      );
+    },
+  },
+  {
+    name: 'train-epochs-within-budget',
+    needsTask: false,
+    check: ({ file }) => {
+      const epochs = file.train?.epochs;
+      const cap = file.budget?.epochs;
+      return epochs !== undefined && cap !== undefined && epochs > cap
+        ? [problem(['train', 'epochs'], `is ${epochs}, more than budget.epochs (${cap}); lower it or raise the budget`)]
+        : [];
+    },
+  },
+  {
+    name: 'task-is-supported',
+    needsTask: true,
+    check: ({ file, task, taskReason }) => {
+      if (task === undefined || isSupportedTask(task)) return [];
+      const supported = `supported now: ${SUPPORTED_TASKS.join(', ')}; coming later: ${PLANNED_TASKS.join(', ')}`;
+      if (file.task !== undefined) return [problem(['task'], `${task} is not supported yet (${supported})`, 'DL_TASK_TYPE')];
+      return [problem(['data', 'path'], `the data looks like ${task} (${taskReason}), which is not supported yet (${supported})`, 'DL_TASK_TYPE')];
+    },
+  },
+  {
+    name: 'metric-fits-task',
+    needsTask: true,
+    check: ({ file, task }) => {
+      if (task === undefined || file.metric === undefined) return [];
+      const fitting = TASK_DEFAULTS[task].metrics;
+      return fitting.includes(file.metric)
+        ? []
+        : [problem(['metric'], `${file.metric} does not fit ${task}; use ${fitting.join(' or ')}`)];
+    },
+  },
+  {
+    name: 'format-fits-task',
+    needsTask: true,
+    check: ({ file, task, format }) => {
+      if (task === undefined) return [];
+      const inferred = file.data.format === undefined ? ' (inferred from the path)' : '';
+      if (task !== 'image-classification' && !isTableFormat(format)) {
+        return [problem(['data', 'format'], `${format}${inferred} holds images, but task ${task} needs ${TABLE_FORMATS.join(', ')} data`)];
+      }
+      return [];
+    },
+  },
+  {
+    name: 'image-shape-for-table-images',
+    needsTask: true,
+    check: ({ file, task, format }) =>
+      task === 'image-classification' && isTableFormat(format) && file.data.image === undefined
+        ? [problem(['data', 'image'], `required for image-classification from ${format} data: give { width, height, channels } to reshape the pixel columns`)]
+        : [],
+  },
+  {
+    name: 'image-only-for-image-tasks',
+    needsTask: true,
+    check: ({ file, task }) =>
+      task !== undefined && task !== 'image-classification' && file.data.image !== undefined
+        ? [problem(['data', 'image'], `only used by image tasks, but the task is ${task}; remove it or set \`task: image-classification\``)]
+        : [],
+  },
+  {
+    name: 'classes-only-for-classification',
+    needsTask: true,
+    check: ({ file, task }) =>
+      task !== undefined && TASK_DEFAULTS[task].predicts === 'value' && file.data.classes !== undefined
+        ? [problem(['data', 'classes'], `only used by classification tasks, but the task is ${task}`)]
+        : [],
+  },
+];
+
+function problem(path: FieldProblem['path'], text: string, code: FieldProblem['code'] = 'DL_TASK_FIELD'): FieldProblem {
+  return { code, path, problem: text };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,166 @@
+import { basename, extname, join, resolve } from 'node:path';
+import { DeeplineError, type ErrorLocation } from '../errors/index.ts';
+import { CROSS_CHECKS, type TaskDraft } from './cross-checks.ts';
+import { describeIssue, type FieldProblem } from './describe-issue.ts';
+import { formatValue } from './format-value.ts';
+import { inferFormat, statOrMissing } from './infer-format.ts';
+import { inferTask } from './infer-task.ts';
+import type { FieldPath } from './source-locator.ts';
+import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
+import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
+import { taskFileSchema, TASK_NAME_PATTERN, type DataFormat, type TaskFile, type TaskSpec } from './task-spec.ts';
+import type { SupportedTask, TaskType } from './task-types.ts';
+
+export interface ParseTaskOptions {
+  /** Absolute path of the task file the object was read from, if any. */
+  file?: string;
+  /** Folder that relative `data.path` and `output` are resolved against. */
+  baseDir: string;
+  /**
+   * Where a field was written (file, line, column), for error messages. Without it, errors name
+   * only the field, which suits objects built from command-line options.
+   */
+  locate?: (path: FieldPath, options: { key?: boolean }) => ErrorLocation;
+}
+
+/**
+ * Validates a task given as a plain object and resolves it into a frozen TaskSpec: phase one is
+ * the schema, phase two the named cross-field checks (those that need the task type run after
+ * it is inferred from the data, when the object leaves it out). Every problem of a phase is
+ * reported at once, as a TaskSpecError.
+ */
+export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): Promise<TaskSpec> {
+  const locate = options.locate ?? (() => ({}));
+  const fail = (problems: readonly FieldProblem[], hint?: string): never => {
+    throw new TaskSpecError(problems.map((p) => toIssue(p, locate)), hint);
+  };
+
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    const location = locate([], {});
+    const where = DeeplineError.formatLocation(location);
+    throw new DeeplineError('DL_TASK_FILE', `${where ? `${where} ` : ''}a task must be a mapping of fields (name, task, data, ...), but got ${formatValue(obj)}`, {
+      hint: 'see docs/task-file.md for an example task file',
+      location,
+    });
+  }
+  const parsed = taskFileSchema.safeParse(obj);
+  if (!parsed.success) fail(firstPerField(parsed.error.issues.flatMap((issue) => describeIssue(issue, obj, taskFileSchema))));
+  const file = parsed.data as TaskFile;
+
+  const dataPath = resolve(options.baseDir, file.data.path);
+  const format = await fromData(['data', 'path'], fail, async () => {
+    await statOrMissing(dataPath);
+    return file.data.format ?? (await inferFormat(dataPath));
+  });
+  runChecks({ file, format }, false, fail);
+
+  // Looked at even when the task is given: a wrong target column or an unreadable table is
+  // then reported at its line in the task file, before any work starts.
+  const inference = await fromData(['data', 'path'], fail, () => inferTask({ path: dataPath, format, target: file.data.target }));
+  const task: TaskType = file.task ?? inference.task;
+  const taskReason = file.task === undefined ? inference.reason : undefined;
+  runChecks({ file, format, task, taskReason }, true, fail);
+
+  // task-is-supported has passed, so the task has a template.
+  return deepFreeze(buildSpec(file, { dataPath, format, task: task as SupportedTask, taskReason, options }));
+}
+
+function buildSpec(
+  file: TaskFile,
+  resolved: { dataPath: string; format: DataFormat; task: SupportedTask; taskReason?: string; options: ParseTaskOptions },
+): TaskSpec {
+  const { dataPath, format, task, taskReason, options } = resolved;
+  const defaults = TASK_DEFAULTS[task];
+  const name = file.name ?? nameFrom(options.file ?? dataPath);
+  const budgetEpochs = file.budget?.epochs;
+  // The budget caps the default epochs; an explicit train.epochs above the cap was rejected already.
+  const epochs = file.train?.epochs ?? Math.min(defaults.train.epochs, budgetEpochs ?? Infinity);
+  return {
+    name,
+    task,
+    data: {
+      path: dataPath,
+      format,
+      ...(file.data.target !== undefined && { target: file.data.target }),
+      ...(file.data.image !== undefined && { image: { ...file.data.image } }),
+      ...(file.data.classes !== undefined && { classes: [...file.data.classes] }),
+    },
+    metric: file.metric ?? defaults.metric,
+    split: { ...(file.split ?? COMMON_DEFAULTS.split) },
+    seed: file.seed ?? COMMON_DEFAULTS.seed,
+    budget: { ...file.budget },
+    train: { ...defaults.train, ...file.train, epochs },
+    constraints: { ...file.constraints },
+    engine: file.engine ?? COMMON_DEFAULTS.engine,
+    output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
+    source: {
+      ...(options.file !== undefined && { file: options.file }),
+      baseDir: options.baseDir,
+      ...(taskReason !== undefined && { taskInference: taskReason }),
+    },
+  };
+}
+
+function runChecks(draft: TaskDraft, needsTask: boolean, fail: (problems: FieldProblem[]) => never): void {
+  const problems = CROSS_CHECKS.filter((c) => c.needsTask === needsTask).flatMap((c) => c.check(draft));
+  if (problems.length > 0) fail(problems);
+}
+
+/**
+ * Runs a look at the data; a DeeplineError it raises (missing file, unknown target column) is
+ * reported at the task-file field that led there, keeping its code and hint.
+ */
+async function fromData<T>(
+  path: FieldPath,
+  fail: (problems: FieldProblem[], hint?: string) => never,
+  look: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await look();
+  } catch (e) {
+    if (!(e instanceof DeeplineError)) throw e;
+    const at: FieldPath = e.code === 'DL_DATA_TARGET' && e.location?.field !== undefined ? ['data', 'target'] : path;
+    return fail([{ code: e.code, path: at, problem: e.message }], e.hint);
+  }
+}
+
+function toIssue(p: FieldProblem, locate: NonNullable<ParseTaskOptions['locate']>): TaskIssue {
+  const field = fieldName(p.path);
+  return { code: p.code, field, problem: p.problem, location: { ...locate(p.path, { key: p.atKey }), field } };
+}
+
+/** zod may report several issues for one field (a wrong type, then a failed length check): keep the first. */
+function firstPerField(problems: FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = fieldName(p.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `['data', 'classes', 2]` → `data.classes[2]`; the empty path is the whole task. */
+function fieldName(path: FieldPath): string {
+  let name = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') name += `[${segment}]`;
+    else name += name === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return name || '(task)';
+}
+
+/** A task name from a file or folder name, made safe to use as a folder name. */
+function nameFrom(path: string): string {
+  const stem = basename(path, extname(path));
+  const safe = stem.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return TASK_NAME_PATTERN.test(safe) ? safe : 'task';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+import type { TaskType } from './task-types.ts';
+import type { Metric, TaskSpec, TrainSettings } from './task-spec.ts';
+
+export interface TaskTypeDefaults {
+  /** Whether the task predicts a class or a value; decides which metrics and fields apply. */
+  readonly predicts: 'class' | 'value';
+  readonly train: TrainSettings;
+  /** The metric used when the task file names none. */
+  readonly metric: Metric;
+  /** The metrics that make sense for this task type; any other is an error. */
+  readonly metrics: readonly Metric[];
+}
+
+const CLASSIFICATION_METRICS: readonly Metric[] = ['accuracy', 'macro-f1'];
+const REGRESSION_METRICS: readonly Metric[] = ['rmse', 'mae', 'r2'];
+
+/**
+ * Per task type: training settings and metrics. Images need fewer, larger batches than small
+ * tabular sets, which in turn need many epochs and more patience to converge on few rows.
+ */
+export const TASK_DEFAULTS: Readonly<Record<TaskType, TaskTypeDefaults>> = {
+  'image-classification': {
+    predicts: 'class',
+    train: { epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 6 },
+    metric: 'accuracy',
+    metrics: CLASSIFICATION_METRICS,
+  },
+  'tabular-classification': {
+    predicts: 'class',
+    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15 },
+    metric: 'accuracy',
+    metrics: CLASSIFICATION_METRICS,
+  },
+  'tabular-regression': {
+    predicts: 'value',
+    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15 },
+    metric: 'rmse',
+    metrics: REGRESSION_METRICS,
+  },
+  'text-classification': {
+    predicts: 'class',
+    train: { epochs: 20, batchSize: 32, learningRate: 1e-3, patience: 4 },
+    metric: 'accuracy',
+    metrics: CLASSIFICATION_METRICS,
+  },
+  'time-series-forecasting': {
+    predicts: 'value',
+    train: { epochs: 100, batchSize: 32, learningRate: 1e-3, patience: 10 },
+    metric: 'rmse',
+    metrics: REGRESSION_METRICS,
+  },
+};
+
+/** Defaults that do not depend on the task type. `output` is relative to the task file's folder. */
+export const COMMON_DEFAULTS = {
+  split: { train: 0.7, validation: 0.15, test: 0.15 },
+  seed: 42,
+  engine: 'auto',
+  outputDir: 'out',
+} as const satisfies { split: TaskSpec['split']; seed: number; engine: TaskSpec['engine']; outputDir: string };

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { EngineName } from '../engine/engine.ts';
+import { TASK_TYPES, type SupportedTask } from './task-types.ts';
+
+export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'image-folder', 'idx'] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number];
+
+/** The formats read as a table of named columns, where `data.target` names the label column. */
+export const TABLE_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];
+
+export const METRICS = ['accuracy', 'macro-f1', 'rmse', 'mae', 'r2'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const ENGINES = ['auto', 'tfjs-node', 'wasm', 'cpu'] as const satisfies readonly EngineName[];
+
+/** The name becomes a folder name (`out/<name>`), so it is kept to characters every file system takes. */
+export const TASK_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const positive = z.number().positive();
+const positiveInt = z.int().positive();
+/** Open interval (0, 1): a split part that must hold some examples. */
+const share = z.number().gt(0).lt(1);
+
+const imageSchema = z.strictObject({
+  width: positiveInt,
+  height: positiveInt,
+  channels: z.literal([1, 3]),
+});
+
+const dataSchema = z.strictObject({
+  path: z.string().min(1),
+  format: z.enum(DATA_FORMATS).optional(),
+  target: z.string().min(1).optional(),
+  image: imageSchema.optional(),
+  classes: z.array(z.string().min(1)).min(2).optional(),
+});
+
+/**
+ * A task file as written (phase one of validation). Strict at every level, so a misspelt key is
+ * an error rather than a silently ignored setting. Defaults that depend on the task type (which
+ * may itself be inferred from the data) are applied later, by `parseTaskObject`.
+ */
+export const taskFileSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(TASK_NAME_PATTERN, { error: 'use letters, digits, `.`, `_` and `-` only (it names the output folder)' })
+    .optional(),
+  task: z.enum(TASK_TYPES).optional(),
+  data: dataSchema,
+  metric: z.enum(METRICS).optional(),
+  // test may be 0 only where the data brings its own test set (checked across fields later).
+  split: z.strictObject({ train: share, validation: share, test: z.number().min(0).lt(1) }).optional(),
+  seed: z.int().min(0).max(2 ** 32 - 1).optional(),
+  budget: z
+    .strictObject({ minutes: positive.optional(), trials: positiveInt.optional(), epochs: positiveInt.optional() })
+    .optional(),
+  train: z
+    .strictObject({
+      epochs: positiveInt.optional(),
+      batchSize: positiveInt.optional(),
+      learningRate: positive.optional(),
+      patience: z.int().min(0).optional(),
+    })
+    .optional(),
+  constraints: z
+    .strictObject({
+      maxLatencyMs: positive.optional(),
+      maxModelSizeMB: positive.optional(),
+      maxParams: positiveInt.optional(),
+      maxMemoryMB: positive.optional(),
+    })
+    .optional(),
+  engine: z.enum(ENGINES).optional(),
+  output: z.string().min(1).optional(),
+});
+
+/** A task file's content as written, before defaults. */
+export type TaskFile = z.input<typeof taskFileSchema>;
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Fields given outside the task file (command-line options), merged over it before validation. */
+export type TaskOverrides = DeepPartial<TaskFile>;
+
+export interface ImageShape {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+}
+
+export interface TrainSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Epochs without validation improvement before training stops; 0 turns early stopping off. */
+  readonly patience: number;
+}
+
+/**
+ * A validated task with every default applied and every path absolute; deeply frozen.
+ * Produced only by `loadTaskFile` / `parseTaskObject`, so code downstream can trust it.
+ */
+export interface TaskSpec {
+  readonly name: string;
+  readonly task: SupportedTask;
+  readonly data: {
+    /** Absolute path of the data file or folder. */
+    readonly path: string;
+    readonly format: DataFormat;
+    /** The label column; set exactly when `format` is a table format. */
+    readonly target?: string;
+    /** For image tasks: the shape CSV pixel columns are reshaped to, or folder images resized to. */
+    readonly image?: ImageShape;
+    /** Display names of the classes, in label order (e.g. for IDX labels 0..9). */
+    readonly classes?: readonly string[];
+  };
+  readonly metric: Metric;
+  readonly split: { readonly train: number; readonly validation: number; readonly test: number };
+  readonly seed: number;
+  /** Limits for the whole run; an absent field means no limit of that kind. */
+  readonly budget: { readonly minutes?: number; readonly trials?: number; readonly epochs?: number };
+  readonly train: TrainSettings;
+  /** Deployment limits the chosen model must meet; absent means unconstrained. */
+  readonly constraints: {
+    readonly maxLatencyMs?: number;
+    readonly maxModelSizeMB?: number;
+    readonly maxParams?: number;
+    readonly maxMemoryMB?: number;
+  };
+  readonly engine: EngineName;
+  /** Absolute path of the output folder. */
+  readonly output: string;
+  /** Where the spec came from; not part of what is learnt. */
+  readonly source: {
+    /** Absolute path of the task file, when there was one. */
+    readonly file?: string;
+    /** Folder relative paths were resolved against. */
+    readonly baseDir: string;
+    /** Why the task type was inferred as it was, when the file left `task` out. */
+    readonly taskInference?: string;
+  };
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { initEngine } from '../engine/engine.ts';
+import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
+import type { Registry } from '../extensions/registry.ts';
+import type { PipelineEventListener } from '../pipeline/events.ts';
+import { runPipeline, type StepOutcome } from '../pipeline/runner.ts';
+import type { Workspace } from '../store/workspace.ts';
+import type { TaskSpec } from '../task/task-spec.ts';
+import { createTemplateRegistry } from './template-registry.ts';
+import type { Template } from './template.ts';
+
+export interface RunTaskOptions {
+  readonly workspace: Workspace;
+  readonly onEvent?: PipelineEventListener;
+  /** The command that reruns this task; shown in the hint when a step fails. */
+  readonly resumeHint?: string;
+  /**
+   * `auto` (default): continue the newest run of the same task spec when it was interrupted or
+   * failed, else start a new one. `new`: always start a new run. A run id: continue that run.
+   */
+  readonly resume?: 'auto' | 'new' | string;
+  readonly templates?: Registry<Template>;
+  /** Where logs go; default: `<home>/logs/<run-id>.log`, with warnings also on stderr. */
+  readonly log?: Logger;
+}
+
+export interface RunTaskResult {
+  readonly runId: string;
+  /** True when an interrupted or failed run was continued. */
+  readonly resumed: boolean;
+  readonly spec: TaskSpec;
+  readonly engine: string;
+  readonly metrics: EvaluationMetrics;
+  /** The task's output folder: model/, transform.json, metrics.json, report.json, report.html, run.json. */
+  readonly outputDir: string;
+  readonly steps: readonly StepOutcome[];
+  readonly durationMs: number;
+}
+
+/**
+ * Runs a validated task end to end: picks the template for its type, starts the engine, records
+ * the run, runs the pipeline (reusing every step whose inputs did not change) and publishes the
+ * model and reports into `spec.output`.
+ */
+export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<RunTaskResult> {
+  const started = performance.now();
+  const { workspace } = options;
+  const template = (options.templates ?? createTemplateRegistry()).get(spec.task, 'DL_TASK_TYPE');
+  const { runId, resumed } = await openRun(spec, options);
+  const log = options.log ?? (await runLogger(workspace.home, runId));
+  const engine = await initEngine(spec.engine);
+  log.info({ engine: engine.name, task: spec.task, resumed }, 'run starting');
+  if (!resumed) await workspace.metadata.logParams(runId, { ...flattenSpec(spec), engine: engine.name });
+
+  const pipeline = await template.buildPipeline(spec);
+  const result = await runPipeline({
+    pipeline,
+    runId,
+    metadata: workspace.metadata,
+    artifacts: workspace.artifacts,
+    stateDir: workspace.home,
+    seed: spec.seed,
+    log,
+    onEvent: options.onEvent,
+    resumeHint: options.resumeHint,
+  });
+
+  await mkdir(spec.output, { recursive: true });
+  for (const [output, name] of Object.entries(template.publish)) {
+    const source = await workspace.artifacts.localPath(result.outputs[output]);
+    await cp(source, join(spec.output, name), { recursive: true, force: true });
+  }
+  await writeFile(join(spec.output, 'run.json'), `${JSON.stringify({ runId, name: spec.name, task: spec.task, engine: engine.name }, null, 2)}\n`);
+
+  const metrics = await workspace.artifacts.readJson<EvaluationMetrics>(result.outputs['evaluate.metrics']);
+  return { runId, resumed, spec, engine: engine.name, metrics, outputDir: spec.output, steps: result.steps, durationMs: performance.now() - started };
+}
+
+async function openRun(spec: TaskSpec, options: RunTaskOptions): Promise<{ runId: string; resumed: boolean }> {
+  const { metadata } = options.workspace;
+  const resume = options.resume ?? 'auto';
+  if (resume !== 'auto' && resume !== 'new') {
+    const run = await metadata.getRun(resume);
+    if (run) return { runId: run.id, resumed: true };
+  }
+  if (resume === 'auto') {
+    const specJson = JSON.stringify(spec);
+    const latest = (await metadata.listRuns({ limit: 50 })).find((r) => r.name === spec.name && JSON.stringify(r.spec) === specJson);
+    if (latest && latest.status !== 'completed') return { runId: latest.id, resumed: true };
+  }
+  const runId = newRunId();
+  await metadata.createRun({ id: runId, name: spec.name, taskType: spec.task, taskFile: spec.source.file ?? '', spec });
+  return { runId, resumed: false };
+}
+
+/** Sortable, readable and unique enough: `20261125-194436-3f9a`. */
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** The spec's settings as flat `a.b` params, for comparing runs. */
+function flattenSpec(spec: TaskSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (value: unknown, prefix: string) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
+    } else if (value !== undefined) {
+      out[prefix] = value;
+    }
+  };
+  const { source: _source, ...settings } = spec;
+  walk(settings, '');
+  return out;
+}
+
+/** Full logs to a file per run; warnings and errors also to stderr as plain lines. */
+async function runLogger(home: string, runId: string): Promise<Logger> {
+  const dir = join(home, 'logs');
+  await mkdir(dir, { recursive: true });
+  const file = pino.destination({ dest: join(dir, `${runId}.log`), sync: true });
+  const stderr = {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level: number; msg?: string; step?: string };
+      const label = entry.level >= 50 ? 'error' : 'warning';
+      process.stderr.write(`${label}${entry.step ? ` [${entry.step}]` : ''}: ${entry.msg ?? ''}\n`);
+    },
+  };
+  return pino({ level: 'debug' }, pino.multistream([{ level: 'debug', stream: file }, { level: 'warn', stream: stderr }]));
+}

@@ -1,0 +1,17 @@
+import { Registry } from '../extensions/registry.ts';
+import { imageClassificationTemplate } from './image-classification-template.ts';
+import { tabularClassificationTemplate } from './tabular-classification-template.ts';
+import { tabularRegressionTemplate } from './tabular-regression-template.ts';
+import type { Template } from './template.ts';
+
+/** Registers the templates deepline ships, exactly as a user's extension would register one. */
+export function registerBuiltins(registry: Registry<Template>): Registry<Template> {
+  for (const template of [tabularClassificationTemplate, tabularRegressionTemplate, imageClassificationTemplate]) {
+    registry.register(template.task, template);
+  }
+  return registry;
+}
+
+export function createTemplateRegistry(): Registry<Template> {
+  return registerBuiltins(new Registry<Template>('template'));
+}

@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset.ts';
+import { createSeededRandom } from '../data/seeded-random.ts';
+import { DeeplineError } from '../errors/index.ts';
+import { layerSeed } from '../models/layer-seed.ts';
+import { taskLoss, type TaskLoss } from '../models/losses.ts';
+import { batchTensors } from './batch-tensors.ts';
+
+export interface EpochRecord {
+  /** 1-based. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly valLoss: number;
+  /** Validation accuracy (classification) or RMSE in the targets' units as given (regression). */
+  readonly valMetric: number;
+  /** Wall time of this epoch, validation included. */
+  readonly ms: number;
+}
+
+/** Why training stopped: all epochs ran, patience ran out, the time budget was spent, or the loss became NaN/Infinity. */
+export type StopReason = 'max-epochs' | 'early-stopping' | 'time-budget' | 'diverged';
+
+export interface FitOptions {
+  readonly train: Dataset;
+  readonly validation: Dataset;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Epochs without a lower validation loss before stopping (as in Keras: 0 stops at the first). */
+  readonly patience: number;
+  /** Fixes the example order and the dropout masks. */
+  readonly seed: number;
+  /** Stop after the epoch during which this much time has passed since the start. */
+  readonly timeBudgetMs?: number;
+  /** Loss weight per class index (classification only). */
+  readonly classWeights?: readonly number[];
+  /** Smallest decrease of the validation loss that counts as an improvement. */
+  readonly minDelta?: number;
+  onEpoch?(record: EpochRecord, epochs: number): void | Promise<void>;
+  /** Checked between batches; an abort throws and leaves the model's weights unspecified. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds clock, injectable for tests. */
+  readonly now?: () => number;
+}
+
+export interface FitResult {
+  readonly history: EpochRecord[];
+  /** The epoch whose weights the model holds afterwards (0 when no epoch improved on the start). */
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  readonly reason: StopReason;
+  readonly metricName: 'accuracy' | 'rmse';
+  readonly durationMs: number;
+}
+
+/**
+ * Trains `model` in place with Adam on the task's loss: deterministic order from the seed, early
+ * stopping on validation loss, and in every case the weights of the best validation epoch
+ * restored at the end. Every tensor it creates is disposed, so only the model's own weights remain.
+ */
+export async function fitModel(model: tf.LayersModel, options: FitOptions): Promise<FitResult> {
+  const { train, validation, epochs, batchSize, patience, seed } = options;
+  const task = taskLoss(train.target);
+  checkOptions(model, options, task);
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const optimizer = tf.train.adam(options.learningRate);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const dropouts = dropoutLayers(model);
+  const minDelta = options.minDelta ?? 0;
+  const history: EpochRecord[] = [];
+  let best = snapshot(model);
+  let bestLoss = Infinity;
+  let bestEpoch = 0;
+  let sinceBest = 0;
+  let reason: StopReason = 'max-epochs';
+  let step = 0;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const epochStart = now();
+      const order = createSeededRandom(layerSeed(seed, epoch)).shuffle(identity(train.n));
+      let lossSum = 0;
+      let seen = 0;
+      for (let start = 0; start < train.n; start += batchSize) {
+        options.signal?.throwIfAborted();
+        const end = Math.min(train.n, start + batchSize);
+        // A last batch of one example gives batch norm a zero variance; it is skipped this epoch.
+        if (end - start === 1 && train.n > 1) break;
+        setDropoutSeeds(dropouts, layerSeed(seed, 1_000_000 + step++));
+        const batch = batchTensors(train, start, end, order, options.classWeights);
+        const cost = optimizer.minimize(
+          () => task.loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor, batch.w),
+          true,
+          variables,
+        );
+        tf.dispose([batch.x, batch.y]);
+        batch.w?.dispose();
+        const value = (await cost!.data())[0];
+        cost!.dispose();
+        lossSum += value * (end - start);
+        seen += end - start;
+      }
+      const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256));
+      const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart };
+      history.push(record);
+      await options.onEpoch?.(record, epochs);
+      if (!Number.isFinite(record.loss) || !Number.isFinite(record.valLoss)) {
+        reason = 'diverged';
+        break;
+      }
+      if (record.valLoss < bestLoss - minDelta) {
+        tf.dispose(best);
+        best = snapshot(model);
+        bestLoss = record.valLoss;
+        bestEpoch = epoch;
+        sinceBest = 0;
+      } else if (++sinceBest >= patience) {
+        reason = 'early-stopping';
+        break;
+      }
+      if (options.timeBudgetMs !== undefined && now() - started >= options.timeBudgetMs) {
+        reason = 'time-budget';
+        break;
+      }
+      // Let timers and signal handlers (progress output, Ctrl-C) run between epochs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    model.setWeights(best);
+  } finally {
+    tf.dispose(best);
+    optimizer.dispose();
+    setDropoutSeeds(dropouts, undefined);
+  }
+  return {
+    history,
+    bestEpoch,
+    stoppedEarly: reason !== 'max-epochs',
+    reason,
+    metricName: task.kind === 'class' ? 'accuracy' : 'rmse',
+    durationMs: now() - started,
+  };
+}
+
+function identity(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+async function evaluateSplit(model: tf.LayersModel, ds: Dataset, task: TaskLoss, batchSize: number): Promise<{ loss: number; metric: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < ds.n; start += batchSize) {
+    const end = Math.min(ds.n, start + batchSize);
+    const sums = tf.tidy(() => {
+      const batch = batchTensors(ds, start, end);
+      const p = model.apply(batch.x, { training: false }) as tf.Tensor;
+      const loss = tf.mul(task.loss(batch.y, p), end - start);
+      const hits = task.kind === 'class' ? tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.cast(batch.y, 'int32')), 'float32')) : tf.scalar(0);
+      return tf.stack([loss, hits]);
+    });
+    const [l, h] = await sums.data();
+    sums.dispose();
+    lossSum += l;
+    correct += h;
+  }
+  const loss = lossSum / ds.n;
+  return { loss, metric: task.kind === 'class' ? correct / ds.n : Math.sqrt(loss) };
+}
+
+/** Copies of all weights (batch-norm statistics included); variables get new buffers on update. */
+function snapshot(model: tf.LayersModel): tf.Tensor[] {
+  return model.getWeights().map((w) => tf.clone(w));
+}
+
+interface SeedableDropout {
+  seed?: number;
+}
+
+function dropoutLayers(model: tf.LayersModel): SeedableDropout[] {
+  const found: SeedableDropout[] = [];
+  const visit = (layers: tf.layers.Layer[]): void => {
+    for (const layer of layers) {
+      if (layer.getClassName() === 'Dropout') found.push(layer as unknown as SeedableDropout);
+      if (layer instanceof tf.LayersModel) visit(layer.layers);
+    }
+  };
+  visit(model.layers);
+  return found;
+}
+
+/**
+ * tfjs's Dropout draws its mask from `seed` on every call: unseeded it uses Math.random (not
+ * repeatable), seeded once it repeats the same mask every batch. So each training step gets
+ * fresh seeds derived from the fit's seed, and the layers are unseeded again afterwards.
+ */
+function setDropoutSeeds(layers: SeedableDropout[], seed: number | undefined): void {
+  layers.forEach((layer, i) => {
+    layer.seed = seed === undefined ? undefined : layerSeed(seed, i);
+  });
+}
+
+function checkOptions(model: tf.LayersModel, o: FitOptions, task: TaskLoss): void {
+  const bad = (what: string): never => {
+    throw new DeeplineError('DL_STEP_FAILED', `cannot train: ${what}`, { hint: 'check the training parameters of the task file' });
+  };
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) bad(`epochs must be a whole number >= 1, but got ${o.epochs}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) bad(`batchSize must be a whole number >= 1, but got ${o.batchSize}`);
+  if (!(o.learningRate > 0)) bad(`learningRate must be > 0, but got ${o.learningRate}`);
+  if (!(o.patience >= 0)) bad(`patience must be >= 0, but got ${o.patience}`);
+  if (o.train.n < 1) bad('the training set is empty');
+  if (o.validation.n < 1) bad('the validation set is empty (early stopping and the best-epoch choice need one)');
+  if (o.validation.target.kind !== task.kind) bad('training and validation sets have different target kinds');
+  if (o.classWeights && task.kind !== 'class') bad('class weights apply to classification only');
+  const units = model.outputs[0].shape.at(-1);
+  if (units !== task.head.units) bad(`the model has ${units} outputs but the task needs ${task.head.units}`);
+}

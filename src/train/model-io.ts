@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DeeplineError } from '../errors/index.ts';
+
+const MODEL_FILE = 'model.json';
+const WEIGHTS_FILE = 'weights.bin';
+
+/**
+ * Writes `model` to `dir` in the TF.js layers format (model.json + one weights.bin), which
+ * tf.loadLayersModel reads in browsers and Node alike; needs no tfjs-node.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await model.save(directoryHandler(dir));
+}
+
+/** Reads a model written by `saveModel` (or any single-shard TF.js layers model) from `dir`. */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(directoryHandler(dir));
+}
+
+function directoryHandler(dir: string): tf.io.IOHandler {
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      await mkdir(dir, { recursive: true });
+      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const json: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology ?? {},
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      };
+      if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
+      await writeFile(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
+      await writeFile(join(dir, MODEL_FILE), JSON.stringify(json));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      let json: tf.io.ModelJSON;
+      try {
+        json = JSON.parse(await readFile(join(dir, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
+      } catch (e) {
+        throw new DeeplineError('DL_DATA_MISSING', `no readable TF.js model at ${join(dir, MODEL_FILE)}`, {
+          hint: 'point to the folder holding model.json and weights.bin',
+          cause: e,
+        });
+      }
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        // Shards are concatenated in manifest order, which is how TF.js splits them.
+        const buffers = await Promise.all(manifest.flatMap((group) => group.paths).map((p) => readFile(join(dir, p))));
+        const data = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+        let offset = 0;
+        for (const b of buffers) {
+          data.set(b, offset);
+          offset += b.byteLength;
+        }
+        return [specs, data.buffer];
+      });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { getDataset } from '../../data/steps/dataset-artifact.ts';
+import { initEngine } from '../../engine/engine.ts';
+import { buildModel } from '../../models/build-model.ts';
+import { FamilyRegistry } from '../../models/families/family-registry.ts';
+import type { GenomeBase } from '../../models/genome.ts';
+import { taskLoss } from '../../models/losses.ts';
+import { defineStep, type Step } from '../../pipeline/step.ts';
+import { fitModel } from '../fit.ts';
+import { saveModel } from '../model-io.ts';
+import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
+
+export type TrainParams = {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly patience: number;
+  /** Stop after the epoch that passes this many milliseconds of training. */
+  readonly timeBudgetMs?: number;
+  /** Overrides the seed the runner derives for this step. */
+  readonly seed?: number;
+};
+
+type TrainInput = 'train' | 'validation' | 'genome';
+
+export interface TrainWiring {
+  /** Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`. */
+  readonly inputs?: Partial<Record<TrainInput, string>>;
+  readonly families?: FamilyRegistry;
+}
+
+const DEFAULTS: TrainParams = { epochs: 60, batchSize: 32, learningRate: 1e-3, patience: 8 };
+
+/**
+ * Step `train`: builds the genome's network and trains it with early stopping. Outputs `model` (a
+ * TF.js layers model folder: model.json + weights.bin) and `history` (TrainingHistory JSON).
+ */
+export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWiring = {}): Step<TrainInput, 'model' | 'history'> {
+  const params: TrainParams = { ...DEFAULTS, ...overrides };
+  const families = wiring.families ?? FamilyRegistry.withBuiltins();
+  return defineStep<TrainInput, 'model' | 'history'>({
+    name: 'train',
+    version: '1',
+    params,
+    inputs: {
+      train: wiring.inputs?.train ?? 'normalize.train',
+      validation: wiring.inputs?.validation ?? 'normalize.validation',
+      genome: wiring.inputs?.genome ?? 'build-model.genome',
+    },
+    outputs: ['model', 'history'],
+    description: 'train the model with early stopping',
+    async run(ctx, inputs) {
+      const engine = await initEngine('auto');
+      const [train, validation, genome] = await Promise.all([
+        getDataset(ctx, inputs.train),
+        getDataset(ctx, inputs.validation),
+        ctx.artifacts.readJson<GenomeBase>(inputs.genome),
+      ]);
+      const seed = params.seed ?? ctx.seed;
+      const model = buildModel(genome, { inputShape: train.featureShape, head: taskLoss(train.target).head, seed, families });
+      try {
+        const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';
+        const result = await fitModel(model, {
+          train,
+          validation,
+          epochs: params.epochs,
+          batchSize: params.batchSize,
+          learningRate: params.learningRate,
+          patience: params.patience,
+          timeBudgetMs: params.timeBudgetMs,
+          seed,
+          signal: ctx.signal,
+          async onEpoch(r, total) {
+            await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
+            await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });
+            await ctx.logMetric(metricKey, r.valMetric, { epoch: r.epoch });
+            ctx.progress({
+              done: r.epoch,
+              total,
+              unit: 'epoch',
+              message: `loss=${r.loss.toFixed(4)} val_loss=${r.valLoss.toFixed(4)} ${metricKey}=${r.valMetric.toFixed(4)}`,
+            });
+          },
+        });
+        const dir = join(ctx.workDir, 'model');
+        await saveModel(model, dir);
+        const history: TrainingHistory = {
+          formatVersion: TRAINING_HISTORY_FORMAT_VERSION,
+          ...result,
+          family: genome.family,
+          params: model.countParams(),
+          engine: engine.name,
+          epochsRequested: params.epochs,
+        };
+        ctx.log.info({ bestEpoch: result.bestEpoch, reason: result.reason, ms: Math.round(result.durationMs) }, 'training finished');
+        return { model: await ctx.artifacts.putDir(dir, { move: true }), history: await ctx.artifacts.putJson(history) };
+      } finally {
+        model.dispose();
+      }
+    },
+  });
+}
