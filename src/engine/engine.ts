@@ -9,14 +9,24 @@ export interface Engine {
   readonly tf: typeof tf;
 }
 
+export interface EngineOptions {
+  /**
+   * Receives the one plain message printed when `auto` settles for a slower engine than
+   * tfjs-node. Defaults to a line on stderr.
+   */
+  notify?: (message: string) => void;
+}
+
 let current: Engine | undefined;
+// The fallback message is said once per process, not once per initEngine call.
+let fallbackNoticeGiven = false;
 
 /**
  * Selects and starts the deep-learning backend. The only place in deepline that sets one.
  * `auto` prefers tfjs-node (when its optional package loads), then wasm, then cpu.
  * Calling it again with the same name is a no-op; with another name it switches backend.
  */
-export async function initEngine(name: EngineName = 'auto'): Promise<Engine> {
+export async function initEngine(name: EngineName = 'auto', options: EngineOptions = {}): Promise<Engine> {
   if (current && (name === 'auto' || name === current.name)) return current;
   const order: ResolvedEngine[] = name === 'auto' ? ['tfjs-node', 'wasm', 'cpu'] : [name];
   const failures: string[] = [];
@@ -24,9 +34,10 @@ export async function initEngine(name: EngineName = 'auto'): Promise<Engine> {
     try {
       if (await startBackend(candidate)) {
         current = { name: candidate, tf };
+        if (name === 'auto' && candidate !== 'tfjs-node') giveFallbackNotice(candidate, failures, options);
         return current;
       }
-      failures.push(`${candidate}: not available`);
+      failures.push(candidate === 'tfjs-node' ? '@tensorflow/tfjs-node is not installed' : `${candidate}: not available`);
     } catch (e) {
       failures.push(`${candidate}: ${(e as Error).message}`);
     }
@@ -34,6 +45,16 @@ export async function initEngine(name: EngineName = 'auto'): Promise<Engine> {
   throw new DeeplineError('DL_ENGINE', `could not start the ${name} engine (${failures.join('; ')})`, {
     hint: "use engine: auto (or cpu) in the task file, or check that @tensorflow/tfjs-backend-wasm is installed",
   });
+}
+
+function giveFallbackNotice(engine: ResolvedEngine, failures: string[], options: EngineOptions): void {
+  if (fallbackNoticeGiven) return;
+  fallbackNoticeGiven = true;
+  const speed = engine === 'wasm' ? 'single-threaded WebAssembly' : 'plain JavaScript, about 100x slower than wasm';
+  const message =
+    `deepline: ${failures.join('; ')}, so models train on the ${engine} engine (${speed}). ` +
+    `Install @tensorflow/tfjs-node for native speed, or set engine: ${engine} in the task file to silence this.`;
+  (options.notify ?? ((m: string) => process.stderr.write(`${m}\n`)))(message);
 }
 
 async function startBackend(name: ResolvedEngine): Promise<boolean> {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset.ts';
+import { DeeplineError } from '../errors/index.ts';
 
 export interface Predictions {
   /** Row-major [n, units]: class probabilities, or (one unit) predicted values. */
@@ -16,6 +17,12 @@ export async function predict(
   input: Pick<Dataset, 'n' | 'featureShape' | 'x'>,
   options: { batchSize?: number } = {},
 ): Promise<Predictions> {
+  const expected = model.inputs[0].shape.slice(1);
+  if (expected.length !== input.featureShape.length || expected.some((v, i) => v !== null && v !== input.featureShape[i])) {
+    throw new DeeplineError('DL_DATA_FORMAT', `the model expects examples of shape [${expected.join(', ')}], but got [${input.featureShape.join(', ')}]`, {
+      hint: 'predict on data prepared (read and normalised) the way the training data was',
+    });
+  }
   const batchSize = options.batchSize ?? 256;
   const units = model.outputs[0].shape.at(-1) ?? 1;
   const d = featureSize(input);

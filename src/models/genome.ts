@@ -41,7 +41,7 @@ export interface CnnGenome {
 /** Any built-in genome. Families added by users define their own genome types. */
 export type ModelGenome = MlpGenome | CnnGenome;
 
-/** What a genome needs besides itself to become a network. */
+/** What every genome has, user families' included: the name of the family that builds it. */
 export interface GenomeBase {
   readonly family: string;
 }

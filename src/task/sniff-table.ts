@@ -24,14 +24,25 @@ export async function sniffTable(path: string, format: 'csv' | 'tsv' | 'jsonl', 
 
 async function sniffDelimited(path: string, delimiter: string, maxRows: number): Promise<TableSample> {
   const source = createReadStream(path);
-  const parser = source.pipe(parse({ delimiter, bom: true, skip_empty_lines: true }));
+  // Field counts are checked here rather than by csv-parse, so the error names the data row too.
+  const parser = source.pipe(parse({ delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
   let columns: string[] | undefined;
   const rows: string[][] = [];
   let truncated = false;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (columns === undefined) {
         columns = record;
+      } else if (record.length !== columns.length) {
+        const row = rows.length + 1;
+        throw new DeeplineError(
+          'DL_DATA_FORMAT',
+          `${path} row ${row} (line ${info.lines}) has ${record.length} fields, expected ${columns.length} as in the header`,
+          {
+            hint: `look for a missing or extra ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} on that line, or an unquoted value containing one`,
+            location: { file: path, row, line: info.lines },
+          },
+        );
       } else if (rows.length === maxRows) {
         truncated = true;
         break;

@@ -7,6 +7,7 @@ import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import type { Registry } from '../extensions/registry.ts';
 import type { PipelineEventListener } from '../pipeline/events.ts';
 import { runPipeline, type StepOutcome } from '../pipeline/runner.ts';
+import { canonicalJson } from '../store/canonical-json.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import { createTemplateRegistry } from './template-registry.ts';
@@ -87,8 +88,9 @@ async function openRun(spec: TaskSpec, options: RunTaskOptions): Promise<{ runId
     if (run) return { runId: run.id, resumed: true };
   }
   if (resume === 'auto') {
-    const specJson = JSON.stringify(spec);
-    const latest = (await metadata.listRuns({ limit: 50 })).find((r) => r.name === spec.name && JSON.stringify(r.spec) === specJson);
+    // The store may return the spec with its keys in another order: compare canonical forms.
+    const specJson = canonicalJson(spec);
+    const latest = (await metadata.listRuns({ limit: 50 })).find((r) => r.name === spec.name && canonicalJson(r.spec) === specJson);
     if (latest && latest.status !== 'completed') return { runId: latest.id, resumed: true };
   }
   const runId = newRunId();

@@ -37,30 +37,17 @@ export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOpti
     }),
     splitStep({ fractions: spec.split, stratify: options.taskKind === 'classification' }),
     normalizeStep({ scaleTarget: options.taskKind === 'regression' }),
-    buildModelStep({ inputs: { train: 'normalize.train' }, params: { family: options.family } }),
+    buildModelStep({ family: options.family }),
     trainStep({
-      inputs: { train: 'normalize.train', validation: 'normalize.validation', genome: 'build-model.genome' },
-      params: {
-        epochs: spec.train.epochs,
-        batchSize: spec.train.batchSize,
-        learningRate: spec.train.learningRate,
-        patience: spec.train.patience,
-        // Training gets most of the budget; data preparation, evaluation and reports the rest.
-        timeBudgetMs: budgetMs === undefined ? undefined : Math.round(budgetMs * 0.85),
-      },
+      epochs: spec.train.epochs,
+      batchSize: spec.train.batchSize,
+      learningRate: spec.train.learningRate,
+      patience: spec.train.patience,
+      // Training gets most of the budget; data preparation, evaluation and reports the rest.
+      ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * 0.85) }),
     }),
-    evaluateStep({ inputs: { model: 'train.model', test: 'normalize.test', transform: 'normalize.transform' } }),
-    reportStep({
-      inputs: {
-        train: 'normalize.train',
-        validation: 'normalize.validation',
-        test: 'normalize.test',
-        genome: 'build-model.genome',
-        history: 'train.history',
-        metrics: 'evaluate.metrics',
-      },
-      params: { taskName: spec.name, taskType: spec.task },
-    }),
+    evaluateStep(),
+    reportStep({ taskName: spec.name, taskType: spec.task }),
   ]);
 }
 

@@ -88,15 +88,19 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         if (end - start === 1 && train.n > 1) break;
         setDropoutSeeds(dropouts, layerSeed(seed, 1_000_000 + step++));
         const batch = batchTensors(train, start, end, order, options.classWeights);
-        const cost = optimizer.minimize(
-          () => task.loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor, batch.w),
-          true,
-          variables,
-        );
-        tf.dispose([batch.x, batch.y]);
-        batch.w?.dispose();
-        const value = (await cost!.data())[0];
-        cost!.dispose();
+        let value: number;
+        try {
+          const cost = optimizer.minimize(
+            () => task.loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor, batch.w),
+            true,
+            variables,
+          ) as tf.Scalar;
+          value = (await cost.data())[0];
+          cost.dispose();
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+          batch.w?.dispose();
+        }
         lossSum += value * (end - start);
         seen += end - start;
       }

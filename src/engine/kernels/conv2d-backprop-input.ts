@@ -17,25 +17,22 @@ function conv2dBackpropInput(args: {
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const scope = new WasmKernelScope(args.backend);
   try {
-    const channelsFirst = attrs.dataFormat === 'NCHW';
-    const [batch, ...rest] = attrs.inputShape;
-    const inputShape: [number, number, number, number] = channelsFirst
-      ? [batch, rest[1], rest[2], rest[0]]
-      : attrs.inputShape;
-    const dyNhwc = channelsFirst ? scope.run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] }) : dy;
     const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
+      attrs.inputShape,
       filter.shape as [number, number, number, number],
       attrs.strides,
       1,
       attrs.pad,
       attrs.dimRoundingMode,
       false,
-      'channelsLast',
+      tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
     );
+    // The wasm Conv2D is NHWC only; NCHW callers pay one transpose of dy and of dx.
+    const channelsFirst = info.dataFormat === 'channelsFirst';
+    const dyNhwc = channelsFirst ? scope.run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] }) : dy;
     let dx: tf.TensorInfo;
     if (info.outHeight === 0 || info.outWidth === 0) {
-      dx = scope.zeros(inputShape);
+      dx = scope.zeros([info.batchSize, info.inHeight, info.inWidth, info.inChannels]);
     } else {
       const input = transposedConvInput(scope, dyNhwc, info);
       const flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });

@@ -1,0 +1,51 @@
+/**
+ * deepline's public API. It mirrors the CLI: `deepline run` is `runTask(await loadTaskFile(f), …)`,
+ * `deepline init` is `inferTask` + `renderTaskYaml`, `deepline runs`/`show` read the metadata store.
+ */
+
+// Tasks: load, validate, infer, render.
+export {
+  loadTaskFile,
+  parseTaskObject,
+  inferTask,
+  inferFormat,
+  renderTaskYaml,
+  TASK_TYPES,
+  SUPPORTED_TASKS,
+  type TaskSpec,
+  type TaskFile,
+  type TaskOverrides,
+  type TaskType,
+  type SupportedTask,
+  type TaskInference,
+} from './task/index.ts';
+
+// Running a task end to end, and the templates behind it.
+export { runTask, type RunTaskOptions, type RunTaskResult } from './templates/run-task.ts';
+export { createTemplateRegistry, registerBuiltins as registerBuiltinTemplates } from './templates/template-registry.ts';
+export type { Template, Publication } from './templates/template.ts';
+export { supervisedPipeline } from './templates/supervised-pipeline.ts';
+
+// The pipeline engine, for custom steps and pipelines.
+export { defineStep, type Step, type StepContext, type StepProgress, type StepParams } from './pipeline/step.ts';
+export { definePipeline, type Pipeline } from './pipeline/pipeline.ts';
+export { runPipeline, type RunPipelineOptions, type PipelineResult, type StepOutcome } from './pipeline/runner.ts';
+export type { PipelineEvent, PipelineEventListener } from './pipeline/events.ts';
+export { createReporter } from './pipeline/reporters/create-reporter.ts';
+
+// Stores.
+export { openWorkspace, type Workspace } from './store/workspace.ts';
+export { SqliteMetadataStore } from './store/metadata/sqlite-metadata-store.ts';
+export { FsArtifactStore } from './store/artifacts/fs-artifact-store.ts';
+export type { MetadataStore, RunRecord, StepRecord, MetricRecord, RunDetail, LineageEdge } from './store/metadata/metadata-store.ts';
+export type { ArtifactStore, ArtifactRef } from './store/artifacts/artifact-store.ts';
+
+// Data, models, training, evaluation.
+export { loadDataset, saveDataset, type Dataset, type TargetInfo } from './data/dataset.ts';
+export { createReaderRegistry } from './data/readers/reader-registry.ts';
+export type { DataReader, DataSource } from './data/readers/data-reader.ts';
+export { initEngine, type Engine, type EngineName } from './engine/engine.ts';
+
+// Errors and extension registries.
+export { DeeplineError, isDeeplineError, ERROR_CODES, type ErrorCode } from './errors/index.ts';
+export { Registry } from './extensions/registry.ts';
