@@ -33,10 +33,11 @@ test('Conv2DBackpropFilter on wasm matches the cpu kernel on 60 random configura
 
 test('Conv2DBackpropFilter on wasm matches cpu on layers the size of a real CNN', async () => {
   const random = createSeededRandom(12);
-  for (const [xShape, outChannels] of [[[16, 28, 28, 1], 8], [[16, 14, 14, 8], 16]] as const) {
+  const layers: Array<[number[], number]> = [[[16, 28, 28, 1], 8], [[16, 14, 14, 8], 16]];
+  for (const [xShape, outChannels] of layers) {
     const filterShape = [3, 3, xShape[3], outChannels];
     const dyShape = [...xShape.slice(0, 3), outChannels];
-    const x = { values: randomValues(random, size(xShape)), shape: [...xShape] };
+    const x = { values: randomValues(random, size(xShape)), shape: xShape };
     const dy = { values: randomValues(random, size(dyShape)), shape: dyShape };
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape };
     const expected = await runKernel('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);

@@ -10,6 +10,7 @@ const deeplineKernels = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'MaxPoolGrad',
+  'ResizeNearestNeighborGrad',
   'UnsortedSegmentSum',
 ];
 

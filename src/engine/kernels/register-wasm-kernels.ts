@@ -4,6 +4,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-native-backprop-filter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-native-backprop-input.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
+import { resizeNearestNeighborGradConfig } from './resize-nearest-neighbor-grad.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /**
@@ -19,7 +20,7 @@ const missing: tf.KernelConfig[] = [
 ];
 
 /** Stock wasm kernels that are wrong or several times slower than deepline's (see each file). */
-const replacements: tf.KernelConfig[] = [conv2dBackpropInputConfig, maxPoolGradConfig];
+const replacements: tf.KernelConfig[] = [conv2dBackpropInputConfig, maxPoolGradConfig, resizeNearestNeighborGradConfig];
 
 /**
  * Registers deepline's implementations of the wasm kernels listed above. Idempotent; call it
