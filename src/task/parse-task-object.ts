@@ -84,6 +84,8 @@ function buildSpec(
       ...(file.data.target !== undefined && { target: file.data.target }),
       ...(file.data.image !== undefined && { image: { ...file.data.image } }),
       ...(file.data.classes !== undefined && { classes: [...file.data.classes] }),
+      ...(file.data.group !== undefined && { group: file.data.group }),
+      ...(file.data.time !== undefined && { time: file.data.time }),
     },
     metric: file.metric ?? defaults.metric,
     split: { ...(file.split ?? COMMON_DEFAULTS.split) },
@@ -91,6 +93,8 @@ function buildSpec(
     budget: { ...file.budget },
     train: { ...defaults.train, ...file.train, epochs },
     constraints: { ...file.constraints },
+    prepare: { ...COMMON_DEFAULTS.prepare, ...file.prepare },
+    augment: { ...COMMON_DEFAULTS.augment, ...file.augment },
     engine: file.engine ?? COMMON_DEFAULTS.engine,
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
     source: {

@@ -57,4 +57,13 @@ export const COMMON_DEFAULTS = {
   seed: 42,
   engine: 'auto',
   outputDir: 'out',
-} as const satisfies { split: TaskSpec['split']; seed: number; engine: TaskSpec['engine']; outputDir: string };
+  prepare: { dropDuplicates: true, impute: true, outliers: 'flag', labelNoise: 'flag', balance: 'auto' },
+  augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 },
+} as const satisfies {
+  split: TaskSpec['split'];
+  seed: number;
+  engine: TaskSpec['engine'];
+  outputDir: string;
+  prepare: TaskSpec['prepare'];
+  augment: TaskSpec['augment'];
+};

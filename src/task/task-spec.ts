@@ -33,6 +33,30 @@ const dataSchema = z.strictObject({
   target: z.string().min(1).optional(),
   image: imageSchema.optional(),
   classes: z.array(z.string().min(1)).min(2).optional(),
+  group: z.string().min(1).optional(),
+  time: z.string().min(1).optional(),
+});
+
+export const OUTLIER_ACTIONS = ['flag', 'drop', 'none'] as const;
+export const LABEL_NOISE_ACTIONS = ['flag', 'drop', 'none'] as const;
+export const BALANCE_MODES = ['auto', 'class-weights', 'oversample', 'none'] as const;
+export const FLIP_MODES = ['none', 'horizontal', 'vertical', 'both'] as const;
+
+const prepareSchema = z.strictObject({
+  dropDuplicates: z.boolean().optional(),
+  impute: z.boolean().optional(),
+  outliers: z.enum(OUTLIER_ACTIONS).optional(),
+  labelNoise: z.enum(LABEL_NOISE_ACTIONS).optional(),
+  balance: z.enum(BALANCE_MODES).optional(),
+});
+
+const augmentSchema = z.strictObject({
+  flip: z.enum(FLIP_MODES).optional(),
+  shift: z.number().min(0).max(0.5).optional(),
+  rotate: z.number().min(0).max(45).optional(),
+  crop: z.number().min(0).max(0.5).optional(),
+  noise: z.number().min(0).max(1).optional(),
+  tokenDropout: z.number().min(0).max(0.5).optional(),
 });
 
 /**
@@ -70,6 +94,8 @@ export const taskFileSchema = z.strictObject({
       maxMemoryMB: positive.optional(),
     })
     .optional(),
+  prepare: prepareSchema.optional(),
+  augment: augmentSchema.optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
 });
@@ -86,6 +112,35 @@ export interface ImageShape {
   readonly width: number;
   readonly height: number;
   readonly channels: 1 | 3;
+}
+
+/** How the data stage cleans and balances the training data. */
+export interface PrepareSettings {
+  /** Drop exact duplicate rows (default true). */
+  readonly dropDuplicates: boolean;
+  /** Impute missing values (median / most frequent, fitted on train) with an indicator column (default true). */
+  readonly impute: boolean;
+  /** Robust outlier rule: report them (`flag`, default), drop them from training, or skip the check. */
+  readonly outliers: (typeof OUTLIER_ACTIONS)[number];
+  /** Likely mislabelled training examples: report them (`flag`, default), drop them, or skip the check. */
+  readonly labelNoise: (typeof LABEL_NOISE_ACTIONS)[number];
+  /** `auto`: class weights when classes are imbalanced; or forced weights, oversampling, or nothing. */
+  readonly balance: (typeof BALANCE_MODES)[number];
+}
+
+/** On-the-fly training-time augmentation; every field at 0 / `none` (the default) turns it off. */
+export interface AugmentSettings {
+  readonly flip: (typeof FLIP_MODES)[number];
+  /** Largest shift as a share of the image size. */
+  readonly shift: number;
+  /** Largest rotation in degrees. */
+  readonly rotate: number;
+  /** Largest share cropped away (then resized back). */
+  readonly crop: number;
+  /** Standard deviation of Gaussian noise on normalised pixels. */
+  readonly noise: number;
+  /** Probability of dropping each token of a text. */
+  readonly tokenDropout: number;
 }
 
 export interface TrainSettings {
@@ -113,6 +168,10 @@ export interface TaskSpec {
     readonly image?: ImageShape;
     /** Display names of the classes, in label order (e.g. for IDX labels 0..9). */
     readonly classes?: readonly string[];
+    /** Rows sharing a value of this column never span two splits. */
+    readonly group?: string;
+    /** Rows are split in time order by this column (time series). */
+    readonly time?: string;
   };
   readonly metric: Metric;
   readonly split: { readonly train: number; readonly validation: number; readonly test: number };
@@ -127,6 +186,8 @@ export interface TaskSpec {
     readonly maxParams?: number;
     readonly maxMemoryMB?: number;
   };
+  readonly prepare: PrepareSettings;
+  readonly augment: AugmentSettings;
   readonly engine: EngineName;
   /** Absolute path of the output folder. */
   readonly output: string;

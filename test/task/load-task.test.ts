@@ -44,6 +44,8 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
         'budget: { minutes: 2, trials: 4, epochs: 90 }',
         'train: { batchSize: 16, learningRate: 0.01 }',
         'constraints: { maxLatencyMs: 5, maxModelSizeMB: 10, maxParams: 1000000, maxMemoryMB: 2048 }',
+        'prepare: { dropDuplicates: false, outliers: drop, balance: oversample }',
+        'augment: { noise: 0.1 }',
         'engine: cpu',
         'output: ./runs/iris',
         '',
@@ -61,6 +63,9 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
       // epochs: the tabular default 200, capped by the budget; patience: the tabular default.
       train: { epochs: 90, batchSize: 16, learningRate: 0.01, patience: 15 },
       constraints: { maxLatencyMs: 5, maxModelSizeMB: 10, maxParams: 1_000_000, maxMemoryMB: 2048 },
+      // Fields left out of prepare and augment keep their defaults.
+      prepare: { dropDuplicates: false, impute: true, outliers: 'drop', labelNoise: 'flag', balance: 'oversample' },
+      augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0.1, tokenDropout: 0 },
       engine: 'cpu',
       output: join(dir, 'runs', 'iris'),
       source: { file, baseDir: dir },
