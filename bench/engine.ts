@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { createSeededRandom } from '../src/data/seeded-random.ts';
@@ -91,8 +92,7 @@ function loadDigitsCsv(path: string, limit: number): ImageSet {
 function loadImages(limit: number): ImageSet {
   const fashion = '/usr/share/datasets/fashion-mnist';
   if (existsSync(`${fashion}/train-images-idx3-ubyte.gz`)) return loadFashionMnist(fashion, limit);
-  const here = new URL('.', import.meta.url).pathname;
-  for (const path of [`${here}../examples/data/digits.csv`, '/work/shared/data/digits.csv']) {
+  for (const path of [fileURLToPath(new URL('../examples/data/digits.csv', import.meta.url)), '/work/shared/data/digits.csv']) {
     if (existsSync(path)) return loadDigitsCsv(path, limit);
   }
   throw new Error('no data: neither Fashion-MNIST nor digits.csv was found');
@@ -182,20 +182,22 @@ async function main(): Promise<void> {
   const order = createSeededRandom(SEED).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
   console.log(`deepline engine bench: ${data.name}, ${data.height}x${data.width}x1, ${CLASSES} classes (${data.count} of ${data.total} training images)`);
   console.log(`model: conv3x3x16-relu, maxpool2, conv3x3x32-relu, maxpool2, dense10-softmax; Adam 1e-3; batch ${BATCH}`);
-  console.log(`machine: ${availableParallelism()} cpus, node ${process.version}, up to ${seconds}s of training per engine\n`);
+  console.log(`machine: ${availableParallelism()} cpus, node ${process.version}, up to ${seconds}s of training per engine`);
   const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(i === 3 ? 18 : 12))).join(' ');
-  console.log(row(['engine', 'train ex/s', 'batches', 'loss first->last', 'infer ex/s', 'batches']));
+  const lines: string[] = [];
   const results: EngineResult[] = [];
   for (const engine of engines) {
+    // Progress on stderr; the table comes at the end, clear of tfjs's own start-up banners.
+    process.stderr.write(`running ${engine}...\n`);
     let result: EngineResult;
     try {
       result = await benchEngine(engine, data, order, seconds);
     } catch (e) {
-      console.log(row([engine, `unavailable: ${(e as Error).message.split('\n')[0]}`]));
+      lines.push(row([engine, `unavailable: ${(e as Error).message.split('\n')[0]}`]));
       continue;
     }
     results.push(result);
-    console.log(
+    lines.push(
       row([
         engine,
         result.trainPerSecond.toFixed(1),
@@ -206,6 +208,8 @@ async function main(): Promise<void> {
       ]),
     );
   }
+  console.log(`\n${row(['engine', 'train ex/s', 'batches', 'loss first->last', 'infer ex/s', 'batches'])}`);
+  for (const line of lines) console.log(line);
   const wasm = results.find((r) => r.engine === 'wasm');
   const cpu = results.find((r) => r.engine === 'cpu');
   if (wasm && cpu) {

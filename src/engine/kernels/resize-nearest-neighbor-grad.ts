@@ -20,9 +20,12 @@ function sources(inSize: number, outSize: number, alignCorners: boolean, halfPix
 
 /**
  * ResizeNearestNeighborGrad (the gradient of upSampling2d) for the wasm backend, replacing the
- * stock one, which mixes up the examples of a batch larger than one. One pass over dy adds each
- * value to the pixel it was copied from: the same work as the forward pass, in a loop that
- * measured faster than the stock kernel.
+ * stock one, which is right but measured 3x slower (11.6 ms against 3.6 ms for 64x14x14x32
+ * upsampled 2x). One pass over dy adds each value to the pixel it was copied from, the same work
+ * as the forward pass.
+ *
+ * Note the cpu backend's own kernel is wrong for batches of more than one (it offsets dy by the
+ * images' batch stride) and ignores halfPixelCenters; this one follows the forward pass instead.
  */
 function resizeNearestNeighborGrad(args: {
   inputs: tf.NamedTensorInfoMap;
