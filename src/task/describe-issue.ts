@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors/index.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../extensions/did-you-mean.ts';
 import { formatValue } from './format-value.ts';
 import type { FieldPath } from './source-locator.ts';
 import { PLANNED_TASKS, SUPPORTED_TASKS } from './task-types.ts';

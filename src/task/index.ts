@@ -7,7 +7,7 @@ export { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
 export { CROSS_CHECKS, type CrossCheck, type TaskDraft } from './cross-checks.ts';
 export { TASK_DEFAULTS, COMMON_DEFAULTS, type TaskTypeDefaults } from './task-defaults.ts';
 export { TASK_TYPES, SUPPORTED_TASKS, PLANNED_TASKS, isSupportedTask, type TaskType, type SupportedTask } from './task-types.ts';
-export { didYouMean } from './did-you-mean.ts';
+export { didYouMean } from '../extensions/did-you-mean.ts';
 export {
   taskFileSchema,
   DATA_FORMATS,

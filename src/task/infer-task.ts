@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { DeeplineError } from '../errors/index.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../extensions/did-you-mean.ts';
 import { inferFormat, statOrMissing } from './infer-format.ts';
 import { scanDataFolder } from './scan-data-folder.ts';
 import { sniffTable } from './sniff-table.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { didYouMean } from '../../src/task/did-you-mean.ts';
+import { didYouMean } from '../../src/extensions/did-you-mean.ts';
 
 describe('didYouMean', () => {
   const keys = ['path', 'format', 'target', 'image', 'classes'];
