@@ -23,6 +23,8 @@ export interface Dataset {
   readonly sourceRows?: Int32Array;
   /** sha256 of the source files the examples were read from, kept through splits for lineage. */
   readonly dataVersion?: string;
+  /** Set when the features are token ids (a text transform's output): the embedding table's size. */
+  readonly tokens?: { readonly vocabSize: number };
 }
 
 export const DATASET_FORMAT_VERSION = 1;
@@ -35,6 +37,7 @@ interface DatasetMeta {
   featureNames?: readonly string[];
   hasSourceRows: boolean;
   dataVersion?: string;
+  tokens?: { vocabSize: number };
 }
 
 export function featureSize(ds: Pick<Dataset, 'featureShape'>): number {
@@ -52,6 +55,7 @@ export async function saveDataset(dir: string, ds: Dataset): Promise<void> {
     featureNames: ds.featureNames,
     hasSourceRows: ds.sourceRows !== undefined,
     dataVersion: ds.dataVersion,
+    tokens: ds.tokens,
   };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
   await writeFile(join(dir, 'x.f32'), bytesOf(ds.x));
@@ -76,6 +80,7 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     featureNames: meta.featureNames,
     sourceRows,
     dataVersion: meta.dataVersion,
+    ...(meta.tokens ? { tokens: meta.tokens } : {}),
   };
 }
 

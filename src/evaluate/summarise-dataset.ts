@@ -1,12 +1,13 @@
 import type { Dataset } from '../data/dataset.ts';
-import { inverseTarget, type DataTransform } from '../data/normalizer.ts';
+import type { TargetScaler } from '../data/normalizer.ts';
+import { unscaleTarget } from '../data/transform/target-scaler.ts';
 import type { DataSummary } from './run-report.ts';
 
 /**
  * Size, example shape and target distribution of a split, for the report. Numeric targets are
- * mapped back to original units with `transform`'s target scaler when it has one.
+ * mapped back to original units with the transform's target `scaler` when there is one.
  */
-export function summariseDataset(ds: Dataset, transform?: DataTransform): DataSummary {
+export function summariseDataset(ds: Dataset, scaler?: TargetScaler): DataSummary {
   const base = { n: ds.n, featureShape: [...ds.featureShape], ...(ds.dataVersion ? { dataVersion: ds.dataVersion } : {}) };
   if (ds.target.kind === 'class') {
     const counts = new Array<number>(ds.target.classes.length).fill(0);
@@ -14,7 +15,7 @@ export function summariseDataset(ds: Dataset, transform?: DataTransform): DataSu
     return { ...base, classCounts: counts };
   }
   if (ds.n === 0) return base;
-  const y = transform ? inverseTarget(transform, ds.y) : ds.y;
+  const y = scaler ? unscaleTarget(scaler, ds.y) : ds.y;
   let mean = 0;
   let min = Infinity;
   let max = -Infinity;

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DeeplineError } from '../errors/index.ts';
 import type { FamilyRegistry } from './families/family-registry.ts';
-import type { HeadSpec } from './families/model-family.ts';
+import type { HeadSpec, Modality } from './families/model-family.ts';
 import type { GenomeBase } from './genome.ts';
 import { modalityOfShape } from './modality-of-shape.ts';
 
@@ -10,6 +10,10 @@ export interface BuildModelOptions {
   readonly head: HeadSpec;
   readonly seed: number;
   readonly families: FamilyRegistry;
+  /** Default: read off the input shape (one axis tabular, two or three image); text must be said. */
+  readonly modality?: Modality;
+  /** For text families: the token-id vocabulary size from the data transform. */
+  readonly vocabSize?: number;
 }
 
 /**
@@ -25,7 +29,7 @@ export function buildModel(genome: unknown, options: BuildModelOptions): tf.Laye
       location: { field: 'model.genome' },
     });
   }
-  const family = options.families.get(modalityOfShape(options.inputShape), familyName);
+  const family = options.families.get(options.modality ?? modalityOfShape(options.inputShape), familyName);
   const parsed = family.genomeSchema.safeParse(genome);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -35,5 +39,5 @@ export function buildModel(genome: unknown, options: BuildModelOptions): tf.Laye
       location: { field: path },
     });
   }
-  return family.build(parsed.data, { inputShape: options.inputShape, head: options.head, seed: options.seed });
+  return family.build(parsed.data, { inputShape: options.inputShape, head: options.head, seed: options.seed, vocabSize: options.vocabSize });
 }

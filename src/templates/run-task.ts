@@ -73,7 +73,7 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
   });
 
   await mkdir(spec.output, { recursive: true });
-  for (const [output, name] of Object.entries(template.publish)) {
+  for (const [output, name] of Object.entries(template.publish(spec))) {
     const source = await workspace.artifacts.localPath(result.outputs[output]);
     await cp(source, join(spec.output, name), { recursive: true, force: true });
   }

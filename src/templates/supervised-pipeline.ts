@@ -1,60 +1,166 @@
+import { balanceStep } from '../data/steps/balance-step.ts';
+import { cleanStep } from '../data/steps/clean-step.ts';
+import { dataReportStep } from '../data/steps/data-report-step.ts';
 import { ingestStep } from '../data/steps/ingest-step.ts';
+import { ingestTableStep } from '../data/steps/ingest-table-step.ts';
+import { labelNoiseStep } from '../data/steps/label-noise-step.ts';
 import { normalizeStep } from '../data/steps/normalize-step.ts';
+import { profileStep } from '../data/steps/profile-step.ts';
+import { schemaStep } from '../data/steps/schema-step.ts';
 import { splitStep } from '../data/steps/split-step.ts';
+import { tableSplitStep } from '../data/steps/table-split-step.ts';
+import { transformStep } from '../data/steps/transform-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
 import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
 import { reportStep } from '../evaluate/steps/report-step.ts';
 import { buildModelStep } from '../models/steps/build-model-step.ts';
 import { definePipeline, type Pipeline } from '../pipeline/pipeline.ts';
+import type { Step } from '../pipeline/step.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import { trainStep } from '../train/steps/train-step.ts';
 import type { Publication } from './template.ts';
 
 export interface SupervisedOptions {
-  /** Model family for the modality ('mlp', 'cnn'), or 'auto'. */
+  /** Model family for the modality ('mlp', 'cnn', 'text-pool'), or 'auto'. */
   readonly family: string;
   readonly taskKind: 'classification' | 'regression';
+  /** Text classification: tokenise the free-text column instead of encoding columns. */
+  readonly text?: boolean;
 }
 
 /**
- * The pipeline every supervised task shares: ingest → split → normalise (fitted on train) →
- * choose the model → train with early stopping → evaluate on test → report. Templates differ in
- * the model family and the task kind; later stages (profiling, search, compression) slot in here.
+ * The pipeline every supervised task shares. Tables (CSV/TSV/JSONL):
+ *   ingest → profile, schema → clean → split → transform (fitted on train) → label-noise →
+ *   balance → build-model → train → evaluate → report, data-report
+ * Images (pixel CSV with `data.image`, image folders, IDX) skip the table stages:
+ *   ingest → profile → split → normalize (fitted on train) → label-noise → balance → …
+ * Cleaning comes before the split so a duplicate never sits in both train and test; everything
+ * fitted (imputation, scaling, encodings, outlier dropping) is fitted on the training split.
  */
 export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOptions): Promise<Pipeline> {
+  const isTable = isTableTask(spec);
+  const data = isTable ? await tableStages(spec, options) : await imageStages(spec, options);
+  const classification = options.taskKind === 'classification';
+  const noise = classification && spec.prepare.labelNoise !== 'none';
   const budgetMs = spec.budget.minutes === undefined ? undefined : spec.budget.minutes * 60_000;
+  const prepared = data.prepared;
+
   return definePipeline([
-    ingestStep({
-      source: {
-        path: spec.data.path,
-        format: spec.data.format,
-        target: spec.data.target,
-        image: spec.data.image,
-        classes: spec.data.classes,
-        taskKind: options.taskKind,
+    ...data.steps,
+    ...(noise ? [labelNoiseStep({ action: spec.prepare.labelNoise === 'drop' ? 'drop' : 'flag' }, { from: prepared })] : []),
+    balanceStep({ mode: classification ? spec.prepare.balance : 'none' }, { from: noise ? 'label-noise' : prepared }),
+    buildModelStep({ family: options.family }, { inputs: { train: `${prepared}.train` } }),
+    trainStep(
+      {
+        epochs: spec.train.epochs,
+        batchSize: spec.train.batchSize,
+        learningRate: spec.train.learningRate,
+        patience: spec.train.patience,
+        augment: spec.augment,
+        // Training gets most of the budget; data preparation, evaluation and reports the rest.
+        ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * 0.85) }),
       },
-      fingerprint: await sourceFingerprint(spec.data.path),
-    }),
-    splitStep({ fractions: spec.split, stratify: options.taskKind === 'classification' }),
-    normalizeStep({ scaleTarget: options.taskKind === 'regression' }),
-    buildModelStep({ family: options.family }),
-    trainStep({
-      epochs: spec.train.epochs,
-      batchSize: spec.train.batchSize,
-      learningRate: spec.train.learningRate,
-      patience: spec.train.patience,
-      // Training gets most of the budget; data preparation, evaluation and reports the rest.
-      ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * 0.85) }),
-    }),
-    evaluateStep(),
-    reportStep({ taskName: spec.name, taskType: spec.task }),
+      { inputs: { train: 'balance.train', validation: `${prepared}.validation` } },
+    ),
+    evaluateStep({}, { inputs: { test: `${prepared}.test`, transform: `${prepared}.transform` } }),
+    reportStep(
+      { taskName: spec.name, taskType: spec.task },
+      { inputs: { train: `${prepared}.train`, validation: `${prepared}.validation`, test: `${prepared}.test`, transform: `${prepared}.transform` } },
+    ),
+    dataReportStep(
+      { title: spec.name },
+      {
+        inputs: {
+          profile: 'profile.profile',
+          ...(noise && { labelNoise: 'label-noise.labelNoise' }),
+          ...(isTable && { cleaning: 'clean.cleaning' }),
+          summary: 'ingest.summary',
+        },
+      },
+    ),
   ]);
 }
 
-/** What every supervised run publishes into its output folder. */
-export const SUPERVISED_PUBLICATION: Publication = {
-  'train.model': 'model',
-  'normalize.transform': 'transform.json',
-  'evaluate.metrics': 'metrics.json',
-  'report.report': '.',
-};
+interface DataStages {
+  readonly steps: Step[];
+  /** The step whose train/validation/test/transform outputs the model stages read. */
+  readonly prepared: string;
+}
+
+async function tableStages(spec: TaskSpec, options: SupervisedOptions): Promise<DataStages> {
+  const format = spec.data.format as 'csv' | 'tsv' | 'jsonl';
+  const target = spec.data.target!;
+  // Group and time columns organise the split; they are not features.
+  const exclude: Record<string, string> = {};
+  if (spec.data.group) exclude[spec.data.group] = 'the group column (data.group) decides the split';
+  if (spec.data.time) exclude[spec.data.time] = 'the time column (data.time) orders the split';
+  return {
+    prepared: 'transform',
+    steps: [
+      ingestTableStep({ source: { path: spec.data.path, format, target }, fingerprint: await sourceFingerprint(spec.data.path), taskKind: options.taskKind }),
+      profileStep({ targetKind: options.taskKind === 'classification' ? 'class' : 'numeric' }, { input: 'ingest.table' }),
+      schemaStep({}, { input: 'ingest.table' }),
+      cleanStep({ dropDuplicates: spec.prepare.dropDuplicates, outliers: spec.prepare.outliers }, { from: 'ingest' }),
+      tableSplitStep(
+        {
+          fractions: spec.split,
+          stratify: options.taskKind === 'classification',
+          ...(spec.data.group && { group: spec.data.group }),
+          ...(spec.data.time && { time: spec.data.time }),
+        },
+        { from: 'clean' },
+      ),
+      transformStep(
+        {
+          impute: spec.prepare.impute,
+          targetKind: options.taskKind === 'classification' ? 'class' : 'numeric',
+          // Balancing comes after label-noise detection (see balanceStep), so none here.
+          balance: 'none',
+          outliers: spec.prepare.outliers,
+          exclude,
+          ...(options.text && { textColumn: 'auto' }),
+        },
+        { from: 'split' },
+      ),
+    ],
+  };
+}
+
+async function imageStages(spec: TaskSpec, options: SupervisedOptions): Promise<DataStages> {
+  return {
+    prepared: 'normalize',
+    steps: [
+      ingestStep({
+        source: {
+          path: spec.data.path,
+          format: spec.data.format,
+          target: spec.data.target,
+          image: spec.data.image,
+          classes: spec.data.classes,
+          taskKind: options.taskKind,
+        },
+        fingerprint: await sourceFingerprint(spec.data.path),
+      }),
+      profileStep({}, { input: 'ingest.dataset' }),
+      splitStep({ fractions: spec.split, stratify: options.taskKind === 'classification' }),
+      normalizeStep({ scaleTarget: options.taskKind === 'regression' }),
+    ],
+  };
+}
+
+/** What every supervised run publishes into its output folder: model, transform, schema, reports. */
+export function supervisedPublication(spec: TaskSpec): Publication {
+  const table = isTableTask(spec);
+  return {
+    'train.model': 'model',
+    [`${table ? 'transform' : 'normalize'}.transform`]: 'transform.json',
+    ...(table && { 'schema.schema': 'schema.json' }),
+    'evaluate.metrics': 'metrics.json',
+    'report.report': '.',
+    'data-report.report': '.',
+  };
+}
+
+function isTableTask(spec: TaskSpec): boolean {
+  return spec.data.format !== 'image-folder' && spec.data.format !== 'idx' && spec.data.image === undefined;
+}

@@ -2,11 +2,12 @@ import { Registry } from '../extensions/registry.ts';
 import { imageClassificationTemplate } from './image-classification-template.ts';
 import { tabularClassificationTemplate } from './tabular-classification-template.ts';
 import { tabularRegressionTemplate } from './tabular-regression-template.ts';
+import { textClassificationTemplate } from './text-classification-template.ts';
 import type { Template } from './template.ts';
 
 /** Registers the templates deepline ships, exactly as a user's extension would register one. */
 export function registerBuiltins(registry: Registry<Template>): Registry<Template> {
-  for (const template of [tabularClassificationTemplate, tabularRegressionTemplate, imageClassificationTemplate]) {
+  for (const template of [tabularClassificationTemplate, tabularRegressionTemplate, imageClassificationTemplate, textClassificationTemplate]) {
     registry.register(template.task, template);
   }
   return registry;

@@ -17,5 +17,5 @@ export interface Template {
   readonly description: string;
   buildPipeline(spec: TaskSpec): Promise<Pipeline>;
   /** Which outputs are copied into `spec.output` after a successful run. */
-  readonly publish: Publication;
+  publish(spec: TaskSpec): Publication;
 }

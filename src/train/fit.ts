@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BatchAugment } from '../data/augment/batch-augment.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { createSeededRandom } from '../data/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
@@ -41,6 +42,11 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** Milliseconds clock, injectable for tests. */
   readonly now?: () => number;
+  /**
+   * Transforms the inputs of every training batch (augmentation, see createAugmentation), with
+   * the epoch and the batch's index in it. Validation batches never pass through it.
+   */
+  readonly augment?: BatchAugment;
 }
 
 export interface FitResult {
@@ -88,10 +94,12 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         if (end - start === 1 && train.n > 1) break;
         setDropoutSeeds(dropouts, layerSeed(seed, 1_000_000 + step++));
         const batch = batchTensors(train, start, end, order, options.classWeights);
+        let x = batch.x;
         let value: number;
         try {
+          if (options.augment) x = augmented(options.augment, batch.x, { epoch, batch: start / batchSize });
           const cost = optimizer.minimize(
-            () => task.loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor, batch.w),
+            () => task.loss(batch.y, model.apply(x, { training: true }) as tf.Tensor, batch.w),
             true,
             variables,
           ) as tf.Scalar;
@@ -99,6 +107,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
           cost.dispose();
         } finally {
           tf.dispose([batch.x, batch.y]);
+          if (x !== batch.x) x.dispose();
           batch.w?.dispose();
         }
         lossSum += value * (end - start);
@@ -143,6 +152,18 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     metricName: task.kind === 'class' ? 'accuracy' : 'rmse',
     durationMs: now() - started,
   };
+}
+
+/** Runs the augmentation in its own scope, so intermediates it forgets to dispose are freed anyway. */
+function augmented(augment: BatchAugment, x: tf.Tensor, ctx: { epoch: number; batch: number }): tf.Tensor {
+  const out = tf.tidy(() => augment(x, ctx));
+  if (out.shape.length !== x.shape.length || out.shape.some((v, i) => v !== x.shape[i])) {
+    if (out !== x) out.dispose();
+    throw new DeeplineError('DL_STEP_FAILED', `augmentation changed the batch shape from [${x.shape.join(', ')}] to [${out.shape.join(', ')}]`, {
+      hint: 'an augmenter must return a batch of the shape it was given',
+    });
+  }
+  return out;
 }
 
 function identity(n: number): Uint32Array {

@@ -49,9 +49,16 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
     expectBad(['run', '--data', 'ragged.csv', '--target', 'y', '--task', 'tabular-classification'], 'DL_DATA_FORMAT', /ragged\.csv/, /row 3/);
   });
 
-  test('a non-numeric value in a numeric column', () => {
-    csv('text-in-numbers.csv', `a,b,y\n${Array.from({ length: 20 }, (_, i) => `${i},${i === 13 ? 'oops' : i * 2},${i % 2}`).join('\n')}\n`);
-    expectBad(['run', '--data', 'text-in-numbers.csv', '--target', 'y', '--task', 'tabular-classification'], 'DL_DATA_VALUE', /text-in-numbers\.csv/, /row 14/, /\bb\b/, /oops/);
+  test('a stray word in a numeric column is read as missing, with a warning naming row, column and value', () => {
+    csv('text-in-numbers.csv', `a,b,y\n${Array.from({ length: 400 }, (_, i) => `${i},${i === 13 ? 'oops' : i * 2},${i % 2}`).join('\n')}\n`);
+    const r = deepline(['run', '--data', 'text-in-numbers.csv', '--target', 'y', '--task', 'tabular-classification', '--output', join(dir, 'out-tin')], { home, cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning \[ingest\]: .*text-in-numbers\.csv: column "b": 1 value\(s\) that are not numbers \("oops" ×1; first in row 14, line 15\) were read as missing/);
+  });
+
+  test('a regression target holding words', () => {
+    csv('words-target.csv', `a,price\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 3 === 0 ? 'cheap' : i * 1.5}`).join('\n')}\n`);
+    expectBad(['run', '--data', 'words-target.csv', '--target', 'price', '--task', 'tabular-regression'], 'DL_DATA_TARGET', /words-target\.csv: target price holds categorical values \("cheap"/, /must be numeric/);
   });
 
   test('an unreadable image', () => {

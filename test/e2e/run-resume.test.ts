@@ -34,12 +34,18 @@ test('a run killed with SIGKILL in the middle of training resumes from the last 
   const status = Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
   assert.deepEqual(status, {
     ingest: 'cached',
+    profile: 'cached',
+    schema: 'cached',
+    clean: 'cached',
     split: 'cached',
-    normalize: 'cached',
+    transform: 'cached',
+    'label-noise': 'cached',
+    balance: 'cached',
     'build-model': 'cached',
     train: 'completed',
     evaluate: 'completed',
     report: 'completed',
+    'data-report': 'completed',
   });
   assert.ok(existsSync(join(output, 'report.html')));
   assert.ok(existsSync(join(output, 'model', 'model.json')));

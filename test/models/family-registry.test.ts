@@ -12,7 +12,7 @@ describe('FamilyRegistry', () => {
     assert.equal(registry.get('image', 'cnn').name, 'cnn');
     assert.equal(registry.has('image', 'mlp'), false);
     assert.deepEqual(registry.list('image').map((f) => f.name), ['cnn']);
-    assert.equal(registry.list().length, 2);
+    assert.equal(registry.list().length, 3);
   });
 
   it('lists the valid names of the modality on a miss and suggests a near one', () => {

@@ -99,15 +99,15 @@ describe('task file errors', { timeout: 20_000 }, () => {
     assert.equal(e.code, 'DL_TASK_TYPE');
     assert.equal(
       e.message,
-      'task.yaml:1:7 task: expected one of image-classification, tabular-classification, tabular-regression ' +
-        '(coming later: text-classification, time-series-forecasting), but got "image-clasification" — did you mean `image-classification`?',
+      'task.yaml:1:7 task: expected one of image-classification, tabular-classification, tabular-regression, text-classification ' +
+        '(coming later: time-series-forecasting), but got "image-clasification" — did you mean `image-classification`?',
     );
   });
 
   it('reports a planned task type as not supported yet', async () => {
-    const e = await failure(['task: text-classification', ...IRIS]);
+    const e = await failure(['task: time-series-forecasting', ...IRIS]);
     assert.equal(e.code, 'DL_TASK_TYPE');
-    assert.match(e.message, /^task\.yaml:1:7 task: text-classification is not supported yet \(supported now: image-classification, /);
+    assert.match(e.message, /^task\.yaml:1:7 task: time-series-forecasting is not supported yet \(supported now: image-classification, /);
   });
 
   it('states bounds as the rule and the value written', async () => {

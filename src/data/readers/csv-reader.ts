@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import { DeeplineError } from '../../errors/index.ts';
-import { didYouMean } from '../../extensions/did-you-mean.ts';
 import type { Dataset, TargetInfo } from '../dataset.ts';
 import { sortNaturally } from '../sort-naturally.ts';
 import type { DataReader, DataSource, ReadOptions, ReadResult } from './data-reader.ts';
+import { checkColumnNames } from './check-column-names.ts';
+import { readDelimited } from './read-delimited.ts';
 import { statSource } from './stat-source.ts';
 
 /**
@@ -16,39 +15,16 @@ export function createCsvReader(name: 'csv' | 'tsv' = 'csv'): DataReader {
   return {
     name,
     description: `${name === 'tsv' ? 'tab' : 'comma'}-separated text with a header row; numeric features`,
-    read: (source, options = {}) => readDelimited(source, options, delimiter),
+    read: (source, options = {}) => readDelimitedDataset(source, options, delimiter),
   };
 }
 
-interface RecordInfo {
-  /** Records parsed so far, the header included. */
-  records: number;
-  /** Physical line the record ends on. */
-  lines: number;
-}
-
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const PROGRESS_BYTES = 1 << 20;
 
-async function readDelimited(source: DataSource, options: ReadOptions, delimiter: string): Promise<ReadResult> {
+async function readDelimitedDataset(source: DataSource, options: ReadOptions, delimiter: ',' | '\t'): Promise<ReadResult> {
   const file = source.path;
   const { size } = await statSource(file, 'file', delimiter === '\t' ? 'tsv' : 'csv');
   if (size === 0) throw formatError(file, `${file} is empty`, 'the file needs a header row and at least one data row');
-
-  const input = createReadStream(file);
-  let bytesRead = 0;
-  let reported = 0;
-  input.on('data', (chunk) => {
-    bytesRead += chunk.length;
-    if (bytesRead - reported >= PROGRESS_BYTES) {
-      reported = bytesRead;
-      options.onProgress?.({ done: bytesRead, total: size, unit: 'byte' });
-    }
-  });
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: true });
-  // pipe() does not forward read errors; without this an unreadable file would hang the loop.
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(parser);
 
   const warnings: string[] = [];
   let header: string[] | undefined;
@@ -56,45 +32,32 @@ async function readDelimited(source: DataSource, options: ReadOptions, delimiter
   const x = new FloatBuffer();
   const numericTargets = new FloatBuffer();
   const labels: string[] = [];
-  let n = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: RecordInfo }>) {
-      if (!header) {
-        header = record;
-        layout = resolveColumns(file, header, source);
-        continue;
-      }
-      const cols = layout!;
-      const row = info.records - 1;
-      const line = info.lines;
-      if (record.length !== header.length) {
-        throw formatError(
-          file,
-          `${file} row ${row} (line ${line}) has ${record.length} fields, expected ${header.length} as in the header`,
-          `look for a missing or extra ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} on that line, or an unquoted value containing one`,
-          { row, line },
-        );
-      }
-      for (const c of cols.features) x.push(parseCell(file, row, line, header[c], record[c]));
-      const rawTarget = record[cols.target];
-      if (source.taskKind === 'regression') {
-        numericTargets.push(parseCell(file, row, line, header[cols.target], rawTarget));
-      } else {
-        if (rawTarget === '') throw emptyCell(file, row, line, header[cols.target]);
-        labels.push(rawTarget);
-      }
-      n++;
-      if (n % 4096 === 0) options.signal?.throwIfAborted();
-      if (source.limit !== undefined && n >= source.limit) {
-        warnings.push(`read only the first ${n} rows of ${file} (data.limit)`);
-        break;
-      }
+  const rows: number[] = [];
+  // readDelimited checks encoding, line ends, the delimiter and field counts; this adds the values.
+  await readDelimited(file, { delimiter, onProgress: options.onProgress, signal: options.signal, progressTotal: size }, (record, row, line) => {
+    if (!header) {
+      header = record;
+      layout = resolveColumns(file, header, source, line);
+      return true;
     }
-  } catch (e) {
-    throw asFormatError(file, e);
-  } finally {
-    input.destroy();
-  }
+    const cols = layout!;
+    for (const c of cols.features) x.push(parseCell(file, row, line, header[c], record[c]));
+    const rawTarget = record[cols.target];
+    if (source.taskKind === 'regression') {
+      numericTargets.push(parseCell(file, row, line, header[cols.target], rawTarget));
+    } else {
+      if (rawTarget === '') throw emptyCell(file, row, line, header[cols.target]);
+      labels.push(rawTarget);
+    }
+    rows.push(row);
+    if (rows.length % 4096 === 0) options.signal?.throwIfAborted();
+    if (source.limit !== undefined && rows.length >= source.limit) {
+      warnings.push(`read only the first ${rows.length} rows of ${file} (data.limit)`);
+      return false;
+    }
+    return true;
+  });
+  const n = rows.length;
   if (!header || !layout) throw formatError(file, `${file} has no rows`, 'the file needs a header row and at least one data row');
   if (n === 0) throw formatError(file, `${file} has a header row but no data rows`, 'add data rows below the header');
   options.onProgress?.({ done: size, total: size, unit: 'byte' });
@@ -119,7 +82,7 @@ async function readDelimited(source: DataSource, options: ReadOptions, delimiter
     y,
     target,
     featureNames,
-    sourceRows: Int32Array.from({ length: n }, (_, i) => i + 1),
+    sourceRows: Int32Array.from(rows),
   };
   return { dataset, warnings };
 }
@@ -129,36 +92,15 @@ interface ColumnLayout {
   features: number[];
 }
 
-function resolveColumns(file: string, header: string[], source: DataSource): ColumnLayout {
-  const blank = header.findIndex((h) => h === '');
-  if (blank >= 0) {
-    throw formatError(file, `${file} header: column ${blank + 1} has no name`, 'give every column a name in the first row', { line: 1 });
-  }
-  const seen = new Set<string>();
-  for (const h of header) {
-    if (seen.has(h)) throw formatError(file, `${file} header: column "${h}" appears twice`, 'give every column a unique name', { line: 1 });
-    seen.add(h);
-  }
-  const listed = listColumns(header);
-  const looksHeaderless = header.every((h) => NUMERIC.test(h));
+function resolveColumns(file: string, header: string[], source: DataSource, line: number): ColumnLayout {
   if (source.target === undefined) {
-    throw new DeeplineError('DL_DATA_TARGET', `no target column given for ${file}; columns are: ${listed}`, {
+    throw new DeeplineError('DL_DATA_TARGET', `no target column given for ${file}; columns are: ${listColumns(header)}`, {
       hint: 'set data.target to the column to predict',
       location: { file },
     });
   }
+  checkColumnNames(file, header, source.target, line);
   const target = header.indexOf(source.target);
-  if (target < 0) {
-    const guess = didYouMean(source.target, header);
-    throw new DeeplineError('DL_DATA_TARGET', `${file} has no column "${source.target}"; columns are: ${listed}`, {
-      hint: looksHeaderless
-        ? 'the first row looks like data, not column names: add a header row'
-        : guess
-          ? `did you mean "${guess}"? (set data.target to it)`
-          : 'set data.target to one of the columns listed',
-      location: { file, line: 1, field: source.target },
-    });
-  }
   const features = header.map((_, i) => i).filter((i) => i !== target);
   if (features.length === 0) {
     throw formatError(file, `${file} has only the target column "${source.target}" and no features`, 'add feature columns');
@@ -248,18 +190,6 @@ function quote(value: string): string {
 
 function formatError(file: string, message: string, hint: string, at: { row?: number; line?: number } = {}): DeeplineError {
   return new DeeplineError('DL_DATA_FORMAT', message, { hint, location: { file, ...at } });
-}
-
-/** csv-parse reports broken quoting etc. with its own codes; users get DL_DATA_FORMAT with the line. */
-function asFormatError(file: string, e: unknown): unknown {
-  const err = e as { code?: unknown; lines?: unknown; message?: unknown };
-  if (typeof err?.code !== 'string' || !err.code.startsWith('CSV_')) return e;
-  const line = typeof err.lines === 'number' ? err.lines : undefined;
-  return new DeeplineError('DL_DATA_FORMAT', `${file}${line ? ` line ${line}` : ''}: ${String(err.message)}`, {
-    hint: 'check the quoting on that line: a quoted value must end with a closing quote',
-    location: { file, line },
-    cause: e,
-  });
 }
 
 /** An append-only Float32 buffer that doubles as it fills, so rows need not be counted first. */

@@ -12,11 +12,11 @@ export interface ImageShape {
 
 /** Where the data is and how to read it, as the task file describes it. */
 export interface DataSource {
-  /** A file (CSV/TSV) or a folder (image folder, IDX files). */
+  /** A file (CSV/TSV, image list) or a folder (image folder, IDX files). */
   readonly path: string;
-  /** Registry key of the reader: 'csv', 'tsv', 'image-folder', 'idx'. */
+  /** Registry key of the reader: 'csv', 'tsv', 'image-folder', 'image-list', 'idx'. */
   readonly format: string;
-  /** Target column name (tabular formats). */
+  /** Target column name (tabular formats; the label column of an image list, default `label`). */
   readonly target?: string;
   readonly image?: ImageShape;
   /** Class names in index order; when absent, the labels found, sorted naturally. */

@@ -4,7 +4,8 @@ import { DeeplineError } from '../../errors/index.ts';
 
 /**
  * Guesses `data.format` from the path, for `data.format: auto` and `deepline run --data`: a folder
- * with IDX training files is `idx`, any other folder `image-folder`, a file goes by its extension.
+ * with IDX training files is `idx`, any other folder `image-folder`, a file goes by its extension
+ * (an image list is a CSV too, so it must be asked for by name).
  */
 export async function detectFormat(path: string): Promise<string> {
   let info;
@@ -24,8 +25,9 @@ export async function detectFormat(path: string): Promise<string> {
   const ext = extname(path).toLowerCase();
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.csv' || ext === '.txt') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   throw new DeeplineError('DL_DATA_FORMAT', `cannot tell the format of ${path} from its extension "${ext}"`, {
-    hint: 'set data.format to csv, tsv, image-folder or idx',
+    hint: 'set data.format to csv, tsv, jsonl, image-folder, image-list or idx',
     location: { file: path },
   });
 }

@@ -32,6 +32,8 @@ const ELEMENT_TYPES: Record<number, { size: number; name: string; get: (v: DataV
 interface IdxArray {
   dims: number[];
   values: Float32Array;
+  /** Bytes after the body the header declares (ignored, but worth a warning). */
+  extraBytes: number;
 }
 
 async function readIdxFolder(source: DataSource, options: ReadOptions = {}): Promise<ReadResult> {
@@ -57,6 +59,7 @@ async function readIdxFolder(source: DataSource, options: ReadOptions = {}): Pro
   const load = async (file: string, kind: 'images' | 'labels'): Promise<IdxArray> => {
     options.signal?.throwIfAborted();
     const array = await readIdxFile(file, kind, source.limit);
+    if (array.extraBytes > 0) warnings.push(`${file} has ${array.extraBytes} bytes beyond the data its header declares; they were ignored`);
     options.onProgress?.({ done: ++done, total: files.length, unit: 'file' });
     return array;
   };
@@ -161,6 +164,12 @@ async function readIdxFile(file: string, kind: 'images' | 'labels', limit: numbe
   if (found < bodyBytes) {
     throw truncated(file, `${bodyBytes} bytes of ${type.name} data for ${dims.join('x')} values after the header, found ${found}`);
   }
+  if (dims[0] === 0) {
+    throw new DeeplineError('DL_DATA_FORMAT', `${file} holds no examples: its header declares 0 ${kind}`, {
+      hint: 'the file is empty of data: fetch or copy it again',
+      location: { file },
+    });
+  }
   const n = limit === undefined ? dims[0] : Math.min(limit, dims[0]);
   const count = n * perExample;
   const values = new Float32Array(count);
@@ -169,7 +178,7 @@ async function readIdxFile(file: string, kind: 'images' | 'labels', limit: numbe
   } else {
     for (let i = 0; i < count; i++) values[i] = type.get(view, headerSize + i * type.size);
   }
-  return { dims: [n, ...dims.slice(1)], values };
+  return { dims: [n, ...dims.slice(1)], values, extraBytes: found - bodyBytes };
 }
 
 function truncated(file: string, what: string): DeeplineError {

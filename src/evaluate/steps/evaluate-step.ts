@@ -1,4 +1,4 @@
-import { inverseTarget, parseTransform } from '../../data/normalizer.ts';
+import { targetScalerOf, unscaleTarget } from '../../data/transform/target-scaler.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { initEngine } from '../../engine/engine.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
@@ -44,10 +44,10 @@ export function evaluateStep(overrides: EvaluateParams = {}, wiring: EvaluateWir
     async run(ctx, inputs) {
       const started = performance.now();
       const engine = await initEngine('auto');
-      const [model, test, transform] = await Promise.all([
+      const [model, test, scaler] = await Promise.all([
         ctx.artifacts.localPath(inputs.model).then(loadModel),
         getDataset(ctx, inputs.test),
-        ctx.artifacts.readJson(inputs.transform).then(parseTransform),
+        ctx.artifacts.readJson(inputs.transform).then(targetScalerOf),
       ]);
       try {
         const { values, units } = await predict(model, test, { batchSize: params.batchSize });
@@ -65,8 +65,8 @@ export function evaluateStep(overrides: EvaluateParams = {}, wiring: EvaluateWir
           await ctx.logMetric('test_accuracy', metrics.accuracy);
           await ctx.logMetric('test_macro_f1', metrics.macroF1);
         } else {
-          const truth = inverseTarget(transform, test.y);
-          const predicted = inverseTarget(transform, values);
+          const truth = unscaleTarget(scaler, test.y);
+          const predicted = unscaleTarget(scaler, values);
           metrics = { ...common, kind: 'numeric', rmse: rmse(truth, predicted), mae: mae(truth, predicted), r2: r2(truth, predicted), durationMs: performance.now() - started };
           await ctx.logMetric('test_rmse', metrics.rmse);
           await ctx.logMetric('test_r2', metrics.r2);

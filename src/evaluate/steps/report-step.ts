@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseTransform } from '../../data/normalizer.ts';
+import { targetScalerOf } from '../../data/transform/target-scaler.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { TrainingHistory } from '../../train/training-history.ts';
@@ -48,11 +48,11 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
     outputs: ['report'],
     description: 'write report.json and report.html',
     async run(ctx, refs) {
-      const [train, validation, test, transform, genome, history, metrics] = await Promise.all([
+      const [train, validation, test, scaler, genome, history, metrics] = await Promise.all([
         getDataset(ctx, refs.train),
         getDataset(ctx, refs.validation),
         getDataset(ctx, refs.test),
-        ctx.artifacts.readJson(refs.transform).then(parseTransform),
+        ctx.artifacts.readJson(refs.transform).then(targetScalerOf),
         ctx.artifacts.readJson<unknown>(refs.genome),
         ctx.artifacts.readJson<TrainingHistory>(refs.history),
         ctx.artifacts.readJson<EvaluationMetrics>(refs.metrics),
@@ -68,9 +68,9 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
           classes: train.target.kind === 'class' ? train.target.classes : undefined,
         },
         data: {
-          train: summariseDataset(train, transform),
-          validation: summariseDataset(validation, transform),
-          test: summariseDataset(test, transform),
+          train: summariseDataset(train, scaler),
+          validation: summariseDataset(validation, scaler),
+          test: summariseDataset(test, scaler),
         },
         model: { family: history.family, genome, params: history.params, inputShape: [...train.featureShape] },
         training,

@@ -4,6 +4,7 @@ import { Registry } from '../../extensions/registry.ts';
 import type { GenomeBase } from '../genome.ts';
 import { cnnFamily } from './cnn-family.ts';
 import { mlpFamily } from './mlp-family.ts';
+import { textFamily } from './text-family.ts';
 import type { Modality, ModelFamily } from './model-family.ts';
 
 /** Model families keyed by (modality, name); the same name may exist for several modalities. */
@@ -48,6 +49,7 @@ export class FamilyRegistry {
 export function registerBuiltins(registry: FamilyRegistry): void {
   registry.register(mlpFamily);
   registry.register(cnnFamily);
+  registry.register(textFamily);
 }
 
 function keyOf(modality: Modality, name: string): string {

@@ -2,8 +2,11 @@ import type * as tf from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import type { GenomeBase } from '../genome.ts';
 
-/** What kind of input a family is built for; part of the registry key. */
-export type Modality = 'tabular' | 'image';
+/**
+ * What kind of input a family is built for; part of the registry key. `text` input is a row of
+ * token ids: shaped like a tabular row, so its modality cannot be read off the shape.
+ */
+export type Modality = 'tabular' | 'image' | 'text';
 
 /** The output layer, decided by the task (see `headFor`), not by the genome. */
 export interface HeadSpec {
@@ -17,6 +20,8 @@ export interface FamilyBuildContext {
   readonly head: HeadSpec;
   /** Every initializer's seed derives from this, so a seed fixes the initial weights. */
   readonly seed: number;
+  /** Text families: how many token ids the input uses (the transform's vocabulary, padding and out-of-vocabulary ids included). */
+  readonly vocabSize?: number;
 }
 
 /**

@@ -34,7 +34,7 @@ export function buildModelStep(params: BuildModelParams = {}, wiring: BuildModel
     description: 'choose the model architecture (genome)',
     async run(ctx, inputs) {
       const train = await getDataset(ctx, inputs.train);
-      const modality = modalityOfShape(train.featureShape);
+      const modality = train.tokens ? 'text' : modalityOfShape(train.featureShape);
       // 'auto' takes the modality's first family; a miss on 'auto' lists what exists.
       const chosen = family === 'auto' ? (families.list(modality)[0] ?? families.get(modality, family)) : families.get(modality, family);
       let genome: unknown = chosen.defaultGenome(train.featureShape, taskLoss(train.target).head.units);

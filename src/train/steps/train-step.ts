@@ -6,6 +6,8 @@ import { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { GenomeBase } from '../../models/genome.ts';
 import { taskLoss } from '../../models/losses.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
+import { createAugmentation } from '../../data/augment/create-augmentation.ts';
+import type { AugmentSettings } from '../../task/task-spec.ts';
 import { fitModel } from '../fit.ts';
 import { saveModel } from '../model-io.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
@@ -19,12 +21,15 @@ export type TrainParams = {
   readonly timeBudgetMs?: number;
   /** Overrides the seed the runner derives for this step. */
   readonly seed?: number;
+  /** Training-time augmentation (the task file's `augment`); off when absent or all zero. */
+  readonly augment?: AugmentSettings;
 };
 
-type TrainInput = 'train' | 'validation' | 'genome';
+/** `balance`: a JSON with optional `classWeights` (the balance step's report). */
+type TrainInput = 'train' | 'validation' | 'genome' | 'balance';
 
 export interface TrainWiring {
-  /** Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`. */
+  /** Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`, `balance.balance`. */
   readonly inputs?: Partial<Record<TrainInput, string>>;
   readonly families?: FamilyRegistry;
 }
@@ -40,24 +45,35 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
   const families = wiring.families ?? FamilyRegistry.withBuiltins();
   return defineStep<TrainInput, 'model' | 'history'>({
     name: 'train',
-    version: '1',
+    version: '2',
     params,
     inputs: {
       train: wiring.inputs?.train ?? 'normalize.train',
       validation: wiring.inputs?.validation ?? 'normalize.validation',
       genome: wiring.inputs?.genome ?? 'build-model.genome',
+      balance: wiring.inputs?.balance ?? 'balance.balance',
     },
     outputs: ['model', 'history'],
     description: 'train the model with early stopping',
     async run(ctx, inputs) {
       const engine = await initEngine('auto');
-      const [train, validation, genome] = await Promise.all([
+      const [train, validation, genome, balance] = await Promise.all([
         getDataset(ctx, inputs.train),
         getDataset(ctx, inputs.validation),
         ctx.artifacts.readJson<GenomeBase>(inputs.genome),
+        ctx.artifacts.readJson<{ classWeights?: readonly number[] }>(inputs.balance),
       ]);
       const seed = params.seed ?? ctx.seed;
-      const model = buildModel(genome, { inputShape: train.featureShape, head: taskLoss(train.target).head, seed, families });
+      const model = buildModel(genome, {
+        inputShape: train.featureShape,
+        head: taskLoss(train.target).head,
+        seed,
+        families,
+        ...(train.tokens ? { modality: 'text' as const, vocabSize: train.tokens.vocabSize } : {}),
+      });
+      const modality = train.tokens ? 'text' : train.featureShape.length === 3 ? 'image' : 'tabular';
+      const augmentation = params.augment ? createAugmentation(params.augment, modality, seed) : undefined;
+      if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
       try {
         const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';
         const result = await fitModel(model, {
@@ -70,6 +86,8 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           timeBudgetMs: params.timeBudgetMs,
           seed,
           signal: ctx.signal,
+          classWeights: balance.classWeights,
+          augment: augmentation,
           async onEpoch(r, total) {
             await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
             await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });

@@ -70,10 +70,11 @@ describe('model steps: build-model → train → evaluate → report', { timeout
     assert.equal((await store.readJson<{ family: string }>(genome)).family, 'mlp');
 
     const train = trainStep({ epochs: 12, patience: 4, learningRate: 0.01 });
-    assert.deepEqual(train.inputs, { train: 'normalize.train', validation: 'normalize.validation', genome: 'build-model.genome' });
+    assert.deepEqual(train.inputs, { train: 'normalize.train', validation: 'normalize.validation', genome: 'build-model.genome', balance: 'balance.balance' });
+    const balance = await store.putJson({ applied: 'none' });
     assert.equal(train.params.batchSize, 32);
     const recorded: Recorded = { progress: [], metrics: [] };
-    const trained = await train.run(await context(train.name, recorded), { train: data.train, validation: data.validation, genome });
+    const trained = await train.run(await context(train.name, recorded), { train: data.train, validation: data.validation, genome, balance });
     const history = await store.readJson<TrainingHistory>(trained.history);
     assert.equal(history.formatVersion, 1);
     assert.equal(history.engine, 'wasm');
@@ -85,7 +86,7 @@ describe('model steps: build-model → train → evaluate → report', { timeout
     assert.ok((await readFile(join(modelDir, 'weights.bin'))).byteLength > 0);
 
     // Same inputs, params and seed: byte-identical model and the same history numbers.
-    const again = await train.run(await context(train.name), { train: data.train, validation: data.validation, genome });
+    const again = await train.run(await context(train.name), { train: data.train, validation: data.validation, genome, balance });
     assert.equal(again.model.hash, trained.model.hash);
 
     const evaluate = evaluateStep({ latencyRepeats: 3 });
@@ -119,7 +120,8 @@ describe('model steps: build-model → train → evaluate → report', { timeout
     const build = buildModelStep({ genome: { family: 'mlp', hidden: [16], dropout: 0, batchNorm: false, activation: 'relu' } });
     const { genome } = await build.run(await context(build.name), { train: data.train });
     const train = trainStep({ epochs: 40, patience: 8, learningRate: 0.01 });
-    const trained = await train.run(await context(train.name), { train: data.train, validation: data.validation, genome });
+    const balance = await store.putJson({});
+    const trained = await train.run(await context(train.name), { train: data.train, validation: data.validation, genome, balance });
     const evaluate = evaluateStep({ latencyRepeats: 1 });
     const { metrics } = await evaluate.run(await context(evaluate.name), { model: trained.model, test: data.test, transform: data.transform });
     const scores = await store.readJson<EvaluationMetrics>(metrics);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createCsvReader } from '../../src/data/readers/csv-reader.ts';
-import type { DataSource } from '../../src/data/readers/data-reader.ts';
-import { EXAMPLE_DATA } from './fixtures/example-data.ts';
-import { expectDeeplineError } from './fixtures/expect-deepline-error.ts';
-import { withTempDir } from './fixtures/temp-dir.ts';
+import { createCsvReader } from '../../../src/data/readers/csv-reader.ts';
+import type { DataSource } from '../../../src/data/readers/data-reader.ts';
+import { EXAMPLE_DATA } from '../fixtures/example-data.ts';
+import { expectDeeplineError } from '../fixtures/expect-deepline-error.ts';
+import { withTempDir } from '../fixtures/temp-dir.ts';
 
 const csv = createCsvReader('csv');
 const classification = (path: string, target: string, extra: Partial<DataSource> = {}): DataSource => ({

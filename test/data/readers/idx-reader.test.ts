@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { DataSource } from '../../src/data/readers/data-reader.ts';
-import { idxReader } from '../../src/data/readers/idx-reader.ts';
-import { expectDeeplineError } from './fixtures/expect-deepline-error.ts';
-import { withTempDir } from './fixtures/temp-dir.ts';
+import type { DataSource } from '../../../src/data/readers/data-reader.ts';
+import { idxReader } from '../../../src/data/readers/idx-reader.ts';
+import { expectDeeplineError } from '../fixtures/expect-deepline-error.ts';
+import { withTempDir } from '../fixtures/temp-dir.ts';
 
 const source = (path: string, extra: Partial<DataSource> = {}): DataSource => ({ path, format: 'idx', taskKind: 'classification', ...extra });
 
@@ -95,6 +95,26 @@ describe('idx reader on generated files', () => {
       await writeIdxSet(dir, { gzip: false, test: false });
       await writeFile(join(dir, 'train-labels-idx1-ubyte'), idx([5], [0, 1, 0, 1, 0]));
       await expectDeeplineError(idxReader.read(source(dir)), 'DL_DATA_FORMAT', /holds 6 images but .* holds 5 labels/);
+    }));
+
+  it('bytes beyond the declared body are ignored with a warning naming the file', () =>
+    withTempDir(async (dir) => {
+      await writeIdxSet(dir, { gzip: false, test: false });
+      await writeFile(join(dir, 'train-images-idx3-ubyte'), Buffer.concat([images(6).bytes, Buffer.from([1, 2, 3])]));
+      const { dataset, warnings } = await idxReader.read(source(dir));
+      assert.deepEqual([...dataset.x], images(6).values);
+      assert.deepEqual(warnings.map((w) => w.replace(dir, '<dir>')), ['<dir>/train-images-idx3-ubyte has 3 bytes beyond the data its header declares; they were ignored']);
+    }));
+
+  it('a header that declares no examples, or is cut short, is DL_DATA_FORMAT', () =>
+    withTempDir(async (dir) => {
+      await writeIdxSet(dir, { gzip: false, test: false });
+      await writeFile(join(dir, 'train-images-idx3-ubyte'), idx([0, 3, 4], []));
+      await expectDeeplineError(idxReader.read(source(dir)), 'DL_DATA_FORMAT', /train-images-idx3-ubyte holds no examples/);
+      await writeFile(join(dir, 'train-images-idx3-ubyte'), images(6).bytes.subarray(0, 10));
+      await expectDeeplineError(idxReader.read(source(dir)), 'DL_DATA_FORMAT', /is truncated: expected a 16-byte header, found 10 bytes/);
+      await writeFile(join(dir, 'train-images-idx3-ubyte'), Buffer.alloc(0));
+      await expectDeeplineError(idxReader.read(source(dir)), 'DL_DATA_FORMAT', /is truncated: expected a 4-byte magic number, found 0 bytes/);
     }));
 
   it('missing label or t10k files are DL_DATA_MISSING', () =>

@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { detectFormat } from '../../src/data/readers/detect-format.ts';
-import { EXAMPLE_DATA } from './fixtures/example-data.ts';
-import { expectDeeplineError } from './fixtures/expect-deepline-error.ts';
-import { withTempDir } from './fixtures/temp-dir.ts';
+import { detectFormat } from '../../../src/data/readers/detect-format.ts';
+import { EXAMPLE_DATA } from '../fixtures/example-data.ts';
+import { expectDeeplineError } from '../fixtures/expect-deepline-error.ts';
+import { withTempDir } from '../fixtures/temp-dir.ts';
 
 describe('detectFormat', () => {
-  it('tells CSV, TSV, image folders and IDX folders apart', () =>
+  it('tells CSV, TSV, JSONL, image folders and IDX folders apart', () =>
     withTempDir(async (dir) => {
       assert.equal(await detectFormat(join(EXAMPLE_DATA, 'iris.csv')), 'csv');
       assert.equal(await detectFormat(join(EXAMPLE_DATA, 'digits-images')), 'image-folder');
       await writeFile(join(dir, 'a.TSV'), 'x\ty\n');
       assert.equal(await detectFormat(join(dir, 'a.TSV')), 'tsv');
+      await writeFile(join(dir, 'a.ndjson'), '{}\n');
+      assert.equal(await detectFormat(join(dir, 'a.ndjson')), 'jsonl');
       await mkdir(join(dir, 'mnist'));
       await writeFile(join(dir, 'mnist', 'train-images-idx3-ubyte.gz'), '');
       assert.equal(await detectFormat(join(dir, 'mnist')), 'idx');

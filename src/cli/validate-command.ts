@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { buildDataReport } from '../data/profile/data-report.ts';
+import { profileTable } from '../data/profile/profile-table.ts';
+import { readTaskData } from '../data/profile/read-task-data.ts';
+import { renderDataReportHtml } from '../data/profile/render-data-report-html.ts';
+import { parseDataSchema, type DataSchema } from '../data/schema/data-schema.ts';
+import { inferSchema } from '../data/schema/infer-schema.ts';
+import { validateTable } from '../data/schema/validate-table.ts';
+import { sourceContentHash } from '../data/source-fingerprint.ts';
+import type { Table } from '../data/table.ts';
+import { DeeplineError } from '../errors/index.ts';
+import { loadTaskFile } from '../task/load-task.ts';
+import { TABLE_FORMATS, type TaskSpec } from '../task/task-spec.ts';
+import { printJson, printTable } from './output.ts';
+
+interface ValidateOptions {
+  json?: boolean;
+  schema?: string;
+  out?: string;
+}
+
+/** Where the schema comes from, for the summary line. */
+interface SchemaOrigin {
+  readonly path: string;
+  readonly how: 'given' | 'reused' | 'inferred';
+}
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description("check new data against the schema of a task's training data: missing or extra columns, wrong types, unseen categories, out-of-range values, more missing values")
+    .argument('<task-file>', 'the task whose training data defines the schema')
+    .argument('<new-data>', "a file in the task's data format, with the same columns")
+    .option('--schema <file>', "check against this data-schema.json instead of the one inferred from the task's data")
+    .option('--out <dir>', 'also write data-report.html and data-profile.json of the new data, anomalies included')
+    .option('--json', 'print the anomalies as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nThe schema is inferred from the training data once and saved as data-schema.json in the task\'s\noutput folder (edit it to loosen a range or add a category); it is inferred again when the\ntraining data changes. Exit code: 0 when no anomaly is an error (warnings allowed), 1 when one\nis, 2 for bad usage or unreadable input.\n\nExample:\n  deepline validate examples/iris.yaml new-flowers.csv',
+    )
+    .action(async (taskFile: string, newData: string, opts: ValidateOptions) => {
+      const spec = await loadTaskFile(taskFile);
+      if (!TABLE_FORMATS.some((f) => f === spec.data.format) || spec.task === 'image-classification') {
+        throw new DeeplineError('DL_USAGE', `validate checks tables, but task ${spec.name} (${taskFile}) reads ${spec.task === 'image-classification' ? 'images' : spec.data.format} data`, {
+          hint: 'use a task whose data is a CSV, TSV or JSONL table; `deepline profile` describes image data',
+        });
+      }
+      const { schema, origin } = await schemaFor(spec, opts.schema);
+      const path = resolve(newData);
+      const data = await readTaskData(spec, { path });
+      if (data.kind !== 'table') throw new DeeplineError('DL_INTERNAL', `${path} was not read as a table`);
+      const anomalies = validateTable(schema, data.table);
+      const errors = anomalies.filter((a) => a.severity === 'error').length;
+      const warnings = anomalies.length - errors;
+      if (opts.out) await writeReport(resolve(opts.out), spec, data.table, anomalies, data.warnings, newData);
+
+      if (opts.json) {
+        printJson({ task: spec.name, data: path, rows: data.table.n, schema: origin, errors, warnings, anomalies, readerWarnings: data.warnings });
+      } else {
+        const out = process.stdout;
+        out.write(`${newData}: ${data.table.n.toLocaleString('en-US')} rows checked against the schema of ${spec.name} (${schema.rows.toLocaleString('en-US')} training rows; ${origin.how} ${relative(process.cwd(), origin.path) || origin.path})\n`);
+        for (const w of data.warnings) out.write(`reader warning: ${w}\n`);
+        if (anomalies.length === 0) {
+          out.write('no anomalies: the data matches the schema\n');
+        } else {
+          out.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+          const sorted = [...anomalies].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+          printTable(['severity', 'column', 'kind', 'message'], sorted.map((a) => [a.severity, a.column, a.kind, a.message]));
+        }
+      }
+      if (errors > 0) {
+        // Exit 1, like a failed run: the data was read fine but does not pass the check.
+        throw new DeeplineError('DL_DATA_ANOMALY', `validate: ${newData} has ${errors} error anomal${errors === 1 ? 'y' : 'ies'} against the schema of ${spec.name}`, {
+          hint: 'fix the data, or — if the change is expected — edit data-schema.json (a range, a category) and validate again',
+        });
+      }
+    });
+}
+
+/**
+ * The schema to check against: the file given, else data-schema.json in the task's output folder
+ * when it was inferred from the same training data (same content hash), else inferred now and
+ * saved there for next time.
+ */
+async function schemaFor(spec: TaskSpec, given: string | undefined): Promise<{ schema: DataSchema; origin: SchemaOrigin }> {
+  if (given) {
+    const path = resolve(given);
+    return { schema: parseDataSchema(await readJson(path), path), origin: { path, how: 'given' } };
+  }
+  const path = join(spec.output, 'data-schema.json');
+  const version = await sourceContentHash(spec.data.path);
+  if (existsSync(path)) {
+    const stored = parseDataSchema(await readJson(path), path);
+    if (stored.dataVersion === version) return { schema: stored, origin: { path, how: 'reused' } };
+  }
+  const training = await readTaskData(spec);
+  if (training.kind !== 'table') throw new DeeplineError('DL_INTERNAL', `${spec.data.path} was not read as a table`);
+  const schema = inferSchema(training.table);
+  await mkdir(spec.output, { recursive: true });
+  await writeFile(path, `${JSON.stringify(schema, null, 1)}\n`);
+  return { schema, origin: { path, how: 'inferred' } };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new DeeplineError('DL_DATA_MISSING', `schema file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      hint: 'check the path given to --schema',
+      location: { file: path },
+      cause: e,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DeeplineError('DL_DATA_FORMAT', `${path} is not valid JSON (${(e as Error).message})`, {
+      hint: 'regenerate it with `deepline profile <task-file>`, or fix the JSON',
+      location: { file: path },
+      cause: e,
+    });
+  }
+}
+
+async function writeReport(dir: string, spec: TaskSpec, table: Table, anomalies: ReturnType<typeof validateTable>, warnings: readonly string[], source: string): Promise<void> {
+  const targetKind = spec.task.endsWith('regression') ? 'numeric' : 'class';
+  const profile = profileTable(table, { targetKind });
+  const extras = { title: `${spec.name}: new data`, source, warnings };
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'data-report.html'), renderDataReportHtml(profile, anomalies, extras));
+  await writeFile(join(dir, 'data-profile.json'), `${JSON.stringify(buildDataReport(profile, anomalies, extras))}\n`);
+}

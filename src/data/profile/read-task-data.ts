@@ -1,0 +1,57 @@
+import type { TaskSpec } from '../../task/task-spec.ts';
+import { TABLE_FORMATS } from '../../task/task-spec.ts';
+import { featureSize, type Dataset } from '../dataset.ts';
+import type { ReadOptions } from '../readers/data-reader.ts';
+import { createReaderRegistry } from '../readers/reader-registry.ts';
+import { readTable } from '../readers/read-table.ts';
+import { sourceContentHash } from '../source-fingerprint.ts';
+import type { Table } from '../table.ts';
+
+/** A task's data as the data stage sees it: a raw table, or images (with the source's own test set appended). */
+export type TaskData =
+  | { readonly kind: 'table'; readonly table: Table; readonly warnings: readonly string[] }
+  | { readonly kind: 'images'; readonly dataset: Dataset; readonly testRows: number; readonly warnings: readonly string[] };
+
+/**
+ * Reads the data a task names — or, with `path`, another file in the same format and with the
+ * same target (new data to validate). Tables (CSV/TSV/JSONL of a non-image task) go through
+ * readTable; images through the reader registry, the source's predefined test set (IDX t10k)
+ * appended so the profile covers all the task's data. The content hash is the data version.
+ */
+export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path?: string } = {}): Promise<TaskData> {
+  const path = options.path ?? spec.data.path;
+  const dataVersion = await sourceContentHash(path);
+  const format = spec.data.format;
+  // Pixel columns of an image task are images, not a table of 784 features.
+  const tableFormat = spec.task === 'image-classification' ? undefined : TABLE_FORMATS.find((f) => f === format);
+  if (tableFormat && spec.data.target) {
+    const { table, warnings } = await readTable({ path, format: tableFormat, target: spec.data.target }, options);
+    return { kind: 'table', table: { ...table, dataVersion }, warnings };
+  }
+  const reader = createReaderRegistry().get(format, 'DL_TASK_FIELD');
+  const result = await reader.read(
+    {
+      path,
+      format,
+      target: spec.data.target,
+      image: spec.data.image,
+      classes: spec.data.classes,
+      taskKind: spec.task.endsWith('regression') ? 'regression' : 'classification',
+    },
+    options,
+  );
+  const test = result.test && result.test.n > 0 ? result.test : undefined;
+  const dataset = test ? append(result.dataset, test) : result.dataset;
+  return { kind: 'images', dataset: { ...dataset, dataVersion }, testRows: test?.n ?? 0, warnings: result.warnings };
+}
+
+function append(a: Dataset, b: Dataset): Dataset {
+  const d = featureSize(a);
+  const x = new Float32Array((a.n + b.n) * d);
+  x.set(a.x);
+  x.set(b.x, a.n * d);
+  const y = new Float32Array(a.n + b.n);
+  y.set(a.y);
+  y.set(b.y, a.n);
+  return { ...a, n: a.n + b.n, x, y, sourceRows: undefined };
+}
