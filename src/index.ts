@@ -49,3 +49,18 @@ export { initEngine, type Engine, type EngineName } from './engine/engine.ts';
 // Errors and extension registries.
 export { DeeplineError, isDeeplineError, ERROR_CODES, type ErrorCode } from './errors/index.ts';
 export { Registry } from './extensions/registry.ts';
+
+// The data stage, for use on its own.
+export { readTable, type TableSource } from './data/readers/read-table.ts';
+export { saveTable, loadTable, type Table, type Column, type ColumnType } from './data/table.ts';
+export { profileTable } from './data/profile/profile-table.ts';
+export { profileImages } from './data/profile/profile-images.ts';
+export { renderDataReportHtml } from './data/profile/render-data-report-html.ts';
+export { buildDataReport } from './data/profile/data-report.ts';
+export { inferSchema } from './data/schema/infer-schema.ts';
+export { validateTable } from './data/schema/validate-table.ts';
+export { fitTableTransform } from './data/transform/fit-table-transform.ts';
+export { applyTableTransform } from './data/transform/apply-table-transform.ts';
+export { transformRecord } from './data/transform/transform-record.ts';
+export { findLabelIssues } from './data/label-noise/find-label-issues.ts';
+export { createAugmentation } from './data/augment/create-augmentation.ts';

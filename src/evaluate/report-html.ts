@@ -24,6 +24,9 @@ export function renderReportHtml(report: RunReport): string {
   sections.push(`<div class="cards">${headline(report).map(([k, v]) => `<div class="card">${e(k)}<b>${e(v)}</b></div>`).join('')}</div>`);
 
   sections.push('<h2>Data</h2>');
+  const version = report.data.train.dataVersion;
+  // The data report is published next to this page by the same run (data-report step).
+  sections.push(`<p>Profile, cleaning, label-noise suspects and class balance: <a href="data-report.html">data report</a>.${version ? ` Data version <code>${e(version.slice(0, 16))}</code>.` : ''}</p>`);
   const splits: [string, DataSummary][] = [['train', report.data.train], ['validation', report.data.validation], ['test', report.data.test]];
   sections.push(table(['split', 'examples', 'example shape', task.targetKind === 'class' ? 'examples per class' : 'target mean ± std [min, max]'], splits.map(([name, s]) => [name, String(s.n), `[${s.featureShape.join(', ')}]`, summaryOfTarget(s, task.classes)])));
 

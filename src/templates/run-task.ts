@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { Registry } from '../extensions/registry.ts';
 import type { PipelineEventListener } from '../pipeline/events.ts';
 import { runPipeline, type StepOutcome } from '../pipeline/runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
+import type { ArtifactRef } from '../store/artifacts/artifact-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import { createTemplateRegistry } from './template-registry.ts';
@@ -77,11 +78,29 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
     const source = await workspace.artifacts.localPath(result.outputs[output]);
     await cp(source, join(spec.output, name), { recursive: true, force: true });
   }
+  await recordDataVersion(workspace, runId, result.outputs);
   await addRunTimings(spec.output, result.steps);
   await writeFile(join(spec.output, 'run.json'), `${JSON.stringify({ runId, name: spec.name, task: spec.task, engine: engine.name }, null, 2)}\n`);
 
   const metrics = await workspace.artifacts.readJson<EvaluationMetrics>(result.outputs['evaluate.metrics']);
   return { runId, resumed, spec, engine: engine.name, metrics, outputDir: spec.output, steps: result.steps, durationMs: performance.now() - started };
+}
+
+/**
+ * The data version a run trained on: the content hash of the raw input, and a version of the
+ * prepared data (that hash plus the fitted transform's), so two runs on the same bytes prepared
+ * differently are told apart. Logged as run params `data.contentHash` and `data.version`.
+ */
+async function recordDataVersion(workspace: Workspace, runId: string, outputs: Readonly<Record<string, ArtifactRef>>): Promise<void> {
+  const summary = await workspace.artifacts.readJson<{ dataVersion?: string }>(outputs['ingest.summary']);
+  const transform = outputs['transform.transform'] ?? outputs['normalize.transform'];
+  if (!summary.dataVersion || !transform) return;
+  const version = createHash('sha256').update(`${summary.dataVersion}\n${transform.hash}`).digest('hex');
+  const params = await workspace.metadata.getRunDetail(runId);
+  // A resumed run logged them already (params are write-once).
+  if (params?.params['data.version'] === undefined) {
+    await workspace.metadata.logParams(runId, { 'data.contentHash': summary.dataVersion, 'data.version': version });
+  }
 }
 
 /**
