@@ -60,7 +60,8 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     name: 'no-target-for-folder-formats',
     needsTask: false,
     check: ({ file, format }) => {
-      if (isTableFormat(format) || file.data.target === undefined) return [];
+      // An image list is a CSV of path,label rows: its label column may be named by `target`.
+      if (isTableFormat(format) || format === 'image-list' || file.data.target === undefined) return [];
       const labels = format === 'image-folder' ? 'the class is the name of each image\'s subfolder' : 'the labels come from the *-idx1-ubyte file';
       return [problem(['data', 'target'], `not used with ${format} data (${labels}); remove it`)];
     },

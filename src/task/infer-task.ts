@@ -34,6 +34,9 @@ export type InferenceDetails =
       readonly textColumns: readonly string[];
     }
   | {
+      readonly kind: 'image-list';
+    }
+  | {
       readonly kind: 'image-folder';
       readonly classes: readonly string[];
       readonly imagesPerClass: Readonly<Record<string, number>>;
@@ -75,6 +78,14 @@ export async function inferTask(input: { path: string; format?: DataFormat; targ
     );
   }
   if (format === 'image-folder') return inferImageFolder(input.path);
+  if (format === 'image-list') {
+    return {
+      task: 'image-classification',
+      format,
+      reason: 'an image list (a CSV of image paths and labels) → image classification',
+      details: { kind: 'image-list' },
+    };
+  }
   if (format === 'idx') return inferIdx(input.path, info.isDirectory());
   return inferTable(input.path, format, input.target);
 }

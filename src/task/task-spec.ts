@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EngineName } from '../engine/engine.ts';
 import { TASK_TYPES, type SupportedTask } from './task-types.ts';
 
-export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'image-folder', 'idx'] as const;
+export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'image-folder', 'image-list', 'idx'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
 /** The formats read as a table of named columns, where `data.target` names the label column. */

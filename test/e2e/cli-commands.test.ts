@@ -83,3 +83,15 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
     }
   });
 });
+
+describe('image-list data', { timeout: 120_000 }, () => {
+  test('a CSV of image paths and labels trains an image classifier', () => {
+    const home = tempDir();
+    const r = deepline(['run', 'examples/digits-list.yaml', '--output', join(home, 'out'), '--json'], { home });
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { task: string; metrics: { accuracy: number; n: number } };
+    assert.equal(result.task, 'image-classification');
+    assert.equal(result.metrics.n, 60);
+    assert.ok(result.metrics.accuracy > 0.8, `accuracy ${result.metrics.accuracy}`);
+  });
+});
