@@ -213,6 +213,6 @@ describe('task file errors', { timeout: 20_000 }, () => {
     const e = await failure(['data:', '  path: ./notes.txt', '  target: b']);
     assert.equal(e.code, 'DL_DATA_FORMAT');
     assert.match(e.message, /^task\.yaml:2:9 data\.path: cannot tell the format of .*notes\.txt from its extension `\.txt`$/);
-    assert.match(e.hint ?? '', /set `data\.format` to one of csv, tsv, jsonl, image-folder, idx/);
+    assert.match(e.hint ?? '', /set `data\.format` to one of csv, tsv, jsonl, image-folder, image-list, idx/);
   });
 });
