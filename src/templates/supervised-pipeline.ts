@@ -154,7 +154,7 @@ export function supervisedPublication(spec: TaskSpec): Publication {
   return {
     'train.model': 'model',
     [`${table ? 'transform' : 'normalize'}.transform`]: 'transform.json',
-    ...(table && { 'schema.schema': 'schema.json' }),
+    ...(table && { 'schema.schema': 'data-schema.json' }),
     'evaluate.metrics': 'metrics.json',
     'report.report': '.',
     'data-report.report': '.',
