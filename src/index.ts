@@ -64,3 +64,15 @@ export { applyTableTransform } from './data/transform/apply-table-transform.ts';
 export { transformRecord } from './data/transform/transform-record.ts';
 export { findLabelIssues } from './data/label-noise/find-label-issues.ts';
 export { createAugmentation } from './data/augment/create-augmentation.ts';
+
+// Search: spaces, samplers, schedulers, studies (ask/tell) — the building blocks of issue #4.
+export type { SearchSpace, Param, Params } from './search/space.ts';
+export { searchSpaceSchema } from './search/space/search-space-schema.ts';
+export { validateParams } from './search/space/validate-params.ts';
+export { activeParams } from './search/space/active-params.ts';
+export { createSamplerRegistry, registerBuiltins as registerBuiltinSamplers } from './search/samplers/sampler-registry.ts';
+export type { Sampler } from './search/samplers/sampler.ts';
+export { createSchedulerRegistry, registerBuiltins as registerBuiltinSchedulers } from './search/schedulers/scheduler-registry.ts';
+export { createStudy, loadStudy, type Study } from './search/study.ts';
+export { nonDominatedSort, paretoFront, crowdingDistance, dominates } from './search/pareto.ts';
+export type { TrialRecord } from './search/trial.ts';

@@ -1,0 +1,286 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { DeeplineError } from '../../errors/index.ts';
+import type { Params } from '../../search/space.ts';
+import type { IntermediateValue, TrialState } from '../../search/trial.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import type { StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
+
+/**
+ * Study tables, versioned apart from the run tables (`study_schema_version`), so the two table
+ * sets can share `.deepline/metadata.db` or live in separate files, and neither's migrations
+ * wait on the other's. Entries are never edited once released; a change is a new entry.
+ */
+const STUDY_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE studies (
+    name       TEXT PRIMARY KEY,
+    objectives TEXT NOT NULL,
+    seed       INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- values is a JSON array (null stands for NaN); retry_of is UNIQUE so an interrupted trial is
+  -- re-run at most once even if two processes resume the study.
+  CREATE TABLE study_trials (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    study       TEXT NOT NULL REFERENCES studies (name),
+    number      INTEGER NOT NULL,
+    params      TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
+    trial_values TEXT,
+    error       TEXT,
+    interrupted INTEGER NOT NULL DEFAULT 0,
+    retry_of    INTEGER UNIQUE REFERENCES study_trials (id),
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    UNIQUE (study, number)
+  );
+
+  CREATE TABLE study_intermediate (
+    trial_id    INTEGER NOT NULL REFERENCES study_trials (id),
+    step        REAL NOT NULL,
+    step_values TEXT NOT NULL,
+    PRIMARY KEY (trial_id, step)
+  ) WITHOUT ROWID;
+  `,
+];
+
+type Row = Record<string, unknown>;
+
+export interface SqliteStudyStoreOptions {
+  /** Clock for trial timestamps; tests pass a fake one. */
+  now?: () => Date;
+  /** How long a write waits for another process holding the lock (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Studies in one SQLite file (WAL, like the metadata store). Every method is one IMMEDIATE
+ * transaction committed before its promise resolves, so a SIGKILL loses at most the call in flight.
+ */
+export class SqliteStudyStore implements StudyStore {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+
+  constructor(file: string, options: SqliteStudyStoreOptions = {}) {
+    this.file = file === ':memory:' ? file : path.resolve(file);
+    this.now = options.now ?? (() => new Date());
+    try {
+      if (this.file !== ':memory:') mkdirSync(path.dirname(this.file), { recursive: true });
+      this.db = new Database(this.file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    } catch (e) {
+      throw this.wrap('open', e);
+    }
+    this.migrate();
+  }
+
+  async createStudy(study: { name: string; objectives: readonly StudyObjective[]; seed: number }): Promise<StudyRecord> {
+    return this.write('createStudy', () => {
+      if (this.db.prepare('SELECT 1 FROM studies WHERE name = ?').get(study.name)) {
+        throw new DeeplineError('DL_STORE', `a study named "${study.name}" already exists in ${this.file}`, {
+          hint: 'load it with loadStudy to continue it, or choose another name',
+        });
+      }
+      this.db
+        .prepare('INSERT INTO studies (name, objectives, seed, created_at) VALUES (?, ?, ?, ?)')
+        .run(study.name, JSON.stringify(study.objectives), study.seed, this.stamp());
+      return toStudy(this.db.prepare('SELECT * FROM studies WHERE name = ?').get(study.name) as Row);
+    });
+  }
+
+  async getStudy(name: string): Promise<StudyRecord | undefined> {
+    return this.read('getStudy', () => {
+      const row = this.db.prepare('SELECT * FROM studies WHERE name = ?').get(name) as Row | undefined;
+      return row && toStudy(row);
+    });
+  }
+
+  async addTrial(study: string, trial: { params: Params; retryOf?: number }): Promise<StoredTrial> {
+    return this.write('addTrial', () => {
+      if (!this.db.prepare('SELECT 1 FROM studies WHERE name = ?').get(study)) {
+        throw new DeeplineError('DL_STORE', `no study named "${study}" in ${this.file}`);
+      }
+      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM study_trials WHERE study = ?').get(study) as { n: number };
+      const info = this.db
+        .prepare(`INSERT INTO study_trials (study, number, params, state, retry_of, started_at) VALUES (?, ?, ?, 'running', ?, ?)`)
+        .run(study, n, canonicalJson(trial.params), trial.retryOf ?? null, this.stamp());
+      return this.loadTrial(Number(info.lastInsertRowid));
+    });
+  }
+
+  async updateTrial(id: number, outcome: TrialOutcome): Promise<StoredTrial> {
+    return this.write('updateTrial', () => {
+      const row = this.db.prepare('SELECT state FROM study_trials WHERE id = ?').get(id) as Row | undefined;
+      if (!row) throw trialNotFound(id, this.file);
+      // Only running → final: a finished trial is history that samplers have already learnt from.
+      if (row.state !== 'running') {
+        throw new DeeplineError('DL_STORE', `trial ${id} is already ${String(row.state)} and cannot become ${outcome.state}`);
+      }
+      this.db
+        .prepare('UPDATE study_trials SET state = ?, trial_values = ?, error = ?, interrupted = ?, ended_at = ? WHERE id = ?')
+        .run(
+          outcome.state,
+          outcome.values ? encodeValues(outcome.values) : null,
+          outcome.error ?? null,
+          outcome.interrupted ? 1 : 0,
+          this.stamp(),
+          id,
+        );
+      return this.loadTrial(id);
+    });
+  }
+
+  async appendIntermediate(id: number, step: number, values: readonly number[]): Promise<void> {
+    this.write('appendIntermediate', () => {
+      const row = this.db.prepare('SELECT state FROM study_trials WHERE id = ?').get(id) as Row | undefined;
+      if (!row) throw trialNotFound(id, this.file);
+      if (row.state !== 'running') {
+        throw new DeeplineError('DL_STORE', `trial ${id} is ${String(row.state)}: only a running trial can report`);
+      }
+      if (this.db.prepare('SELECT 1 FROM study_intermediate WHERE trial_id = ? AND step = ?').get(id, step)) {
+        throw new DeeplineError('DL_STORE', `trial ${id} already reported step ${step}`, { hint: 'report each step once' });
+      }
+      this.db.prepare('INSERT INTO study_intermediate (trial_id, step, step_values) VALUES (?, ?, ?)').run(id, step, encodeValues(values));
+    });
+  }
+
+  async listTrials(study: string): Promise<StoredTrial[]> {
+    return this.read('listTrials', () => {
+      const rows = this.db.prepare('SELECT * FROM study_trials WHERE study = ? ORDER BY number').all(study) as Row[];
+      const steps = this.db
+        .prepare(
+          `SELECT i.* FROM study_intermediate i JOIN study_trials t ON t.id = i.trial_id
+           WHERE t.study = ? ORDER BY i.trial_id, i.step`,
+        )
+        .all(study) as Row[];
+      const byTrial = new Map<number, Row[]>();
+      for (const s of steps) {
+        const id = Number(s.trial_id);
+        byTrial.set(id, [...(byTrial.get(id) ?? []), s]);
+      }
+      return rows.map((r) => toTrial(r, byTrial.get(Number(r.id)) ?? []));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private loadTrial(id: number): StoredTrial {
+    const row = this.db.prepare('SELECT * FROM study_trials WHERE id = ?').get(id) as Row;
+    const steps = this.db.prepare('SELECT * FROM study_intermediate WHERE trial_id = ? ORDER BY step').all(id) as Row[];
+    return toTrial(row, steps);
+  }
+
+  private migrate(): void {
+    try {
+      this.db.exec('CREATE TABLE IF NOT EXISTS study_schema_version (version INTEGER NOT NULL)');
+      // IMMEDIATE: two processes opening a new file at once cannot both apply a migration.
+      this.db
+        .transaction(() => {
+          if (!this.db.prepare('SELECT 1 FROM study_schema_version').get()) this.db.prepare('INSERT INTO study_schema_version VALUES (0)').run();
+          const current = Number((this.db.prepare('SELECT version FROM study_schema_version').get() as Row).version);
+          if (current > STUDY_MIGRATIONS.length) {
+            throw new DeeplineError('DL_STORE', `${this.file} has study schema version ${current}, newer than this deepline (${STUDY_MIGRATIONS.length})`, {
+              hint: 'upgrade deepline to read this project',
+            });
+          }
+          for (let v = current; v < STUDY_MIGRATIONS.length; v++) {
+            this.db.exec(STUDY_MIGRATIONS[v]);
+            this.db.prepare('UPDATE study_schema_version SET version = ?').run(v + 1);
+          }
+        })
+        .immediate();
+    } catch (e) {
+      this.db.close();
+      throw this.wrap('migrate', e);
+    }
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  private write<T>(what: string, fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw this.wrap(what, e);
+    }
+  }
+
+  private read<T>(what: string, fn: () => T): T {
+    try {
+      return this.db.transaction(fn).deferred();
+    } catch (e) {
+      throw this.wrap(what, e);
+    }
+  }
+
+  private wrap(what: string, e: unknown): DeeplineError {
+    if (e instanceof DeeplineError) return e;
+    return new DeeplineError('DL_STORE', `study store ${this.file}: ${what} failed: ${(e as Error).message}`, {
+      hint: 'check disk space and permissions of .deepline/',
+      cause: e,
+    });
+  }
+}
+
+function trialNotFound(id: number, file: string): DeeplineError {
+  return new DeeplineError('DL_STORE', `no trial with id ${id} in ${file}`);
+}
+
+/** JSON cannot hold NaN or ±Infinity; they become null and come back as NaN. */
+function encodeValues(values: readonly number[]): string {
+  return JSON.stringify(values.map((v) => (Number.isFinite(v) ? v : null)));
+}
+
+function decodeValues(text: unknown): number[] {
+  return (JSON.parse(String(text)) as (number | null)[]).map((v) => (v === null ? Number.NaN : v));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function toStudy(row: Row): StudyRecord {
+  return deepFreeze({
+    name: String(row.name),
+    objectives: JSON.parse(String(row.objectives)) as StudyObjective[],
+    seed: Number(row.seed),
+    createdAt: String(row.created_at),
+  });
+}
+
+function toTrial(row: Row, steps: Row[]): StoredTrial {
+  const values = row.trial_values === null ? undefined : decodeValues(row.trial_values);
+  const intermediate: IntermediateValue[] = steps.map((s) => {
+    const v = decodeValues(s.step_values);
+    return v.length > 1 ? { step: Number(s.step), value: v[0], values: v } : { step: Number(s.step), value: v[0] };
+  });
+  return deepFreeze({
+    id: Number(row.id),
+    study: String(row.study),
+    number: Number(row.number),
+    params: JSON.parse(String(row.params)) as Params,
+    state: row.state as TrialState,
+    ...(values ? { value: values[0], values } : {}),
+    ...(intermediate.length > 0 ? { intermediate } : {}),
+    startedAt: String(row.started_at),
+    ...(row.ended_at === null ? {} : { endedAt: String(row.ended_at) }),
+    ...(row.error === null ? {} : { error: String(row.error) }),
+    ...(row.retry_of === null ? {} : { retryOf: Number(row.retry_of) }),
+    ...(row.interrupted ? { interrupted: true as const } : {}),
+  });
+}
