@@ -25,6 +25,8 @@ export interface Dataset {
   readonly dataVersion?: string;
   /** Set when the features are token ids (a text transform's output): the embedding table's size. */
   readonly tokens?: { readonly vocabSize: number };
+  /** Set when each example is a window of a time series ([window, channels]), not an image. */
+  readonly series?: { readonly window: number; readonly horizon: number };
 }
 
 export const DATASET_FORMAT_VERSION = 1;
@@ -38,6 +40,7 @@ interface DatasetMeta {
   hasSourceRows: boolean;
   dataVersion?: string;
   tokens?: { vocabSize: number };
+  series?: { window: number; horizon: number };
 }
 
 export function featureSize(ds: Pick<Dataset, 'featureShape'>): number {
@@ -56,6 +59,7 @@ export async function saveDataset(dir: string, ds: Dataset): Promise<void> {
     hasSourceRows: ds.sourceRows !== undefined,
     dataVersion: ds.dataVersion,
     tokens: ds.tokens,
+    series: ds.series,
   };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
   await writeFile(join(dir, 'x.f32'), bytesOf(ds.x));
@@ -81,6 +85,7 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     sourceRows,
     dataVersion: meta.dataVersion,
     ...(meta.tokens ? { tokens: meta.tokens } : {}),
+    ...(meta.series ? { series: meta.series } : {}),
   };
 }
 

@@ -92,7 +92,8 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     needsTask: true,
     check: ({ file, task, taskReason }) => {
       if (task === undefined || isSupportedTask(task)) return [];
-      const supported = `supported now: ${SUPPORTED_TASKS.join(', ')}; coming later: ${PLANNED_TASKS.join(', ')}`;
+      const later = PLANNED_TASKS.length > 0 ? `; coming later: ${PLANNED_TASKS.join(', ')}` : '';
+      const supported = `supported now: ${SUPPORTED_TASKS.join(', ')}${later}`;
       if (file.task !== undefined) return [problem(['task'], `${task} is not supported yet (${supported})`, 'DL_TASK_TYPE')];
       return [problem(['data', 'path'], `the data looks like ${task} (${taskReason}), which is not supported yet (${supported})`, 'DL_TASK_TYPE')];
     },
@@ -142,6 +143,22 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     check: ({ file, task }) =>
       task !== undefined && TASK_DEFAULTS[task].predicts === 'value' && file.data.classes !== undefined
         ? [problem(['data', 'classes'], `only used by classification tasks, but the task is ${task}`)]
+        : [],
+  },
+  {
+    name: 'time-column-for-series',
+    needsTask: true,
+    check: ({ file, task }) =>
+      task === 'time-series-forecasting' && file.data.time === undefined
+        ? [problem(['data', 'time'], 'required for time-series-forecasting: name the column that orders the rows (e.g. `time: date`)')]
+        : [],
+  },
+  {
+    name: 'series-only-for-forecasting',
+    needsTask: true,
+    check: ({ file, task }) =>
+      task !== undefined && task !== 'time-series-forecasting' && file.series !== undefined
+        ? [problem(['series'], `only used by time-series-forecasting, but the task is ${task}; remove it or set \`task: time-series-forecasting\``)]
         : [],
   },
 ];

@@ -45,7 +45,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, schema: z
       const tail = `but got ${formatValue(value)}${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`;
       if (path.length === 1 && path[0] === 'task') {
         return field(
-          `expected one of ${SUPPORTED_TASKS.join(', ')} (coming later: ${PLANNED_TASKS.join(', ')}), ${tail}`,
+          `expected one of ${SUPPORTED_TASKS.join(', ')}${PLANNED_TASKS.length > 0 ? ` (coming later: ${PLANNED_TASKS.join(', ')})` : ''}, ${tail}`,
           'DL_TASK_TYPE',
         );
       }

@@ -59,6 +59,8 @@ export const COMMON_DEFAULTS = {
   outputDir: 'out',
   prepare: { dropDuplicates: true, impute: true, outliers: 'flag', labelNoise: 'flag', balance: 'auto' },
   augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 },
+  // A month of daily values covers weekly cycles four times over yet keeps examples plentiful in short series.
+  series: { window: 30, horizon: 1 },
 } as const satisfies {
   split: TaskSpec['split'];
   seed: number;
@@ -66,4 +68,5 @@ export const COMMON_DEFAULTS = {
   outputDir: string;
   prepare: TaskSpec['prepare'];
   augment: TaskSpec['augment'];
+  series: NonNullable<TaskSpec['series']>;
 };

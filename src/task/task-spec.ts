@@ -96,6 +96,7 @@ export const taskFileSchema = z.strictObject({
     .optional(),
   prepare: prepareSchema.optional(),
   augment: augmentSchema.optional(),
+  series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
 });
@@ -143,6 +144,14 @@ export interface AugmentSettings {
   readonly tokenDropout: number;
 }
 
+/** How a time series becomes examples: the last `window` values predict the one `horizon` steps ahead. */
+export interface SeriesSettings {
+  /** Past time steps each example sees (default 30). */
+  readonly window: number;
+  /** How many steps past the window's last one the predicted value lies (default 1: the next). */
+  readonly horizon: number;
+}
+
 export interface TrainSettings {
   readonly epochs: number;
   readonly batchSize: number;
@@ -188,6 +197,8 @@ export interface TaskSpec {
   };
   readonly prepare: PrepareSettings;
   readonly augment: AugmentSettings;
+  /** Windowing, set (defaults applied) exactly when the task is time-series-forecasting. */
+  readonly series?: SeriesSettings;
   readonly engine: EngineName;
   /** Absolute path of the output folder. */
   readonly output: string;

@@ -13,7 +13,13 @@ export const TASK_TYPES = [
 
 export type TaskType = (typeof TASK_TYPES)[number];
 
-export const SUPPORTED_TASKS = ['image-classification', 'tabular-classification', 'tabular-regression', 'text-classification'] as const satisfies readonly TaskType[];
+export const SUPPORTED_TASKS = [
+  'image-classification',
+  'tabular-classification',
+  'tabular-regression',
+  'text-classification',
+  'time-series-forecasting',
+] as const satisfies readonly TaskType[];
 
 export type SupportedTask = (typeof SUPPORTED_TASKS)[number];
 

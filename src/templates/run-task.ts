@@ -93,7 +93,7 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
  */
 async function recordDataVersion(workspace: Workspace, runId: string, outputs: Readonly<Record<string, ArtifactRef>>): Promise<void> {
   const summary = await workspace.artifacts.readJson<{ dataVersion?: string }>(outputs['ingest.summary']);
-  const transform = outputs['transform.transform'] ?? outputs['normalize.transform'];
+  const transform = Object.entries(outputs).find(([name]) => name.endsWith('.transform'))?.[1];
   if (!summary.dataVersion || !transform) return;
   const version = createHash('sha256').update(`${summary.dataVersion}\n${transform.hash}`).digest('hex');
   const params = await workspace.metadata.getRunDetail(runId);

@@ -27,7 +27,7 @@ describe('text-pool family', { timeout: 120_000 }, () => {
 
   it('is registered for text, and its genome is validated', async () => {
     assert.equal(families.get('text', 'text-pool'), textFamily);
-    assert.deepEqual(families.list('text').map((f) => f.name), ['text-pool']);
+    assert.deepEqual(families.list('text').map((f) => f.name), ['text-pool', 'text-conv', 'text-rnn']);
     const head = { units: 3, activation: 'softmax' } as const;
     await expectDeeplineError(
       () => buildModel({ family: 'text-pool', embeddingDim: 0, pooling: 'avg', dense: [], dropout: 0 }, { inputShape: [10], head, seed: 1, families, modality: 'text', vocabSize: 50 }),

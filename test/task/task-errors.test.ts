@@ -85,7 +85,7 @@ describe('task file errors', { timeout: 20_000 }, () => {
     const none = await failure([...IRIS, 'colour: red']);
     assert.equal(
       none.message,
-      'task.yaml:4:1 colour: unknown field; the fields here are name, task, data, metric, split, seed, budget, train, constraints, prepare, augment, engine, output',
+      'task.yaml:4:1 colour: unknown field; the fields here are name, task, data, metric, split, seed, budget, train, constraints, prepare, augment, series, engine, output',
     );
   });
 
@@ -94,20 +94,36 @@ describe('task file errors', { timeout: 20_000 }, () => {
     assert.equal(e.message, 'task.yaml:4:9 metric: expected one of accuracy, macro-f1, rmse, mae, r2, but got "acuracy" — did you mean `accuracy`?');
   });
 
-  it('reports an unknown task type as DL_TASK_TYPE, naming the ones coming later', async () => {
+  it('reports an unknown task type as DL_TASK_TYPE, naming the supported ones', async () => {
     const e = await failure(['task: image-clasification', ...IRIS]);
     assert.equal(e.code, 'DL_TASK_TYPE');
-    assert.equal(
+    assert.match(
       e.message,
-      'task.yaml:1:7 task: expected one of image-classification, tabular-classification, tabular-regression, text-classification ' +
-        '(coming later: time-series-forecasting), but got "image-clasification" — did you mean `image-classification`?',
+      /^task\.yaml:1:7 task: expected one of image-classification, tabular-classification, tabular-regression, text-classification, time-series-forecasting\b/,
     );
+    assert.match(e.message, /but got "image-clasification" — did you mean `image-classification`\?$/);
   });
 
-  it('reports a planned task type as not supported yet', async () => {
-    const e = await failure(['task: time-series-forecasting', ...IRIS]);
-    assert.equal(e.code, 'DL_TASK_TYPE');
-    assert.match(e.message, /^task\.yaml:1:7 task: time-series-forecasting is not supported yet \(supported now: image-classification, /);
+  it('loads a time-series-forecasting task, with the series defaults applied', async () => {
+    await writeFile(join(dir, 'series.csv'), ['date,value', ...Array.from({ length: 40 }, (_, i) => `2024-01-${String((i % 28) + 1).padStart(2, '0')},${i}`)].join('\n') + '\n');
+    await writeFile(join(dir, 'task.yaml'), ['task: time-series-forecasting', 'data:', '  path: ./series.csv', '  target: value', '  time: date', 'series: { horizon: 3 }'].join('\n') + '\n');
+    const spec = await loadTaskFile('task.yaml');
+    assert.equal(spec.task, 'time-series-forecasting');
+    assert.deepEqual(spec.series, { window: 30, horizon: 3 });
+    assert.equal(spec.metric, 'rmse');
+  });
+
+  it('asks a time-series-forecasting task for its time column', async () => {
+    await writeFile(join(dir, 'series.csv'), 'date,value\n2024-01-01,1\n2024-01-02,2\n');
+    const e = await failure(['task: time-series-forecasting', 'data:', '  path: ./series.csv', '  target: value']);
+    assert.equal(e.code, 'DL_TASK_FIELD');
+    assert.match(e.message, /^task\.yaml:\d+:\d+ data\.time: required for time-series-forecasting/);
+  });
+
+  it('rejects series settings on a task that is not a time series', async () => {
+    const e = await failure([...IRIS, 'series: { window: 5 }']);
+    assert.equal(e.code, 'DL_TASK_FIELD');
+    assert.match(e.message, /series: only used by time-series-forecasting, but the task is tabular-classification/);
   });
 
   it('states bounds as the rule and the value written', async () => {

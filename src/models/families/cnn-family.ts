@@ -11,6 +11,7 @@ const cnnGenomeSchema = z.strictObject({
   blocks: z
     .array(
       z.strictObject({
+        kind: z.enum(['conv', 'residual', 'separable']).optional(),
         filters: z.int().min(1).max(2048),
         kernelSize: z.int().min(1).max(15),
         pool: z.enum(['max', 'avg', 'none']),
@@ -28,7 +29,7 @@ const cnnGenomeSchema = z.strictObject({
 export const cnnFamily: ModelFamily<CnnGenome> = {
   name: 'cnn',
   modality: 'image',
-  description: 'conv blocks (conv, batch norm, ReLU, 2x2 pool), then dense layers',
+  description: 'conv, residual or depthwise-separable blocks (batch norm, ReLU, 2x2 pool), global pooling, then dense layers',
   genomeSchema: cnnGenomeSchema,
 
   defaultGenome(inputShape) {
@@ -44,60 +45,97 @@ export const cnnFamily: ModelFamily<CnnGenome> = {
 
   build(genome, { inputShape, head, seed }) {
     let [h, w, c] = imageShape(inputShape);
-    const model = tf.sequential({ name: 'cnn' });
-    model.add(tf.layers.inputLayer({ inputShape: [...inputShape], name: 'input' }));
-    if (inputShape.length === 2) model.add(tf.layers.reshape({ targetShape: [h, w, c], name: 'add_channel' }));
+    const input = tf.input({ shape: [...inputShape], name: 'input' });
+    let x: tf.SymbolicTensor = input;
+    if (inputShape.length === 2) x = apply(tf.layers.reshape({ targetShape: [h, w, c], name: 'add_channel' }), x);
+    // Plain conv blocks take one seed index each, residual blocks take three: a genome of conv
+    // blocks gets the same initial weights as when it was built with a sequential model.
     let li = 0;
+    const nextSeed = (): number => layerSeed(seed, li++);
     genome.blocks.forEach((block, i) => {
-      model.add(
-        tf.layers.conv2d({
-          filters: block.filters,
-          kernelSize: block.kernelSize,
-          padding: 'same',
-          useBias: !block.batchNorm,
-          activation: block.batchNorm ? 'linear' : 'relu',
-          kernelInitializer: kernelInitializer('relu', layerSeed(seed, li++)),
-          name: `conv_${i}`,
-        }),
-      );
-      if (block.batchNorm) {
-        model.add(tf.layers.batchNormalization({ name: `bn_${i}` }));
-        model.add(tf.layers.activation({ activation: 'relu', name: `relu_${i}` }));
+      const kind = block.kind ?? 'conv';
+      if (kind === 'residual') x = residualBlock(x, block, i, c, nextSeed);
+      else {
+        x = apply(kind === 'separable' ? separableConv(block, i, nextSeed()) : conv(block, `conv_${i}`, nextSeed()), x);
+        if (block.batchNorm) x = batchNormRelu(x, `${i}`);
       }
+      c = block.filters;
       // Deep genomes on small images would pool below one pixel; those pools become no-ops.
       if (block.pool !== 'none' && h >= 2 && w >= 2) {
         const args = { poolSize: 2, strides: 2, name: `pool_${i}` };
-        model.add(block.pool === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
+        x = apply(block.pool === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x);
         h = Math.floor(h / 2);
         w = Math.floor(w / 2);
       }
     });
-    if (genome.globalPool === 'avg') model.add(tf.layers.globalAveragePooling2d({ name: 'global_pool' }));
-    else if (genome.globalPool === 'max') model.add(tf.layers.globalMaxPooling2d({ name: 'global_pool' }));
-    else model.add(tf.layers.flatten({ name: 'flatten' }));
+    if (genome.globalPool === 'avg') x = apply(tf.layers.globalAveragePooling2d({ name: 'global_pool' }), x);
+    else if (genome.globalPool === 'max') x = apply(tf.layers.globalMaxPooling2d({ name: 'global_pool' }), x);
+    else x = apply(tf.layers.flatten({ name: 'flatten' }), x);
     genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(
-        tf.layers.dense({
-          units,
-          activation: 'relu',
-          kernelInitializer: kernelInitializer('relu', layerSeed(seed, li++)),
-          name: `dense_${i}`,
-        }),
-      );
+      if (genome.dropout > 0) x = apply(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }), x);
+      x = apply(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', nextSeed()), name: `dense_${i}` }), x);
     });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(
-      tf.layers.dense({
-        units: head.units,
-        activation: head.activation,
-        kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, li)),
-        name: 'head',
-      }),
+    if (genome.dropout > 0) x = apply(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }), x);
+    const output = apply(
+      tf.layers.dense({ units: head.units, activation: head.activation, kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, li)), name: 'head' }),
+      x,
     );
-    return model;
+    return tf.model({ inputs: input, outputs: output, name: 'cnn' });
   },
 };
+
+function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor {
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
+/** A 'same'-padded convolution; under batch norm it has no bias (the norm's shift replaces it) and no activation yet. */
+function conv(block: CnnBlock, name: string, seed: number, activate = true): tf.layers.Layer {
+  return tf.layers.conv2d({
+    filters: block.filters,
+    kernelSize: block.kernelSize,
+    padding: 'same',
+    useBias: !block.batchNorm,
+    activation: block.batchNorm || !activate ? 'linear' : 'relu',
+    kernelInitializer: kernelInitializer('relu', seed),
+    name,
+  });
+}
+
+function separableConv(block: CnnBlock, i: number, seed: number): tf.layers.Layer {
+  return tf.layers.separableConv2d({
+    filters: block.filters,
+    kernelSize: block.kernelSize,
+    padding: 'same',
+    useBias: !block.batchNorm,
+    activation: block.batchNorm ? 'linear' : 'relu',
+    depthwiseInitializer: kernelInitializer('relu', seed),
+    pointwiseInitializer: kernelInitializer('relu', layerSeed(seed, 1)),
+    name: `sepconv_${i}`,
+  });
+}
+
+function batchNormRelu(x: tf.SymbolicTensor, suffix: string): tf.SymbolicTensor {
+  const normed = apply(tf.layers.batchNormalization({ name: `bn_${suffix}` }), x);
+  return apply(tf.layers.activation({ activation: 'relu', name: `relu_${suffix}` }), normed);
+}
+
+/**
+ * conv → (bn) → relu → conv → (bn), added to the input, then relu (He et al. 2016). The shortcut
+ * is the identity when the channel count is kept, else a 1x1 convolution to match it.
+ */
+function residualBlock(x: tf.SymbolicTensor, block: CnnBlock, i: number, channels: number, nextSeed: () => number): tf.SymbolicTensor {
+  let y = apply(conv(block, `conv_${i}a`, nextSeed()), x);
+  if (block.batchNorm) y = batchNormRelu(y, `${i}a`);
+  y = apply(conv(block, `conv_${i}b`, nextSeed(), false), y);
+  if (block.batchNorm) y = apply(tf.layers.batchNormalization({ name: `bn_${i}b` }), y);
+  const projectSeed = nextSeed();
+  const shortcut =
+    channels === block.filters
+      ? x
+      : apply(tf.layers.conv2d({ filters: block.filters, kernelSize: 1, useBias: false, kernelInitializer: kernelInitializer('linear', projectSeed), name: `project_${i}` }), x);
+  const sum = tf.layers.add({ name: `add_${i}` }).apply([y, shortcut]) as tf.SymbolicTensor;
+  return apply(tf.layers.activation({ activation: 'relu', name: `relu_${i}` }), sum);
+}
 
 function imageShape(inputShape: readonly number[]): [number, number, number] {
   if (inputShape.length === 2) return [inputShape[0], inputShape[1], 1];

@@ -4,7 +4,10 @@ import { Registry } from '../../extensions/registry.ts';
 import type { GenomeBase } from '../genome.ts';
 import { cnnFamily } from './cnn-family.ts';
 import { mlpFamily } from './mlp-family.ts';
+import { textConvFamily } from './text-conv-family.ts';
 import { textFamily } from './text-family.ts';
+import { textRnnFamily } from './text-rnn-family.ts';
+import { timeSeriesFamily } from './time-series-family.ts';
 import type { Modality, ModelFamily } from './model-family.ts';
 
 /** Model families keyed by (modality, name); the same name may exist for several modalities. */
@@ -50,6 +53,9 @@ export function registerBuiltins(registry: FamilyRegistry): void {
   registry.register(mlpFamily);
   registry.register(cnnFamily);
   registry.register(textFamily);
+  registry.register(textConvFamily);
+  registry.register(textRnnFamily);
+  registry.register(timeSeriesFamily);
 }
 
 function keyOf(modality: Modality, name: string): string {

@@ -4,9 +4,10 @@ import type { GenomeBase } from '../genome.ts';
 
 /**
  * What kind of input a family is built for; part of the registry key. `text` input is a row of
- * token ids: shaped like a tabular row, so its modality cannot be read off the shape.
+ * token ids: shaped like a tabular row, so its modality cannot be read off the shape. `series`
+ * input is [window, channels] of a time series: two axes, like a greyscale image, so it too must be said.
  */
-export type Modality = 'tabular' | 'image' | 'text';
+export type Modality = 'tabular' | 'image' | 'text' | 'series';
 
 /** The output layer, decided by the task (see `headFor`), not by the genome. */
 export interface HeadSpec {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { DeeplineError } from '../../errors/index.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
 import { layerSeed } from '../layer-seed.ts';
 import type { ModelFamily } from './model-family.ts';
+import { tokenEmbedding } from './token-embedding.ts';
 
 /** Embedding + global pooling + dense layers over a row of token ids (the `text-pool` family). */
 export interface TextPoolGenome {
@@ -44,28 +44,10 @@ export const textFamily: ModelFamily<TextPoolGenome> = {
     return { family: 'text-pool', embeddingDim: 64, pooling: 'avg', dense: [Math.max(32, Math.min(128, 8 * outputs))], dropout: 0.2 };
   },
 
-  build(genome, { inputShape, head, seed, vocabSize }) {
-    if (inputShape.length !== 1) {
-      throw new DeeplineError('DL_TASK_FIELD', `the text-pool family needs a row of token ids of shape [maxLen], but got [${inputShape.join(', ')}]`, {
-        hint: 'use it for text-classification, whose transform turns each text into token ids',
-      });
-    }
-    if (vocabSize === undefined || !Number.isInteger(vocabSize) || vocabSize < 2) {
-      throw new DeeplineError('DL_INTERNAL', `the text-pool family needs the vocabulary size of the data transform, but got ${String(vocabSize)}`, {
-        hint: 'pass vocabSize (the transform\'s vocabulary length) when building a text model',
-      });
-    }
+  build(genome, ctx) {
+    const { head, seed } = ctx;
     const model = tf.sequential({ name: 'text_pool' });
-    model.add(
-      tf.layers.embedding({
-        inputDim: vocabSize,
-        outputDim: genome.embeddingDim,
-        inputShape: [inputShape[0]],
-        // Small uniform vectors, as Keras does: no token dominates the pooled mean at the start.
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: layerSeed(seed, 0) }),
-        name: 'embedding',
-      }),
-    );
+    model.add(tokenEmbedding('text-pool', genome.embeddingDim, ctx));
     model.add(genome.pooling === 'avg' ? tf.layers.globalAveragePooling1d({ name: 'pool' }) : tf.layers.globalMaxPooling1d({ name: 'pool' }));
     genome.dense.forEach((units, i) => {
       if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));

@@ -3,7 +3,7 @@ import { DeeplineError } from '../../errors/index.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import { FamilyRegistry } from '../families/family-registry.ts';
 import { taskLoss } from '../losses.ts';
-import { modalityOfShape } from '../modality-of-shape.ts';
+import { modalityOfDataset } from '../modality-of-dataset.ts';
 
 export type BuildModelParams = {
   /** A family name, or 'auto': the first family registered for the data's modality (mlp for tabular, cnn for images). */
@@ -34,7 +34,7 @@ export function buildModelStep(params: BuildModelParams = {}, wiring: BuildModel
     description: 'choose the model architecture (genome)',
     async run(ctx, inputs) {
       const train = await getDataset(ctx, inputs.train);
-      const modality = train.tokens ? 'text' : modalityOfShape(train.featureShape);
+      const modality = modalityOfDataset(train);
       // 'auto' takes the modality's first family; a miss on 'auto' lists what exists.
       const chosen = family === 'auto' ? (families.list(modality)[0] ?? families.get(modality, family)) : families.get(modality, family);
       let genome: unknown = chosen.defaultGenome(train.featureShape, taskLoss(train.target).head.units);

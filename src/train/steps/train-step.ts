@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { initEngine } from '../../engine/engine.ts';
 import { buildModel } from '../../models/build-model.ts';
+import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { GenomeBase } from '../../models/genome.ts';
 import { taskLoss } from '../../models/losses.ts';
@@ -69,9 +70,10 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         head: taskLoss(train.target).head,
         seed,
         families,
-        ...(train.tokens ? { modality: 'text' as const, vocabSize: train.tokens.vocabSize } : {}),
+        modality: modalityOfDataset(train),
+        ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
       });
-      const modality = train.tokens ? 'text' : train.featureShape.length === 3 ? 'image' : 'tabular';
+      const modality = train.tokens ? 'text' : train.featureShape.length === 3 && !train.series ? 'image' : 'tabular';
       const augmentation = params.augment ? createAugmentation(params.augment, modality, seed) : undefined;
       if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
       try {

@@ -1,0 +1,23 @@
+import type { Params, SearchSpace } from '../../search/space.ts';
+import type { GenomeBase } from '../genome.ts';
+
+/** What a trial's params say about training, besides the architecture. */
+export interface TrainingParams {
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+}
+
+/**
+ * A family's default search space and the two functions that turn one trial's flat params back
+ * into what `buildModel` and `fitModel` take, so a trial is fully described by its params.
+ * The space depends on the data's shape; the mapping does not, so a stored trial rebuilds alone.
+ */
+export interface FamilySearchSpace<G extends GenomeBase> {
+  /** The family whose genome `genomeFromParams` returns. */
+  readonly family: string;
+  space(inputShape: readonly number[], outputs: number): SearchSpace;
+  /** Reads the active params only; throws DL_TASK_FIELD naming a missing or mistyped one. */
+  genomeFromParams(params: Params): G;
+  trainingFromParams(params: Params): TrainingParams;
+}

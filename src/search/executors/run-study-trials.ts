@@ -1,0 +1,125 @@
+import { DeeplineError } from '../../errors/index.ts';
+import type { Params } from '../space.ts';
+import type { Study } from '../study.ts';
+import type { TrialExecutor, TrialHandle } from './executor.ts';
+import type { TrialJob, TrialResult } from './trial-job.ts';
+
+export interface RunTrialsOptions<S> {
+  readonly study: Study<S>;
+  readonly executor: TrialExecutor;
+  /** The job for a trial's sampled parameters (the driver fills in `trialId`). */
+  jobFor(trial: { trialId: number; params: Params }): Omit<TrialJob, 'trialId'>;
+  /** Trials to start in this call; default: no limit (then give a deadline). */
+  readonly maxTrials?: number;
+  /** Milliseconds on the `now` clock after which no trial starts and running ones stop after their current epoch. */
+  readonly deadline?: number;
+  /**
+   * The values reported and told to the study from a `[error, latencyMs, params]` vector;
+   * default: its first k, for a study of k objectives (declare them as minimised, in that order).
+   */
+  toValues?(values: readonly number[]): number[];
+  /** Milliseconds clock; default `Date.now` (so `deadline` may be `Date.now() + budget`). */
+  readonly now?: () => number;
+}
+
+export interface RunTrialsSummary {
+  readonly started: number;
+  readonly complete: number;
+  readonly pruned: number;
+  readonly failed: number;
+}
+
+/**
+ * Drives a study on an executor, keeping every worker busy: ask → submit → report each epoch
+ * (stopping the trial when the study's scheduler says so) → tell, until `maxTrials` trials have
+ * started or the deadline passes. Budgets are hard: after the deadline no trial starts, and a
+ * running one is stopped at its next epoch report and told as pruned.
+ */
+export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTrialsSummary> {
+  const { study, executor } = options;
+  if (options.maxTrials === undefined && options.deadline === undefined) {
+    throw new DeeplineError('DL_INTERNAL', 'runTrials needs maxTrials or a deadline, or it would never end');
+  }
+  const now = options.now ?? Date.now;
+  const k = study.record.objectives.length;
+  const toValues = options.toValues ?? ((v: readonly number[]) => v.slice(0, k));
+  const late = (): boolean => options.deadline !== undefined && now() >= options.deadline;
+  const summary = { started: 0, complete: 0, pruned: 0, failed: 0 };
+  const active = new Set<Promise<void>>();
+
+  const runOne = async (): Promise<void> => {
+    const { trialId, params } = await study.ask();
+    let job: TrialJob;
+    try {
+      job = { ...options.jobFor({ trialId, params }), trialId };
+    } catch (e) {
+      // Recorded first, so the study is not left with a trial that stays running.
+      await study.tell(trialId, { state: 'failed', error: `jobFor threw: ${(e as Error).message}` });
+      throw e;
+    }
+    let prunedAt: number | undefined;
+    let reportError: unknown;
+    // Reports go to the study in epoch order, one at a time, whatever the IPC timing.
+    let reports: Promise<unknown> = Promise.resolve();
+    const handle: TrialHandle = executor.submit(
+      job,
+      {
+        onProgress(progress) {
+          reports = reports.then(async () => {
+            if (prunedAt !== undefined) return;
+            const { stop } = await study.report(trialId, progress.epoch, toValues(progress.values));
+            if (stop || late()) {
+              prunedAt = progress.epoch;
+              handle.stop();
+            }
+          }).catch((e: unknown) => {
+            // The trial cannot be recorded any further, so it must not go on using a worker.
+            reportError ??= e;
+            prunedAt ??= progress.epoch;
+            handle.stop();
+          });
+        },
+      },
+    );
+    const result = await handle.result;
+    await reports;
+    if (reportError !== undefined) {
+      summary.failed++;
+      await study.tell(trialId, { state: 'failed', error: `recording its progress failed: ${(reportError as Error).message}` });
+      return;
+    }
+    await tellResult(trialId, result, prunedAt !== undefined);
+  };
+
+  const tellResult = async (trialId: number, result: TrialResult, pruned: boolean): Promise<void> => {
+    if (result.state === 'failed') {
+      summary.failed++;
+      await study.tell(trialId, { state: 'failed', error: result.error ?? 'the trial failed' });
+    } else if (result.state === 'stopped' || pruned) {
+      summary.pruned++;
+      await study.tell(trialId, { state: 'pruned' });
+    } else {
+      summary.complete++;
+      await study.tell(trialId, toValues(result.values!));
+    }
+  };
+
+  const more = (): boolean => (options.maxTrials === undefined || summary.started < options.maxTrials) && !late();
+  let failure: unknown;
+  while (failure === undefined) {
+    while (active.size < executor.size && more()) {
+      summary.started++;
+      const run = runOne()
+        .catch((e: unknown) => {
+          failure ??= e;
+        })
+        .finally(() => active.delete(run));
+      active.add(run);
+    }
+    if (active.size === 0) break;
+    await Promise.race(active);
+  }
+  await Promise.all(active);
+  if (failure !== undefined) throw failure;
+  return summary;
+}

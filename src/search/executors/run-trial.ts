@@ -1,0 +1,86 @@
+import { initEngine } from '../../engine/engine.ts';
+import { measureLatency } from '../../evaluate/measure-latency.ts';
+import { buildModel } from '../../models/build-model.ts';
+import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
+import type { FamilyRegistry } from '../../models/families/family-registry.ts';
+import { taskLoss } from '../../models/losses.ts';
+import { fitModel, type EpochRecord } from '../../train/fit.ts';
+import type { DatasetCache } from './dataset-cache.ts';
+import type { TrialJob, TrialObjectives, TrialProgress, TrialResult } from './trial-job.ts';
+
+export interface RunTrialContext {
+  readonly datasets: DatasetCache;
+  readonly families: FamilyRegistry;
+  readonly signal: AbortSignal;
+  onProgress(progress: TrialProgress): void;
+  /** Milliseconds clock; default `performance.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Builds, trains and measures one trial's model on the current process's engine. Never throws:
+ * an abort of `signal` gives a `stopped` result, any other error a `failed` one.
+ */
+export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<TrialResult> {
+  const now = ctx.now ?? (() => performance.now());
+  const started = now();
+  let last: EpochRecord | undefined;
+  let measured: Omit<TrialObjectives, 'error'> | undefined;
+  const errorOf = (record: EpochRecord, metric: 'accuracy' | 'rmse'): number => (metric === 'accuracy' ? 1 - record.valMetric : record.valMetric);
+  try {
+    await initEngine(job.engine);
+    const [train, validation] = await Promise.all([ctx.datasets.get(job.data.train), ctx.datasets.get(job.data.validation)]);
+    const task = taskLoss(train.target);
+    const metric = task.kind === 'class' ? 'accuracy' : 'rmse';
+    const model = buildModel(job.genome, {
+      inputShape: train.featureShape,
+      head: task.head,
+      seed: job.seed,
+      families: ctx.families,
+      modality: modalityOfDataset(train),
+      ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
+    });
+    try {
+      // Measured before training: a forward pass costs the same whatever the weights hold, and
+      // knowing it now lets every epoch report the full objective vector to a multi-objective scheduler.
+      const latency = await measureLatency(model, validation, { repeats: 20, batch: 1 });
+      measured = { latencyMs: latency.singleMs, params: model.countParams() };
+      const fixed = measured;
+      const fit = await fitModel(model, {
+        train,
+        validation,
+        ...job.training,
+        seed: job.seed,
+        signal: ctx.signal,
+        ...(job.timeBudgetMs !== undefined ? { timeBudgetMs: job.timeBudgetMs } : {}),
+        onEpoch(record) {
+          last = record;
+          const error = errorOf(record, metric);
+          ctx.onProgress({ trialId: job.trialId, epoch: record.epoch, values: [error, fixed.latencyMs, fixed.params] });
+        },
+      });
+      // The model holds the best epoch's weights, so that epoch's metric is the model's.
+      const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;
+      const objectives: TrialObjectives = { error: errorOf(best, metric), ...fixed };
+      return { trialId: job.trialId, state: 'complete', epochs: fit.history.length, objectives, values: valuesOf(objectives), durationMs: now() - started };
+    } catch (e) {
+      if (!ctx.signal.aborted) throw e;
+      const objectives = last && measured ? { error: errorOf(last, metric), ...measured } : undefined;
+      return {
+        trialId: job.trialId,
+        state: 'stopped',
+        epochs: last?.epoch ?? 0,
+        ...(objectives ? { objectives, values: valuesOf(objectives) } : {}),
+        durationMs: now() - started,
+      };
+    } finally {
+      model.dispose();
+    }
+  } catch (e) {
+    return { trialId: job.trialId, state: 'failed', epochs: last?.epoch ?? 0, error: (e as Error).message ?? String(e), durationMs: now() - started };
+  }
+}
+
+function valuesOf(o: TrialObjectives): number[] {
+  return [o.error, o.latencyMs, o.params];
+}

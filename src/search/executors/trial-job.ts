@@ -1,0 +1,65 @@
+import type { EngineName } from '../../engine/engine.ts';
+
+/**
+ * One trial as plain JSON, so it can cross a process boundary (IPC today, a Redis queue later):
+ * everything a worker needs to rebuild, train and measure the model is in here.
+ */
+export interface TrialJob {
+  readonly trialId: number;
+  /** A model genome, e.g. `{ family: 'mlp', ... }`; validated by the family's schema in the worker. */
+  readonly genome: unknown;
+  readonly training: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly learningRate: number;
+    readonly patience: number;
+  };
+  /** Folders written by `saveDataset`; a worker loads each folder once and keeps it. */
+  readonly data: { readonly train: string; readonly validation: string };
+  readonly seed: number;
+  readonly engine: EngineName;
+  /** Training stops after the epoch that passes this many milliseconds. */
+  readonly timeBudgetMs?: number;
+}
+
+/**
+ * The objectives of a trained model, all "lower is better", in this order in every `values`
+ * vector: validation error (1 − accuracy, or RMSE), milliseconds per single-example prediction
+ * on the worker's engine, and the parameter count.
+ */
+export interface TrialObjectives {
+  readonly error: number;
+  readonly latencyMs: number;
+  readonly params: number;
+}
+
+/** One finished epoch: `values` is `[error, latencyMs, params]` after that epoch. */
+export interface TrialProgress {
+  readonly trialId: number;
+  readonly epoch: number;
+  readonly values: readonly number[];
+}
+
+/** Sent once a worker has taken the job, before the data is loaded. */
+export interface TrialStart {
+  readonly trialId: number;
+  /** The process running it (a distributed executor may give a host-qualified id instead). */
+  readonly pid: number;
+}
+
+/**
+ * How a trial ended: `complete` ran its training to the end (all epochs, early stopping or time
+ * budget); `stopped` was ended by `stop()` after `epochs` epochs; `failed` threw or lost its worker.
+ */
+export interface TrialResult {
+  readonly trialId: number;
+  readonly state: 'complete' | 'stopped' | 'failed';
+  /** Epochs fully trained. */
+  readonly epochs: number;
+  /** Present for `complete` (and for `stopped` after at least one epoch): the last epoch's objectives. */
+  readonly objectives?: TrialObjectives;
+  readonly values?: readonly number[];
+  readonly error?: string;
+  readonly pid?: number;
+  readonly durationMs: number;
+}

@@ -1,0 +1,41 @@
+/**
+ * Entry point of one local worker process (started by LocalProcessExecutor with `fork`): runs
+ * the jobs it is sent over IPC one at a time on its own engine, and keeps loaded data sets
+ * between them. Messages are `ToWorker` / `FromWorker`.
+ */
+import { FamilyRegistry } from '../../models/families/family-registry.ts';
+import { DatasetCache } from './dataset-cache.ts';
+import { runTrial } from './run-trial.ts';
+import type { FromWorker, ToWorker } from './worker-messages.ts';
+
+if (!process.send) throw new Error('trial-worker.ts must be started with child_process.fork');
+
+const send = (message: FromWorker): void => {
+  process.send?.(message);
+};
+const datasets = new DatasetCache();
+const families = FamilyRegistry.withBuiltins();
+const running = new Map<number, AbortController>();
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'stop') {
+    running.get(message.trialId)?.abort();
+    return;
+  }
+  const { job } = message;
+  const controller = new AbortController();
+  running.set(job.trialId, controller);
+  send({ type: 'start', trialId: job.trialId, pid: process.pid });
+  void runTrial(job, {
+    datasets,
+    families,
+    signal: controller.signal,
+    onProgress: (progress) => send({ type: 'progress', ...progress }),
+  }).then((result) => {
+    running.delete(job.trialId);
+    send({ type: 'result', result: { ...result, pid: process.pid } });
+  });
+});
+
+// The engine's threads would keep an orphaned worker alive after its parent is gone.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,10 @@
+import type { TrialJob, TrialProgress, TrialResult, TrialStart } from './trial-job.ts';
+
+/** Parent → worker, over Node IPC: run one job (a worker runs one at a time), or stop it. */
+export type ToWorker = { readonly type: 'run'; readonly job: TrialJob } | { readonly type: 'stop'; readonly trialId: number };
+
+/** Worker → parent: `start`, then zero or more `progress`, then exactly one `result` per job. */
+export type FromWorker =
+  | ({ readonly type: 'start' } & TrialStart)
+  | ({ readonly type: 'progress' } & TrialProgress)
+  | { readonly type: 'result'; readonly result: TrialResult };

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
+import { DatasetCache } from '../../../src/search/executors/dataset-cache.ts';
+import { runTrial } from '../../../src/search/executors/run-trial.ts';
+import type { TrialJob, TrialProgress } from '../../../src/search/executors/trial-job.ts';
+import { writeTinyDataset } from './fixtures/write-tiny-dataset.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'deepline-run-trial-'));
+let data: { train: string; validation: string };
+before(async () => {
+  data = await writeTinyDataset(dir);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const families = FamilyRegistry.withBuiltins();
+const job = (epochs: number): TrialJob => ({
+  trialId: 1,
+  genome: { family: 'mlp', hidden: [6], dropout: 0, batchNorm: false, activation: 'tanh' },
+  training: { epochs, batchSize: 32, learningRate: 0.05, patience: epochs },
+  data,
+  seed: 5,
+  engine: 'cpu',
+});
+
+test('the data-set cache loads a folder once and forgets a failed load', async () => {
+  const cache = new DatasetCache();
+  const first = await cache.get(data.train);
+  assert.equal(await cache.get(data.train), first, 'the second trial gets the loaded object');
+  assert.equal(first.n, 240);
+  const missing = path.join(dir, 'missing');
+  await assert.rejects(cache.get(missing));
+  assert.equal(cache.has(missing), false);
+});
+
+test('an abort after epoch 2 stops the trial with the objectives of that epoch', { timeout: 20_000 }, async () => {
+  const controller = new AbortController();
+  const seen: TrialProgress[] = [];
+  const result = await runTrial(job(100), {
+    datasets: new DatasetCache(),
+    families,
+    signal: controller.signal,
+    onProgress(p) {
+      seen.push(p);
+      if (p.epoch === 2) controller.abort();
+    },
+  });
+  assert.equal(result.state, 'stopped');
+  assert.equal(result.epochs, 2);
+  assert.deepEqual(seen.map((p) => p.epoch), [1, 2]);
+  assert.deepEqual(result.values, seen[1].values);
+  assert.equal(result.objectives!.params, 4 * 6 + 6 + 6 * 2 + 2);
+});
+
+test('the same job gives the same validation error twice (seeded), and an abort before the start gives 0 epochs', { timeout: 20_000 }, async () => {
+  const datasets = new DatasetCache();
+  const run = () => runTrial(job(3), { datasets, families, signal: new AbortController().signal, onProgress: () => undefined });
+  const [a, b] = [await run(), await run()];
+  assert.equal(a.state, 'complete', a.error);
+  assert.equal(a.objectives!.error, b.objectives!.error);
+  const aborted = await runTrial(job(3), { datasets, families, signal: AbortSignal.abort(), onProgress: () => assert.fail('no epoch may run') });
+  assert.deepEqual([aborted.state, aborted.epochs, aborted.values], ['stopped', 0, undefined]);
+});
