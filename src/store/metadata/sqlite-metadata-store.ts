@@ -14,6 +14,7 @@ import type {
   RunStatus,
   StepRecord,
 } from './metadata-store.ts';
+import { inTransaction, storeError } from './sqlite-transaction.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
 export interface SqliteMetadataStoreOptions {
@@ -303,33 +304,16 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.now().toISOString();
   }
 
-  /**
-   * Runs a write in one transaction and turns driver errors into DL_STORE errors. IMMEDIATE takes
-   * the write lock up front, so a check-then-insert cannot interleave with another process.
-   */
   private guard<T>(what: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (e) {
-      throw this.wrap(what, e);
-    }
+    return inTransaction(this.db, 'immediate', (e) => this.wrap(what, e), fn);
   }
 
-  /** Runs reads in one deferred transaction: a consistent snapshot that never blocks writers. */
   private read<T>(what: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).deferred();
-    } catch (e) {
-      throw this.wrap(what, e);
-    }
+    return inTransaction(this.db, 'deferred', (e) => this.wrap(what, e), fn);
   }
 
   private wrap(what: string, e: unknown): DeeplineError {
-    if (e instanceof DeeplineError) return e;
-    return new DeeplineError('DL_STORE', `metadata store ${this.file}: ${what} failed: ${(e as Error).message}`, {
-      hint: 'check disk space and permissions of .deepline/',
-      cause: e,
-    });
+    return storeError('metadata store', this.file, what, e);
   }
 }
 

@@ -5,6 +5,7 @@ import { DeeplineError } from '../../errors/index.ts';
 import type { Params } from '../../search/space.ts';
 import type { IntermediateValue, TrialState } from '../../search/trial.ts';
 import { canonicalJson } from '../canonical-json.ts';
+import { inTransaction, storeError } from './sqlite-transaction.ts';
 import type { StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
 
 /**
@@ -209,27 +210,15 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   private write<T>(what: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (e) {
-      throw this.wrap(what, e);
-    }
+    return inTransaction(this.db, 'immediate', (e) => this.wrap(what, e), fn);
   }
 
   private read<T>(what: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).deferred();
-    } catch (e) {
-      throw this.wrap(what, e);
-    }
+    return inTransaction(this.db, 'deferred', (e) => this.wrap(what, e), fn);
   }
 
   private wrap(what: string, e: unknown): DeeplineError {
-    if (e instanceof DeeplineError) return e;
-    return new DeeplineError('DL_STORE', `study store ${this.file}: ${what} failed: ${(e as Error).message}`, {
-      hint: 'check disk space and permissions of .deepline/',
-      cause: e,
-    });
+    return storeError('study store', this.file, what, e);
   }
 }
 
