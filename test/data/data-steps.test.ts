@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { loadDataset, saveDataset } from '../../src/data/dataset.ts';
 import { inverseTarget, parseTransform } from '../../src/data/normalizer.ts';
 import type { DataSource } from '../../src/data/readers/data-reader.ts';
@@ -11,6 +10,7 @@ import type { SplitSummary } from '../../src/data/split.ts';
 import { ingestStep, type IngestSummary } from '../../src/data/steps/ingest-step.ts';
 import { normalizeStep } from '../../src/data/steps/normalize-step.ts';
 import { splitStep } from '../../src/data/steps/split-step.ts';
+import { createTestStepContext } from '../../src/testing/step-context.ts';
 import type { StepContext, StepProgress } from '../../src/pipeline/step.ts';
 import type { ArtifactStore } from '../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../src/store/artifacts/fs-artifact-store.ts';
@@ -18,20 +18,8 @@ import { EXAMPLE_DATA } from './fixtures/example-data.ts';
 import { withTempDir } from './fixtures/temp-dir.ts';
 
 /** A real, minimal step context: a file-system artifact store and a fresh scratch folder per call. */
-async function contextFor(root: string, store: ArtifactStore, stepName: string, progress: StepProgress[] = []): Promise<StepContext> {
-  await mkdir(join(root, 'work'), { recursive: true });
-  return {
-    runId: 'test-run',
-    stepName,
-    seed: 42,
-    workDir: await mkdtemp(join(root, 'work', `${stepName}-`)),
-    stateDir: join(root, 'state'),
-    artifacts: store,
-    log: pino({ level: 'silent' }),
-    progress: (p) => progress.push(p),
-    logMetric: async () => {},
-    signal: new AbortController().signal,
-  };
+function contextFor(root: string, store: ArtifactStore, stepName: string, progress: StepProgress[] = []): Promise<StepContext> {
+  return createTestStepContext({ root, artifacts: store, stepName, onProgress: (p) => progress.push(p) });
 }
 
 async function ingest(root: string, store: ArtifactStore, source: DataSource, progress?: StepProgress[]) {

@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { loadDataset, saveDataset, type Dataset } from '../../../src/data/dataset.ts';
 import type { LabelNoiseReport } from '../../../src/data/label-noise/label-noise-report.ts';
 import { labelNoiseStep } from '../../../src/data/steps/label-noise-step.ts';
+import { createTestStepContext } from '../../../src/testing/step-context.ts';
 import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
 import { blobs, linear } from '../../train/synthetic-data.ts';
 import { withTempDir } from '../fixtures/temp-dir.ts';
 import { flipLabels } from './flip-labels.ts';
 
-async function contextFor(root: string, store: FsArtifactStore, progress: StepProgress[] = []): Promise<StepContext> {
-  await mkdir(join(root, 'work'), { recursive: true });
-  return {
-    runId: 'test-run',
-    stepName: 'label-noise',
-    seed: 42,
-    workDir: await mkdtemp(join(root, 'work', 'label-noise-')),
-    stateDir: join(root, 'state'),
-    artifacts: store,
-    log: pino({ level: 'silent' }),
-    progress: (p) => progress.push(p),
-    logMetric: async () => {},
-    signal: new AbortController().signal,
-  };
+function contextFor(root: string, store: FsArtifactStore, progress: StepProgress[] = []): Promise<StepContext> {
+  return createTestStepContext({ root, artifacts: store, stepName: 'label-noise', onProgress: (p) => progress.push(p) });
 }
 
 async function stored(root: string, store: FsArtifactStore, ds: Dataset) {

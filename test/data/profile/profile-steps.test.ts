@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { saveDataset, type Dataset } from '../../../src/data/dataset.ts';
 import type { ImageProfile, TableProfile } from '../../../src/data/profile/data-profile.ts';
 import type { DataSchema } from '../../../src/data/schema/data-schema.ts';
@@ -10,26 +8,15 @@ import { profileStep } from '../../../src/data/steps/profile-step.ts';
 import { schemaStep } from '../../../src/data/steps/schema-step.ts';
 import { saveTable } from '../../../src/data/table.ts';
 import { DeeplineError } from '../../../src/errors/index.ts';
+import { createTestStepContext } from '../../../src/testing/step-context.ts';
 import type { StepContext } from '../../../src/pipeline/step.ts';
 import type { ArtifactStore } from '../../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
 import { withTempDir } from '../fixtures/temp-dir.ts';
 import { makeTable } from './make-table.ts';
 
-async function contextFor(root: string, store: ArtifactStore, stepName: string): Promise<StepContext> {
-  await mkdir(join(root, 'work'), { recursive: true });
-  return {
-    runId: 'test-run',
-    stepName,
-    seed: 7,
-    workDir: await mkdtemp(join(root, 'work', `${stepName}-`)),
-    stateDir: join(root, 'state'),
-    artifacts: store,
-    log: pino({ level: 'silent' }),
-    progress: () => {},
-    logMetric: async () => {},
-    signal: new AbortController().signal,
-  };
+function contextFor(root: string, store: ArtifactStore, stepName: string): Promise<StepContext> {
+  return createTestStepContext({ root, artifacts: store, stepName, seed: 7 });
 }
 
 const table = makeTable('species', {

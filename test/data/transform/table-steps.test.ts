@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { BalanceReport } from '../../../src/data/balance/balance-training.ts';
 import type { CleaningReport } from '../../../src/data/clean/clean-table.ts';
 import { loadDataset } from '../../../src/data/dataset.ts';
@@ -13,6 +11,7 @@ import { transformStep } from '../../../src/data/steps/transform-step.ts';
 import { loadTable, saveTable, type Table } from '../../../src/data/table.ts';
 import { parseTableTransform } from '../../../src/data/transform/table-transform.ts';
 import { transformRecord } from '../../../src/data/transform/transform-record.ts';
+import { createTestStepContext } from '../../../src/testing/step-context.ts';
 import type { StepContext } from '../../../src/pipeline/step.ts';
 import type { ArtifactStore } from '../../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
@@ -20,20 +19,8 @@ import { withTempDir } from '../fixtures/temp-dir.ts';
 import { tableFromRows } from './make-table.ts';
 import { MIXED_HEADER, MIXED_TYPES, mixedRows } from './mixed-rows.ts';
 
-async function contextFor(root: string, store: ArtifactStore, stepName: string): Promise<StepContext> {
-  await mkdir(join(root, 'work'), { recursive: true });
-  return {
-    runId: 'test-run',
-    stepName,
-    seed: 42,
-    workDir: await mkdtemp(join(root, 'work', `${stepName}-`)),
-    stateDir: join(root, 'state'),
-    artifacts: store,
-    log: pino({ level: 'silent' }),
-    progress: () => {},
-    logMetric: async () => {},
-    signal: new AbortController().signal,
-  };
+function contextFor(root: string, store: ArtifactStore, stepName: string): Promise<StepContext> {
+  return createTestStepContext({ root, artifacts: store, stepName });
 }
 
 /** Mixed rows plus a customer id (groups of 3), 12 exact duplicates, 4 unlabelled rows and wild incomes. */

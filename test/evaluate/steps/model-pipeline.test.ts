@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { Dataset } from '../../../src/data/dataset.ts';
 import { putDataset } from '../../../src/data/steps/dataset-artifact.ts';
 import { normalizeStep } from '../../../src/data/steps/normalize-step.ts';
@@ -14,6 +13,7 @@ import type { RunReport } from '../../../src/evaluate/run-report.ts';
 import { evaluateStep } from '../../../src/evaluate/steps/evaluate-step.ts';
 import { reportStep } from '../../../src/evaluate/steps/report-step.ts';
 import { buildModelStep } from '../../../src/models/steps/build-model-step.ts';
+import { createTestStepContext } from '../../../src/testing/step-context.ts';
 import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
 import type { ArtifactRef } from '../../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
@@ -29,20 +29,14 @@ interface Recorded {
   metrics: { key: string; value: number; epoch?: number }[];
 }
 
-async function context(stepName: string, recorded: Recorded = { progress: [], metrics: [] }): Promise<StepContext> {
-  await mkdir(join(root, 'work'), { recursive: true });
-  return {
-    runId: 'test-run',
-    stepName,
-    seed: 42,
-    workDir: await mkdtemp(join(root, 'work', `${stepName}-`)),
-    stateDir: join(root, 'state'),
+function context(stepName: string, recorded: Recorded = { progress: [], metrics: [] }): Promise<StepContext> {
+  return createTestStepContext({
+    root,
     artifacts: store,
-    log: pino({ level: 'silent' }),
-    progress: (p) => recorded.progress.push(p),
-    logMetric: async (key, value, at) => void recorded.metrics.push({ key, value, epoch: at?.epoch }),
-    signal: new AbortController().signal,
-  };
+    stepName,
+    onProgress: (p) => recorded.progress.push(p),
+    onMetric: (key, value, at) => void recorded.metrics.push({ key, value, epoch: at?.epoch }),
+  });
 }
 
 /** Puts raw splits in the store and runs the real normalize step over them. */
