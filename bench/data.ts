@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { featureSize, type Dataset } from '../src/data/dataset.ts';
+import { concatDatasets } from '../src/data/dataset.ts';
 import { profileImages } from '../src/data/profile/profile-images.ts';
 import { profileTable } from '../src/data/profile/profile-table.ts';
 import { idxReader } from '../src/data/readers/idx-reader.ts';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   if (existsSync(FASHION)) {
     const t0 = performance.now();
     const read = await idxReader.read({ path: FASHION, format: 'idx', taskKind: 'classification' });
-    const dataset = read.test ? concat(read.dataset, read.test) : read.dataset;
+    const dataset = read.test ? concatDatasets(read.dataset, read.test) : read.dataset;
     const t1 = performance.now();
     const profile = await profileImages(dataset, { seed: 1 });
     const seconds = (performance.now() - t1) / 1000;
@@ -119,16 +119,6 @@ function highWaterMark(): number | undefined {
   }
 }
 
-function concat(a: Dataset, b: Dataset): Dataset {
-  const d = featureSize(a);
-  const x = new Float32Array((a.n + b.n) * d);
-  x.set(a.x);
-  x.set(b.x, a.n * d);
-  const y = new Float32Array(a.n + b.n);
-  y.set(a.y);
-  y.set(b.y, a.n);
-  return { ...a, n: a.n + b.n, x, y, sourceRows: undefined };
-}
 
 /**
  * 14 numeric columns (normal, log-normal, uniform, integer counts; 2% missing in six of them),

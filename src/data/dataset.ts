@@ -89,6 +89,18 @@ export async function loadDataset(dir: string): Promise<Dataset> {
   };
 }
 
+/** The examples of `a` followed by those of `b` (same shape and target); source rows are dropped. */
+export function concatDatasets(a: Dataset, b: Dataset): Dataset {
+  const d = featureSize(a);
+  const x = new Float32Array((a.n + b.n) * d);
+  x.set(a.x);
+  x.set(b.x, a.n * d);
+  const y = new Float32Array(a.n + b.n);
+  y.set(a.y);
+  y.set(b.y, a.n);
+  return { ...a, n: a.n + b.n, x, y, sourceRows: undefined };
+}
+
 /** A new data set holding the examples at `indices`, in that order. */
 export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const d = featureSize(ds);

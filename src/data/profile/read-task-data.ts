@@ -1,6 +1,6 @@
 import type { TaskSpec } from '../../task/task-spec.ts';
 import { TABLE_FORMATS } from '../../task/task-spec.ts';
-import { featureSize, type Dataset } from '../dataset.ts';
+import { concatDatasets, type Dataset } from '../dataset.ts';
 import type { ReadOptions } from '../readers/data-reader.ts';
 import { createReaderRegistry } from '../readers/reader-registry.ts';
 import { readTable } from '../readers/read-table.ts';
@@ -41,17 +41,7 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
     options,
   );
   const test = result.test && result.test.n > 0 ? result.test : undefined;
-  const dataset = test ? append(result.dataset, test) : result.dataset;
+  const dataset = test ? concatDatasets(result.dataset, test) : result.dataset;
   return { kind: 'images', dataset: { ...dataset, dataVersion }, testRows: test?.n ?? 0, warnings: result.warnings };
 }
 
-function append(a: Dataset, b: Dataset): Dataset {
-  const d = featureSize(a);
-  const x = new Float32Array((a.n + b.n) * d);
-  x.set(a.x);
-  x.set(b.x, a.n * d);
-  const y = new Float32Array(a.n + b.n);
-  y.set(a.y);
-  y.set(b.y, a.n);
-  return { ...a, n: a.n + b.n, x, y, sourceRows: undefined };
-}

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DeeplineError } from '../../errors/index.ts';
@@ -14,6 +13,7 @@ import type {
   RunStatus,
   StepRecord,
 } from './metadata-store.ts';
+import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { inTransaction, storeError } from './sqlite-transaction.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
@@ -42,12 +42,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.file = file === ':memory:' ? file : path.resolve(file);
     this.now = options.now ?? (() => new Date());
     try {
-      if (this.file !== ':memory:') mkdirSync(path.dirname(this.file), { recursive: true });
-      this.db = new Database(this.file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.db = openSqliteDatabase(this.file, options.busyTimeoutMs);
     } catch (e) {
       throw this.wrap('open', e);
     }

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DeeplineError } from '../../errors/index.ts';
 import type { Params } from '../../search/space.ts';
 import type { IntermediateValue, TrialState } from '../../search/trial.ts';
 import { canonicalJson } from '../canonical-json.ts';
+import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { inTransaction, storeError } from './sqlite-transaction.ts';
 import type { StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
 
@@ -70,12 +70,7 @@ export class SqliteStudyStore implements StudyStore {
     this.file = file === ':memory:' ? file : path.resolve(file);
     this.now = options.now ?? (() => new Date());
     try {
-      if (this.file !== ':memory:') mkdirSync(path.dirname(this.file), { recursive: true });
-      this.db = new Database(this.file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.db = openSqliteDatabase(this.file, options.busyTimeoutMs);
     } catch (e) {
       throw this.wrap('open', e);
     }
