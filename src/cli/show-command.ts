@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
+import { formatStudyText } from '../search/report/study-report-text.ts';
+import type { StudySummary } from '../search/study-summary.ts';
 import { openWorkspace } from '../store/workspace.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
 
@@ -43,6 +45,9 @@ export function registerShowCommand(program: Command): void {
           out.write('\nmetrics (last value)\n');
           printTable(['step', 'metric', 'value'], finals.map((m) => [m.stepName, m.key, formatNumber(m.value)]));
         }
+        const search = detail.steps.find((s) => s.name === 'search' && s.outputs.study);
+        const studyRef = search && (await workspace.artifacts.get(search.outputs.study));
+        if (studyRef) out.write(`\n${formatStudyText(await workspace.artifacts.readJson<StudySummary>(studyRef))}`);
         if (detail.artifacts.length) {
           out.write('\nartifacts\n');
           printTable(['hash', 'kind', 'size', 'uri'], detail.artifacts.map((a) => [a.hash.slice(0, 12), a.kind, String(a.size), a.uri]));

@@ -12,6 +12,11 @@ export interface TaskSourceOptions {
   output?: string;
   engine?: string;
   seed?: string;
+  trials?: string;
+  minutes?: string;
+  workers?: string;
+  /** commander's `--no-search`: false when given. */
+  search?: boolean;
 }
 
 /**
@@ -49,5 +54,20 @@ function toOverrides(opts: TaskSourceOptions): TaskOverrides {
     if (!Number.isInteger(seed)) throw new DeeplineError('DL_USAGE', `--seed must be a whole number, but got \`${opts.seed}\``);
     out.seed = seed;
   }
+  const number = (flag: string, value: string, whole: boolean): number => {
+    const n = Number(value);
+    if (!(n > 0) || (whole && !Number.isInteger(n))) {
+      throw new DeeplineError('DL_USAGE', `--${flag} must be a ${whole ? 'whole ' : ''}number > 0, but got \`${value}\``);
+    }
+    return n;
+  };
+  const budget: Record<string, number> = {};
+  if (opts.trials !== undefined) budget.trials = number('trials', opts.trials, true);
+  if (opts.minutes !== undefined) budget.minutes = number('minutes', opts.minutes, false);
+  if (Object.keys(budget).length > 0) out.budget = budget;
+  const search: Record<string, unknown> = {};
+  if (opts.search === false) search.enabled = false;
+  if (opts.workers !== undefined) search.workers = number('workers', opts.workers, true);
+  if (Object.keys(search).length > 0) out.search = search;
   return out as TaskOverrides;
 }

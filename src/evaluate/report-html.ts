@@ -1,3 +1,4 @@
+import { renderStudyHtml } from '../search/report/study-report-html.ts';
 import { escapeHtml } from './escape-html.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
 import { svgConfusionHeatmap } from './svg-confusion-heatmap.ts';
@@ -64,6 +65,7 @@ export function renderReportHtml(report: RunReport): string {
   }
   sections.push(`<p>Latency on ${e(metrics.latency.engine)}: ${metrics.latency.singleMs.toFixed(2)} ms per single example, ${metrics.latency.batch32Ms.toFixed(2)} ms per batch of 32.</p>`);
 
+  if (report.search) sections.push(renderStudyHtml(report.search));
   if (report.timings.length > 0) {
     sections.push('<h2>Timings</h2>');
     const longest = Math.max(...report.timings.map((t) => t.ms), 1);

@@ -1,3 +1,4 @@
+import type { StudySummary } from '../search/study-summary.ts';
 import type { TrainingHistory } from '../train/training-history.ts';
 import type { EvaluationMetrics } from './evaluation-metrics.ts';
 
@@ -42,4 +43,6 @@ export interface RunReport {
   readonly training: Omit<TrainingHistory, 'formatVersion'>;
   readonly metrics: EvaluationMetrics;
   readonly timings: readonly StepTiming[];
+  /** The model search that chose the model, when one ran. */
+  readonly search?: StudySummary;
 }

@@ -95,6 +95,12 @@ function buildSpec(
     constraints: { ...file.constraints },
     prepare: { ...COMMON_DEFAULTS.prepare, ...file.prepare },
     augment: { ...COMMON_DEFAULTS.augment, ...file.augment },
+    search: {
+      ...COMMON_DEFAULTS.search,
+      ...file.search,
+      prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
+      space: { ...file.search?.space },
+    },
     ...(task === 'time-series-forecasting' && { series: { ...COMMON_DEFAULTS.series, ...file.series } }),
     engine: file.engine ?? COMMON_DEFAULTS.engine,
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),

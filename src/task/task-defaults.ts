@@ -61,6 +61,9 @@ export const COMMON_DEFAULTS = {
   augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 },
   // A month of daily values covers weekly cycles four times over yet keeps examples plentiful in short series.
   series: { window: 30, horizon: 1 },
+  search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {} },
+  // The search's trial budget when the task file gives neither budget.trials nor budget.minutes.
+  trials: 10,
 } as const satisfies {
   split: TaskSpec['split'];
   seed: number;
@@ -69,4 +72,6 @@ export const COMMON_DEFAULTS = {
   prepare: TaskSpec['prepare'];
   augment: TaskSpec['augment'];
   series: NonNullable<TaskSpec['series']>;
+  search: TaskSpec['search'];
+  trials: number;
 };

@@ -59,6 +59,32 @@ const augmentSchema = z.strictObject({
   tokenDropout: z.number().min(0).max(0.5).optional(),
 });
 
+export const SAMPLERS = ['tpe', 'random', 'grid'] as const;
+export const SCHEDULERS = ['asha', 'median', 'none'] as const;
+export const PREFERENCES = ['accuracy', 'balanced'] as const;
+
+/** One search-space override: a fixed value, a range, or a list of choices. */
+const spaceOverrideSchema = z.union([
+  z.union([z.string(), z.number(), z.boolean()]),
+  z.strictObject({ low: z.number().finite(), high: z.number().finite(), log: z.boolean().optional() }),
+  z.strictObject({ choices: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) }),
+]);
+
+const searchSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  sampler: z.enum(SAMPLERS).optional(),
+  scheduler: z.enum(SCHEDULERS).optional(),
+  workers: z.int().min(1).max(256).optional(),
+  family: z.string().min(1).optional(),
+  prefer: z
+    .union([
+      z.enum(PREFERENCES),
+      z.strictObject({ error: z.number().min(0).optional(), latency: z.number().min(0).optional(), params: z.number().min(0).optional() }),
+    ])
+    .optional(),
+  space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
+});
+
 /**
  * A task file as written (phase one of validation). Strict at every level, so a misspelt key is
  * an error rather than a silently ignored setting. Defaults that depend on the task type (which
@@ -96,6 +122,7 @@ export const taskFileSchema = z.strictObject({
     .optional(),
   prepare: prepareSchema.optional(),
   augment: augmentSchema.optional(),
+  search: searchSchema.optional(),
   series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
@@ -152,6 +179,29 @@ export interface SeriesSettings {
   readonly horizon: number;
 }
 
+export type SpaceOverride = string | number | boolean | { readonly low: number; readonly high: number; readonly log?: boolean } | { readonly choices: readonly (string | number | boolean)[] };
+
+/** How the model search runs; the budget (`budget.trials`, `budget.minutes`) bounds it. */
+export interface SearchSettings {
+  /** false: train the family's default model once with `train` settings (no search). */
+  readonly enabled: boolean;
+  readonly sampler: (typeof SAMPLERS)[number];
+  /** Early stopping of unpromising trials; `none` trains every trial to its end. */
+  readonly scheduler: (typeof SCHEDULERS)[number];
+  /** Trials in parallel; absent: one per core. */
+  readonly workers?: number;
+  /** Model family, or `auto` (the modality's default). */
+  readonly family: string;
+  /**
+   * How the final model is picked from the Pareto front of (error, latency, parameters):
+   * `accuracy` (lowest error; ties by latency, then size), `balanced` (equal weights), or
+   * weights per objective.
+   */
+  readonly prefer: (typeof PREFERENCES)[number] | { readonly error?: number; readonly latency?: number; readonly params?: number };
+  /** Overrides of the family's default search space, by parameter name. */
+  readonly space: Readonly<Record<string, SpaceOverride>>;
+}
+
 export interface TrainSettings {
   readonly epochs: number;
   readonly batchSize: number;
@@ -197,6 +247,7 @@ export interface TaskSpec {
   };
   readonly prepare: PrepareSettings;
   readonly augment: AugmentSettings;
+    readonly search: SearchSettings;
   /** Windowing, set (defaults applied) exactly when the task is time-series-forecasting. */
   readonly series?: SeriesSettings;
   readonly engine: EngineName;

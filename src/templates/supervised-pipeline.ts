@@ -13,11 +13,10 @@ import { transformStep } from '../data/steps/transform-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
 import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
 import { reportStep } from '../evaluate/steps/report-step.ts';
-import { buildModelStep } from '../models/steps/build-model-step.ts';
 import { definePipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import type { Step } from '../pipeline/step.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
-import { trainStep } from '../train/steps/train-step.ts';
+import { modelStages } from './model-stages.ts';
 import type { Publication } from './template.ts';
 
 export interface SupervisedOptions {
@@ -31,7 +30,7 @@ export interface SupervisedOptions {
 /**
  * The pipeline every supervised task shares. Tables (CSV/TSV/JSONL):
  *   ingest → profile, schema → clean → split → transform (fitted on train) → label-noise →
- *   balance → build-model → train → evaluate → report, data-report
+ *   balance → search → train (final) → evaluate → report, data-report
  * Images (pixel CSV with `data.image`, image folders, IDX) skip the table stages:
  *   ingest → profile → split → normalize (fitted on train) → label-noise → balance → …
  * Cleaning comes before the split so a duplicate never sits in both train and test; everything
@@ -42,30 +41,27 @@ export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOpti
   const data = isTable ? await tableStages(spec, options) : await imageStages(spec, options);
   const classification = options.taskKind === 'classification';
   const noise = classification && spec.prepare.labelNoise !== 'none';
-  const budgetMs = spec.budget.minutes === undefined ? undefined : spec.budget.minutes * 60_000;
   const prepared = data.prepared;
+  const model = modelStages(spec, { family: options.family, train: 'balance.train', validation: `${prepared}.validation`, balance: 'balance.balance' });
 
   return definePipeline([
     ...data.steps,
     ...(noise ? [labelNoiseStep({ action: spec.prepare.labelNoise === 'drop' ? 'drop' : 'flag' }, { from: prepared })] : []),
     balanceStep({ mode: classification ? spec.prepare.balance : 'none' }, { from: noise ? 'label-noise' : prepared }),
-    buildModelStep({ family: options.family }, { inputs: { train: `${prepared}.train` } }),
-    trainStep(
-      {
-        epochs: spec.train.epochs,
-        batchSize: spec.train.batchSize,
-        learningRate: spec.train.learningRate,
-        patience: spec.train.patience,
-        augment: spec.augment,
-        // Training gets most of the budget; data preparation, evaluation and reports the rest.
-        ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * 0.85) }),
-      },
-      { inputs: { train: 'balance.train', validation: `${prepared}.validation` } },
-    ),
+    ...model.steps,
     evaluateStep({}, { inputs: { test: `${prepared}.test`, transform: `${prepared}.transform` } }),
     reportStep(
       { taskName: spec.name, taskType: spec.task },
-      { inputs: { train: `${prepared}.train`, validation: `${prepared}.validation`, test: `${prepared}.test`, transform: `${prepared}.transform` } },
+      {
+        inputs: {
+          train: `${prepared}.train`,
+          validation: `${prepared}.validation`,
+          test: `${prepared}.test`,
+          transform: `${prepared}.transform`,
+          genome: model.genome,
+          ...(model.study && { study: model.study }),
+        },
+      },
     ),
     dataReportStep(
       { title: spec.name },
@@ -156,6 +152,7 @@ export function supervisedPublication(spec: TaskSpec): Publication {
     [`${table ? 'transform' : 'normalize'}.transform`]: 'transform.json',
     ...(table && { 'schema.schema': 'data-schema.json' }),
     'evaluate.metrics': 'metrics.json',
+    ...(spec.search.enabled && { 'search.study': 'study.json' }),
     'report.report': '.',
     'data-report.report': '.',
   };

@@ -47,7 +47,18 @@ export interface FitOptions {
    * the epoch and the batch's index in it. Validation batches never pass through it.
    */
   readonly augment?: BatchAugment;
+  /** Default 'adam'; 'sgd' is SGD with momentum 0.9; 'rmsprop' is tfjs's (decay 0.9, no momentum). */
+  readonly optimizer?: FitOptimizer;
+  /**
+   * Decoupled weight decay (AdamW-style), default 0: after every optimizer step each kernel
+   * w ← w − learningRate·weightDecay·w. Biases, batch-norm and embedding weights are never decayed.
+   */
+  readonly weightDecay?: number;
 }
+
+export type FitOptimizer = 'adam' | 'sgd' | 'rmsprop';
+
+const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
 
 export interface FitResult {
   readonly history: EpochRecord[];
@@ -60,9 +71,9 @@ export interface FitResult {
 }
 
 /**
- * Trains `model` in place with Adam on the task's loss: deterministic order from the seed, early
- * stopping on validation loss, and in every case the weights of the best validation epoch
- * restored at the end. Every tensor it creates is disposed, so only the model's own weights remain.
+ * Trains `model` in place with the chosen optimizer (Adam by default) on the task's loss:
+ * deterministic order from the seed, early stopping on validation loss, and in every case the
+ * weights of the best validation epoch restored at the end. Every tensor it creates is disposed, so only the model's own weights remain.
  */
 export async function fitModel(model: tf.LayersModel, options: FitOptions): Promise<FitResult> {
   const { train, validation, epochs, batchSize, patience, seed } = options;
@@ -70,8 +81,9 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
   checkOptions(model, options, task);
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = createOptimizer(options.optimizer ?? 'adam', options.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decay = weightDecayStep(model, options.learningRate * (options.weightDecay ?? 0));
   const dropouts = dropoutLayers(model);
   const minDelta = options.minDelta ?? 0;
   const history: EpochRecord[] = [];
@@ -103,6 +115,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
             true,
             variables,
           ) as tf.Scalar;
+          decay?.();
           value = (await cost.data())[0];
           cost.dispose();
         } finally {
@@ -141,7 +154,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     model.setWeights(best);
   } finally {
     tf.dispose(best);
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     setDropoutSeeds(dropouts, undefined);
   }
   return {
@@ -152,6 +165,43 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     metricName: task.kind === 'class' ? 'accuracy' : 'rmse',
     durationMs: now() - started,
   };
+}
+
+function createOptimizer(name: FitOptimizer, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'sgd':
+      return tf.train.momentum(learningRate, 0.9);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
+  }
+}
+
+/**
+ * tfjs's MomentumOptimizer.dispose skips the learning-rate scalar its SGD parent keeps (`c`),
+ * which would leak one tensor per fit; disposing a tensor twice is harmless.
+ */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  // By class name: tfjs's Optimizer[Symbol.hasInstance] makes every optimizer an `instanceof` any other.
+  if (optimizer.getClassName() === 'Momentum') (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+}
+
+/**
+ * The decoupled decay step, or undefined when there is none. Only kernels (dense, conv,
+ * recurrent, depthwise and pointwise) shrink: decaying a bias or a batch-norm scale pulls it
+ * towards a value with no meaning, and an embedding row would shrink on every step while it is
+ * absent from the batch. tfjs names duplicate weights `…/kernel_1`, hence the optional suffix.
+ */
+function weightDecayStep(model: tf.LayersModel, rate: number): (() => void) | undefined {
+  if (rate === 0) return undefined;
+  const kernels = model.trainableWeights.filter((w) => /kernel(_\d+)?$/.test(w.name)).map((w) => w.read() as tf.Variable);
+  const keep = 1 - rate;
+  return () =>
+    tf.tidy(() => {
+      for (const v of kernels) v.assign(tf.mul(v, keep));
+    });
 }
 
 /** Runs the augmentation in its own scope, so intermediates it forgets to dispose are freed anyway. */
@@ -232,6 +282,9 @@ function checkOptions(model: tf.LayersModel, o: FitOptions, task: TaskLoss): voi
   if (!Number.isInteger(o.epochs) || o.epochs < 1) bad(`epochs must be a whole number >= 1, but got ${o.epochs}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) bad(`batchSize must be a whole number >= 1, but got ${o.batchSize}`);
   if (!(o.learningRate > 0)) bad(`learningRate must be > 0, but got ${o.learningRate}`);
+  if (o.optimizer !== undefined && !OPTIMIZERS.includes(o.optimizer)) bad(`optimizer must be one of ${OPTIMIZERS.join(', ')}, but got ${String(o.optimizer)}`);
+  const decay = o.weightDecay ?? 0;
+  if (!(decay >= 0 && o.learningRate * decay < 1)) bad(`weightDecay must be >= 0 with learningRate × weightDecay < 1, but got ${o.weightDecay}`);
   if (!(o.patience >= 0)) bad(`patience must be >= 0, but got ${o.patience}`);
   if (o.train.n < 1) bad('the training set is empty');
   if (o.validation.n < 1) bad('the validation set is empty (early stopping and the best-epoch choice need one)');

@@ -34,7 +34,7 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
   };
 
   before(() => {
-    const ok = deepline(['run', 'examples/iris.yaml', '--output', join(dir, 'out'), '--json'], { home });
+    const ok = deepline(['run', 'examples/iris.yaml', '--trials', '3', '--output', join(dir, 'out'), '--json'], { home });
     assert.equal(ok.code, 0, ok.stderr);
     recorded = deepline(['runs', '--json'], { home }).stdout;
     assert.equal((JSON.parse(recorded) as unknown[]).length, 1);
@@ -51,7 +51,7 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
 
   test('a stray word in a numeric column is read as missing, with a warning naming row, column and value', () => {
     csv('text-in-numbers.csv', `a,b,y\n${Array.from({ length: 400 }, (_, i) => `${i},${i === 13 ? 'oops' : i * 2},${i % 2}`).join('\n')}\n`);
-    const r = deepline(['run', '--data', 'text-in-numbers.csv', '--target', 'y', '--task', 'tabular-classification', '--output', join(dir, 'out-tin')], { home, cwd: dir });
+    const r = deepline(['run', '--data', 'text-in-numbers.csv', '--target', 'y', '--task', 'tabular-classification', '--no-search', '--output', join(dir, 'out-tin')], { home, cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning \[ingest\]: .*text-in-numbers\.csv: column "b": 1 value\(s\) that are not numbers \("oops" ×1; first in row 14, line 15\) were read as missing/);
   });
@@ -96,5 +96,8 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option/);
     assert.equal(readFileSync(join(home, 'metadata.db')).length > 0, true);
+    const trials = deepline(['run', 'examples/iris.yaml', '--trials', '2.5'], { home });
+    assert.equal(trials.code, 2);
+    assert.match(trials.stderr, /error\[DL_USAGE\]: --trials must be a whole number > 0, but got `2\.5`/);
   });
 });

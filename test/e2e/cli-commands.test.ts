@@ -20,7 +20,7 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
     const again = deepline(['init', '--data', diabetes, '--target', 'progression', '--file', join(dir, 'diabetes.yaml')], { home, cwd: dir });
     assert.equal(again.code, 2, 'an existing task file is not overwritten without --force');
 
-    const run = deepline(['run', join(dir, 'diabetes.yaml'), '--output', join(dir, 'out-diabetes'), '--json'], { home, cwd: dir });
+    const run = deepline(['run', join(dir, 'diabetes.yaml'), '--trials', '3', '--output', join(dir, 'out-diabetes'), '--json'], { home, cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as { task: string; metrics: { kind: string; rmse: number; r2: number } };
     assert.equal(result.task, 'tabular-regression');
@@ -32,7 +32,7 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
 
   test('run --data/--target with no task file infers the task, and a second run is all cached', () => {
     const iris = join(ROOT, 'examples/data/iris.csv');
-    const args = ['run', '--data', iris, '--target', 'species', '--output', join(dir, 'out-iris'), '--json'];
+    const args = ['run', '--data', iris, '--target', 'species', '--trials', '3', '--output', join(dir, 'out-iris'), '--json'];
     const first = deepline(args, { home, cwd: dir });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /task: tabular-classification — /);
@@ -56,7 +56,9 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
     const show = deepline(['show', result.runId.slice(0, 17)], { home });
     assert.equal(show.code, 0, show.stderr);
     for (const section of ['steps', 'params', 'metrics', 'artifacts', 'lineage']) assert.match(show.stdout, new RegExp(`^${section}`, 'm'));
-    assert.match(show.stdout, /train\s+2\s+completed/);
+    assert.match(show.stdout, /train\s+3\s+completed/);
+    assert.match(show.stdout, /^search: tpe \+ asha, \d+ trials \(\d+ complete/m, 'show prints the study');
+    assert.match(show.stdout, /^pareto front: trials \d+/m);
 
     const detail = JSON.parse(deepline(['show', result.runId, '--json'], { home }).stdout) as {
       params: Record<string, unknown>;
@@ -87,7 +89,7 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
 describe('image-list data', { timeout: 120_000 }, () => {
   test('a CSV of image paths and labels trains an image classifier', () => {
     const home = tempDir();
-    const r = deepline(['run', 'examples/digits-list.yaml', '--output', join(home, 'out'), '--json'], { home });
+    const r = deepline(['run', 'examples/digits-list.yaml', '--no-search', '--output', join(home, 'out'), '--json'], { home });
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { task: string; metrics: { accuracy: number; n: number } };
     assert.equal(result.task, 'image-classification');

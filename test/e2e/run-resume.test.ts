@@ -41,7 +41,7 @@ test('a run killed with SIGKILL in the middle of training resumes from the last 
     transform: 'cached',
     'label-noise': 'cached',
     balance: 'cached',
-    'build-model': 'cached',
+    search: 'cached',
     train: 'completed',
     evaluate: 'completed',
     report: 'completed',

@@ -22,7 +22,7 @@ function naiveTestMae(csv: string, testShare: number): { mae: number; n: number 
 test('the time-series example trains from the CLI and beats the last-value forecast', { timeout: 240_000 }, () => {
   const home = tempDir();
   const output = join(home, 'out');
-  const run = deepline(['run', 'examples/time-series.yaml', '--output', output, '--json'], { home });
+  const run = deepline(['run', 'examples/time-series.yaml', '--trials', '4', '--output', output, '--json'], { home });
   assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout) as RunJson;
   assert.equal(result.task, 'time-series-forecasting');

@@ -66,6 +66,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
       // Fields left out of prepare and augment keep their defaults.
       prepare: { dropDuplicates: false, impute: true, outliers: 'drop', labelNoise: 'flag', balance: 'oversample' },
       augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0.1, tokenDropout: 0 },
+      search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {} },
       engine: 'cpu',
       output: join(dir, 'runs', 'iris'),
       source: { file, baseDir: dir },

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { targetScalerOf } from '../../data/transform/target-scaler.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
+import type { StudySummary } from '../../search/study-summary.ts';
+import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { TrainingHistory } from '../../train/training-history.ts';
 import type { EvaluationMetrics } from '../evaluation-metrics.ts';
 import { renderReportHtml } from '../report-html.ts';
@@ -19,9 +21,9 @@ type ReportInput = 'train' | 'validation' | 'test' | 'transform' | 'genome' | 'h
 export interface ReportWiring {
   /**
    * Overrides the default inputs: `normalize.{train,validation,test,transform}`, `build-model.genome`,
-   * `train.history`, `evaluate.metrics`.
+   * `train.history`, `evaluate.metrics`; `study` (none by default) names the search's StudySummary.
    */
-  readonly inputs?: Partial<Record<ReportInput, string>>;
+  readonly inputs?: Partial<Record<ReportInput | 'study', string>>;
 }
 
 /**
@@ -38,11 +40,11 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
     history: 'train.history',
     metrics: 'evaluate.metrics',
     ...wiring.inputs,
-  };
+  } as Record<ReportInput, string>;
   const producer = (input: ReportInput): string => inputs[input].split('.')[0];
   return defineStep<ReportInput, 'report'>({
     name: 'report',
-    version: '1',
+    version: '2',
     params: { ...params },
     inputs,
     outputs: ['report'],
@@ -57,6 +59,8 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
         ctx.artifacts.readJson<TrainingHistory>(refs.history),
         ctx.artifacts.readJson<EvaluationMetrics>(refs.metrics),
       ]);
+      const studyRef = (refs as Partial<Record<ReportInput | 'study', ArtifactRef>>).study;
+      const search = studyRef ? await ctx.artifacts.readJson<StudySummary>(studyRef) : undefined;
       const { formatVersion: _, ...training } = history;
       const report: RunReport = {
         formatVersion: RUN_REPORT_FORMAT_VERSION,
@@ -79,8 +83,10 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
         // (re-render with renderReportHtml to include them).
         timings: [
           { step: producer('history'), ms: history.durationMs },
+          ...(search ? [{ step: 'search', ms: search.durationMs }] : []),
           { step: producer('metrics'), ms: metrics.durationMs },
         ],
+        ...(search && { search }),
       };
       const dir = join(ctx.workDir, 'report');
       await mkdir(dir, { recursive: true });

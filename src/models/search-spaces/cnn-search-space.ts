@@ -1,4 +1,5 @@
-import type { Param } from '../../search/space.ts';
+import type { JsonValue, Param } from '../../search/space.ts';
+import { cnnFamily } from '../families/cnn-family.ts';
 import type { CnnBlock, CnnBlockKind, CnnGenome, PoolKind } from '../genome.ts';
 import { denseStackSpace } from './dense-stack-space.ts';
 import { depthAtLeast } from './depth-condition.ts';
@@ -59,5 +60,15 @@ export const cnnSearchSpace: FamilySearchSpace<CnnGenome> = {
 
   trainingFromParams(params) {
     return trainingSpace.fromParams(params, 'cnn');
+  },
+
+  defaultParams(inputShape, outputs, training) {
+    const genome = cnnFamily.defaultGenome(inputShape, outputs);
+    const params: Record<string, JsonValue> = { depth: genome.blocks.length };
+    genome.blocks.forEach((b, k) => {
+      const at = `block${k + 1}`;
+      Object.assign(params, { [`${at}.kind`]: b.kind ?? 'conv', [`${at}.filters`]: b.filters, [`${at}.kernelSize`]: b.kernelSize, [`${at}.pool`]: b.pool, [`${at}.batchNorm`]: b.batchNorm });
+    });
+    return { ...params, globalPool: genome.globalPool ?? 'none', ...denseStackSpace.toParams(genome.dense, genome.dropout), ...trainingSpace.defaultParams(training) };
   },
 };

@@ -17,6 +17,10 @@ export const denseStackSpace = {
     return params;
   },
 
+  toParams(dense: readonly number[], dropout: number): Record<string, number> {
+    return { denseDepth: dense.length, ...Object.fromEntries(dense.map((units, k) => [`dense${k + 1}.units`, units])), dropout };
+  },
+
   fromParams(read: ParamReader): { dense: number[]; dropout: number } {
     const depth = read.int('denseDepth');
     return { dense: Array.from({ length: depth }, (_, k) => read.int(`dense${k + 1}.units`)), dropout: read.number('dropout') };

@@ -1,4 +1,5 @@
 import type { Params, SearchSpace } from '../../search/space.ts';
+import type { FitOptimizer } from '../../train/fit.ts';
 import type { GenomeBase } from '../genome.ts';
 
 /** What a trial's params say about training, besides the architecture. */
@@ -6,6 +7,10 @@ export interface TrainingParams {
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
+  /** Absent means fitModel's default, Adam (a stored trial from before it was searched). */
+  readonly optimizer?: FitOptimizer;
+  /** Decoupled weight decay on kernels; absent means none. */
+  readonly weightDecay?: number;
 }
 
 /**
@@ -20,4 +25,17 @@ export interface FamilySearchSpace<G extends GenomeBase> {
   /** Reads the active params only; throws DL_TASK_FIELD naming a missing or mistyped one. */
   genomeFromParams(params: Params): G;
   trainingFromParams(params: Params): TrainingParams;
+  /**
+   * The family's hand-tuned default model (its `defaultGenome`) with the task's training settings,
+   * as params of this space: the search's first trial, so a search never ends worse than the
+   * default it replaces. Values outside an overridden space make the search skip it.
+   */
+  defaultParams?(inputShape: readonly number[], outputs: number, training: DefaultTraining): Params;
+}
+
+/** The task's `train` settings, which the default trial uses. */
+export interface DefaultTraining {
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
 }

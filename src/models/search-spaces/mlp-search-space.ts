@@ -1,4 +1,5 @@
 import type { Param } from '../../search/space.ts';
+import { mlpFamily } from '../families/mlp-family.ts';
 import type { Activation, MlpGenome } from '../genome.ts';
 import { depthAtLeast } from './depth-condition.ts';
 import type { FamilySearchSpace } from './family-search-space.ts';
@@ -47,5 +48,11 @@ export const mlpSearchSpace: FamilySearchSpace<MlpGenome> = {
 
   trainingFromParams(params) {
     return trainingSpace.fromParams(params, 'mlp');
+  },
+
+  defaultParams(inputShape, outputs, training) {
+    const genome = mlpFamily.defaultGenome(inputShape, outputs);
+    const layers = Object.fromEntries(genome.hidden.map((units, k) => [`layer${k + 1}.units`, units]));
+    return { depth: genome.hidden.length, ...layers, dropout: genome.dropout, batchNorm: genome.batchNorm, activation: genome.activation, ...trainingSpace.defaultParams(training) };
   },
 };

@@ -20,6 +20,12 @@ export interface RunTrialsOptions<S> {
   toValues?(values: readonly number[]): number[];
   /** Milliseconds clock; default `Date.now` (so `deadline` may be `Date.now() + budget`). */
   readonly now?: () => number;
+  /** Checked before each new trial starts; false ends the loop once running trials finish. */
+  shouldContinue?(): boolean;
+  /** Called after each trial's end has been told to the study (for progress display). */
+  onTrialEnd?(trialId: number, result: TrialResult): void;
+  /** Called after each epoch report has been recorded. */
+  onTrialProgress?(trialId: number, epoch: number, values: readonly number[]): void;
 }
 
 export interface RunTrialsSummary {
@@ -27,13 +33,16 @@ export interface RunTrialsSummary {
   readonly complete: number;
   readonly pruned: number;
   readonly failed: number;
+  /** Trials a hard constraint stopped before training (recorded as failed, with the reason). */
+  readonly rejected: number;
 }
 
 /**
  * Drives a study on an executor, keeping every worker busy: ask → submit → report each epoch
  * (stopping the trial when the study's scheduler says so) → tell, until `maxTrials` trials have
  * started or the deadline passes. Budgets are hard: after the deadline no trial starts, and a
- * running one is stopped at its next epoch report and told as pruned.
+ * running one is stopped at its next epoch report and told as complete with its best epoch's
+ * values (pruned if it never reported an epoch).
  */
 export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTrialsSummary> {
   const { study, executor } = options;
@@ -44,7 +53,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const k = study.record.objectives.length;
   const toValues = options.toValues ?? ((v: readonly number[]) => v.slice(0, k));
   const late = (): boolean => options.deadline !== undefined && now() >= options.deadline;
-  const summary = { started: 0, complete: 0, pruned: 0, failed: 0 };
+  const summary = { started: 0, complete: 0, pruned: 0, failed: 0, rejected: 0 };
   const active = new Set<Promise<void>>();
 
   const runOne = async (): Promise<void> => {
@@ -58,6 +67,10 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       throw e;
     }
     let prunedAt: number | undefined;
+    // A trial stopped by the deadline rather than by the scheduler is not a loser: it is told
+    // as complete with its best epoch's values, as fitModel's own time budget would have ended it.
+    let stoppedByDeadline = false;
+    let bestReported: number[] | undefined;
     let reportError: unknown;
     // Reports go to the study in epoch order, one at a time, whatever the IPC timing.
     let reports: Promise<unknown> = Promise.resolve();
@@ -67,8 +80,12 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
         onProgress(progress) {
           reports = reports.then(async () => {
             if (prunedAt !== undefined) return;
-            const { stop } = await study.report(trialId, progress.epoch, toValues(progress.values));
+            const values = toValues(progress.values);
+            const { stop } = await study.report(trialId, progress.epoch, values);
+            if (values.every(Number.isFinite) && (bestReported === undefined || values[0] < bestReported[0])) bestReported = values;
+            options.onTrialProgress?.(trialId, progress.epoch, progress.values);
             if (stop || late()) {
+              stoppedByDeadline = !stop;
               prunedAt = progress.epoch;
               handle.stop();
             }
@@ -88,11 +105,20 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       await study.tell(trialId, { state: 'failed', error: `recording its progress failed: ${(reportError as Error).message}` });
       return;
     }
-    await tellResult(trialId, result, prunedAt !== undefined);
+    if (stoppedByDeadline && bestReported && result.state !== 'failed') {
+      summary.complete++;
+      await study.tell(trialId, bestReported);
+    } else {
+      await tellResult(trialId, result, prunedAt !== undefined);
+    }
+    options.onTrialEnd?.(trialId, result);
   };
 
   const tellResult = async (trialId: number, result: TrialResult, pruned: boolean): Promise<void> => {
-    if (result.state === 'failed') {
+    if (result.state === 'rejected') {
+      summary.rejected++;
+      await study.tell(trialId, { state: 'failed', error: result.error ?? 'rejected by a constraint' });
+    } else if (result.state === 'failed') {
       summary.failed++;
       await study.tell(trialId, { state: 'failed', error: result.error ?? 'the trial failed' });
     } else if (result.state === 'stopped' || pruned) {
@@ -104,7 +130,8 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
     }
   };
 
-  const more = (): boolean => (options.maxTrials === undefined || summary.started < options.maxTrials) && !late();
+  const more = (): boolean =>
+    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && (options.shouldContinue?.() ?? true);
   let failure: unknown;
   while (failure === undefined) {
     while (active.size < executor.size && more()) {

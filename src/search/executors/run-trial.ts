@@ -1,12 +1,13 @@
 import { initEngine } from '../../engine/engine.ts';
 import { measureLatency } from '../../evaluate/measure-latency.ts';
+import { estimateTrainingMemoryMB } from '../../models/estimate-memory.ts';
 import { buildModel } from '../../models/build-model.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import { taskLoss } from '../../models/losses.ts';
 import { fitModel, type EpochRecord } from '../../train/fit.ts';
 import type { DatasetCache } from './dataset-cache.ts';
-import type { TrialJob, TrialObjectives, TrialProgress, TrialResult } from './trial-job.ts';
+import type { TrialConstraints, TrialJob, TrialObjectives, TrialProgress, TrialResult } from './trial-job.ts';
 
 export interface RunTrialContext {
   readonly datasets: DatasetCache;
@@ -28,7 +29,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
   let measured: Omit<TrialObjectives, 'error'> | undefined;
   const errorOf = (record: EpochRecord, metric: 'accuracy' | 'rmse'): number => (metric === 'accuracy' ? 1 - record.valMetric : record.valMetric);
   try {
-    await initEngine(job.engine);
+    await initEngine(job.engine, { threads: job.threads ?? 1 });
     const [train, validation] = await Promise.all([ctx.datasets.get(job.data.train), ctx.datasets.get(job.data.validation)]);
     const task = taskLoss(train.target);
     const metric = task.kind === 'class' ? 'accuracy' : 'rmse';
@@ -46,10 +47,15 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       const latency = await measureLatency(model, validation, { repeats: 20, batch: 1 });
       measured = { latencyMs: latency.singleMs, params: model.countParams() };
       const fixed = measured;
+      const broken = job.constraints && brokenConstraint(job.constraints, fixed, () => estimateTrainingMemoryMB(model, job.training.batchSize, job.training.optimizer).totalMB);
+      if (broken) {
+        return { trialId: job.trialId, state: 'rejected', epochs: 0, error: broken, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
+      }
       const fit = await fitModel(model, {
         train,
         validation,
         ...job.training,
+        ...(job.classWeights ? { classWeights: job.classWeights } : {}),
         seed: job.seed,
         signal: ctx.signal,
         ...(job.timeBudgetMs !== undefined ? { timeBudgetMs: job.timeBudgetMs } : {}),
@@ -62,7 +68,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       // The model holds the best epoch's weights, so that epoch's metric is the model's.
       const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;
       const objectives: TrialObjectives = { error: errorOf(best, metric), ...fixed };
-      return { trialId: job.trialId, state: 'complete', epochs: fit.history.length, objectives, values: valuesOf(objectives), durationMs: now() - started };
+      return { trialId: job.trialId, state: 'complete', epochs: fit.history.length, bestEpoch: fit.bestEpoch, objectives, values: valuesOf(objectives), durationMs: now() - started };
     } catch (e) {
       if (!ctx.signal.aborted) throw e;
       const objectives = last && measured ? { error: errorOf(last, metric), ...measured } : undefined;
@@ -79,6 +85,21 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
   } catch (e) {
     return { trialId: job.trialId, state: 'failed', epochs: last?.epoch ?? 0, error: (e as Error).message ?? String(e), durationMs: now() - started };
   }
+}
+
+/** The first constraint a model breaks, in words, or undefined; memory is estimated only when limited. */
+function brokenConstraint(limits: TrialConstraints, measured: Omit<TrialObjectives, 'error'>, memoryMB: () => number): string | undefined {
+  if (limits.maxParams !== undefined && measured.params > limits.maxParams) {
+    return `rejected: ${measured.params.toLocaleString('en-US')} parameters > constraints.maxParams ${limits.maxParams.toLocaleString('en-US')}`;
+  }
+  if (limits.maxLatencyMs !== undefined && measured.latencyMs > limits.maxLatencyMs) {
+    return `rejected: latency ${measured.latencyMs.toFixed(3)} ms > constraints.maxLatencyMs ${limits.maxLatencyMs}`;
+  }
+  if (limits.maxMemoryMB !== undefined) {
+    const mb = memoryMB();
+    if (mb > limits.maxMemoryMB) return `rejected: estimated training memory ${mb.toFixed(1)} MB > constraints.maxMemoryMB ${limits.maxMemoryMB}`;
+  }
+  return undefined;
 }
 
 function valuesOf(o: TrialObjectives): number[] {

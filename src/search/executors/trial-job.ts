@@ -13,13 +13,32 @@ export interface TrialJob {
     readonly batchSize: number;
     readonly learningRate: number;
     readonly patience: number;
+    readonly optimizer?: 'adam' | 'sgd' | 'rmsprop';
+    readonly weightDecay?: number;
   };
+  /** Loss weight per class index (the balance step's class weights). */
+  readonly classWeights?: readonly number[];
+  /**
+   * Hard limits checked after the model is built and before it trains: a model over one of them
+   * never trains and its trial ends `rejected`.
+   */
+  readonly constraints?: TrialConstraints;
   /** Folders written by `saveDataset`; a worker loads each folder once and keeps it. */
   readonly data: { readonly train: string; readonly validation: string };
   readonly seed: number;
   readonly engine: EngineName;
+  /** Threads for the engine's kernels (native engine); default 1, as trials share the cores. */
+  readonly threads?: number;
   /** Training stops after the epoch that passes this many milliseconds. */
   readonly timeBudgetMs?: number;
+}
+
+export interface TrialConstraints {
+  /** Milliseconds per single-example prediction on the worker's engine. */
+  readonly maxLatencyMs?: number;
+  readonly maxParams?: number;
+  /** Estimated training memory (weights, gradients, optimizer state, activations of one batch). */
+  readonly maxMemoryMB?: number;
 }
 
 /**
@@ -53,9 +72,11 @@ export interface TrialStart {
  */
 export interface TrialResult {
   readonly trialId: number;
-  readonly state: 'complete' | 'stopped' | 'failed';
+  readonly state: 'complete' | 'stopped' | 'failed' | 'rejected';
   /** Epochs fully trained. */
   readonly epochs: number;
+  /** The epoch whose weights were best on validation (complete trials). */
+  readonly bestEpoch?: number;
   /** Present for `complete` (and for `stopped` after at least one epoch): the last epoch's objectives. */
   readonly objectives?: TrialObjectives;
   readonly values?: readonly number[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeeplineError } from '../../errors/index.ts';
 import type { IntermediateValue, TrialRecord } from '../trial.ts';
 import { rungRank } from './rung-ranking.ts';
 import type { Scheduler, SchedulerEntry } from './scheduler.ts';
@@ -11,6 +12,12 @@ const optionsSchema = z
     maxResource: z.number().positive(),
     /** η: a trial continues past a rung only if it is in the top 1/η there. */
     reductionFactor: z.number().gt(1).default(3),
+    /**
+     * Objective indices trials are ranked on at a rung; default all. A study that records
+     * (error, latency, size) but picks its model by error alone ranks on `[0]`, so a tiny model
+     * is not kept running only because nothing is smaller.
+     */
+    rankOn: z.array(z.int().min(0)).min(1).optional(),
   })
   .refine((o) => o.maxResource >= o.minResource, { message: 'maxResource must be >= minResource' });
 
@@ -31,8 +38,9 @@ function atRung(intermediate: readonly IntermediateValue[] | undefined, resource
   return intermediate?.find((v) => v.step >= resource);
 }
 
-function vector(v: IntermediateValue): readonly number[] {
-  return v.values ?? [v.value];
+function vector(v: IntermediateValue, rankOn: readonly number[] | undefined): readonly number[] {
+  const all = v.values ?? [v.value];
+  return rankOn ? rankOn.map((k) => all[k]) : all;
 }
 
 /**
@@ -54,6 +62,11 @@ export const ashaScheduler: SchedulerEntry<AshaOptions> = {
       name: 'asha',
       multiObjective: true,
       shouldStop({ trial, step, trials, directions }) {
+        const rankOn = options.rankOn;
+        if (rankOn?.some((k) => k >= directions.length)) {
+          throw new DeeplineError('DL_INTERNAL', `asha rankOn [${rankOn.join(', ')}] names an objective the study does not have (it has ${directions.length})`);
+        }
+        const rankDirections = rankOn ? rankOn.map((k) => directions[k]) : directions;
         const previous = trial.intermediate?.filter((v) => v.step < step) ?? [];
         const lastBefore = previous.length > 0 ? Math.max(...previous.map((v) => v.step)) : -Infinity;
         // The rungs this report is the first to reach; normally one, several if steps skip rungs.
@@ -62,9 +75,9 @@ export const ashaScheduler: SchedulerEntry<AshaOptions> = {
           const competitors = trials.filter((t: TrialRecord) => t.id !== trial.id && t.state !== 'failed' && atRung(t.intermediate, resource));
           const mine = atRung(trial.intermediate, resource);
           if (!mine) continue;
-          const points = [vector(mine), ...competitors.map((t) => vector(atRung(t.intermediate, resource)!))];
+          const points = [vector(mine, rankOn), ...competitors.map((t) => vector(atRung(t.intermediate, resource)!, rankOn))];
           const keep = Math.max(1, Math.floor(points.length / options.reductionFactor));
-          if (rungRank(points, 0, directions) >= keep) return true;
+          if (rungRank(points, 0, rankDirections) >= keep) return true;
         }
         return false;
       },

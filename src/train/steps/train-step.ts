@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { concatDatasets } from '../../data/dataset.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { initEngine } from '../../engine/engine.ts';
 import { buildModel } from '../../models/build-model.ts';
@@ -7,6 +8,7 @@ import { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { GenomeBase } from '../../models/genome.ts';
 import { taskLoss } from '../../models/losses.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
+import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import { createAugmentation } from '../../data/augment/create-augmentation.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
 import { fitModel } from '../fit.ts';
@@ -24,14 +26,31 @@ export type TrainParams = {
   readonly seed?: number;
   /** Training-time augmentation (the task file's `augment`); off when absent or all zero. */
   readonly augment?: AugmentSettings;
+  /**
+   * Retrain on train + validation for a fixed number of epochs (the search's final model): no
+   * early stopping, since the validation split is then part of what is learnt.
+   */
+  readonly refit?: boolean;
 };
+
+/** The `training` input (the search's choice); each field present overrides the step's params. */
+export interface ChosenTraining {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+  readonly optimizer?: 'adam' | 'sgd' | 'rmsprop';
+  readonly weightDecay?: number;
+}
 
 /** `balance`: a JSON with optional `classWeights` (the balance step's report). */
 type TrainInput = 'train' | 'validation' | 'genome' | 'balance';
 
 export interface TrainWiring {
-  /** Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`, `balance.balance`. */
-  readonly inputs?: Partial<Record<TrainInput, string>>;
+  /**
+   * Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`,
+   * `balance.balance`; `training` (none by default) names a ChosenTraining JSON.
+   */
+  readonly inputs?: Partial<Record<TrainInput | 'training', string>>;
   readonly families?: FamilyRegistry;
 }
 
@@ -46,24 +65,31 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
   const families = wiring.families ?? FamilyRegistry.withBuiltins();
   return defineStep<TrainInput, 'model' | 'history'>({
     name: 'train',
-    version: '2',
+    version: '3',
     params,
+    // `training` is wired only when given: a step's inputs are exactly what it reads.
     inputs: {
       train: wiring.inputs?.train ?? 'normalize.train',
       validation: wiring.inputs?.validation ?? 'normalize.validation',
       genome: wiring.inputs?.genome ?? 'build-model.genome',
       balance: wiring.inputs?.balance ?? 'balance.balance',
-    },
+      ...(wiring.inputs?.training !== undefined && { training: wiring.inputs.training }),
+    } as Record<TrainInput, string>,
     outputs: ['model', 'history'],
     description: 'train the model with early stopping',
     async run(ctx, inputs) {
       const engine = await initEngine('auto');
-      const [train, validation, genome, balance] = await Promise.all([
+      const chosenRef = (inputs as Partial<Record<TrainInput | 'training', ArtifactRef>>).training;
+      const [fitData, validation, genome, balance, chosen] = await Promise.all([
         getDataset(ctx, inputs.train),
         getDataset(ctx, inputs.validation),
         ctx.artifacts.readJson<GenomeBase>(inputs.genome),
         ctx.artifacts.readJson<{ classWeights?: readonly number[] }>(inputs.balance),
+        chosenRef ? ctx.artifacts.readJson<ChosenTraining>(chosenRef) : Promise.resolve({} as ChosenTraining),
       ]);
+      const train = params.refit ? concatDatasets(fitData, validation) : fitData;
+      const epochs = chosen.epochs ?? params.epochs;
+      if (params.refit) ctx.log.info({ examples: train.n, epochs }, 'retraining the chosen model on train + validation');
       const seed = params.seed ?? ctx.seed;
       const model = buildModel(genome, {
         inputShape: train.featureShape,
@@ -81,10 +107,13 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         const result = await fitModel(model, {
           train,
           validation,
-          epochs: params.epochs,
-          batchSize: params.batchSize,
-          learningRate: params.learningRate,
-          patience: params.patience,
+          epochs,
+          batchSize: chosen.batchSize ?? params.batchSize,
+          learningRate: chosen.learningRate ?? params.learningRate,
+          // A refit has no held-out data to stop on: it runs the chosen number of epochs.
+          patience: params.refit ? epochs : params.patience,
+          ...(chosen.optimizer !== undefined && { optimizer: chosen.optimizer }),
+          ...(chosen.weightDecay !== undefined && { weightDecay: chosen.weightDecay }),
           timeBudgetMs: params.timeBudgetMs,
           seed,
           signal: ctx.signal,
@@ -110,7 +139,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           family: genome.family,
           params: model.countParams(),
           engine: engine.name,
-          epochsRequested: params.epochs,
+          epochsRequested: epochs,
         };
         ctx.log.info({ bestEpoch: result.bestEpoch, reason: result.reason, ms: Math.round(result.durationMs) }, 'training finished');
         return { model: await ctx.artifacts.putDir(dir, { move: true }), history: await ctx.artifacts.putJson(history) };

@@ -74,7 +74,7 @@ test('runTrials keeps two workers busy and records every trial complete or prune
   t.diagnostic(`summary ${JSON.stringify(summary)}`);
   const trials = await study.trials();
   assert.equal(trials.length, 6);
-  assert.deepEqual(summary, { started: 6, complete: summary.complete, pruned: summary.pruned, failed: 0 });
+  assert.deepEqual(summary, { started: 6, complete: summary.complete, pruned: summary.pruned, failed: 0, rejected: 0 });
   assert.equal(summary.complete + summary.pruned, 6);
   for (const trial of trials) {
     assert.ok(trial.state === 'complete' || trial.state === 'pruned', `trial ${trial.id} is ${trial.state}: ${trial.error}`);
@@ -90,7 +90,7 @@ test('runTrials keeps two workers busy and records every trial complete or prune
   assert.equal(summary.complete, trials.filter((t) => t.state === 'complete').length);
 });
 
-test('after the deadline no trial starts and running ones are stopped and told as pruned', { timeout: 30_000 }, async () => {
+test('after the deadline no trial starts and running ones stop at their next epoch, told complete with their best epoch', { timeout: 30_000 }, async () => {
   const study = await createStudy({
     store,
     name: 'deadline',
@@ -123,10 +123,11 @@ test('after the deadline no trial starts and running ones are stopped and told a
   });
   const trials = await study.trials();
   assert.equal(trials.length, 2, 'only the trials started before the deadline ran');
-  assert.deepEqual(summary, { started: 2, complete: 0, pruned: 2, failed: 0 });
+  assert.deepEqual(summary, { started: 2, complete: 2, pruned: 0, failed: 0, rejected: 0 });
   for (const trial of trials) {
-    assert.equal(trial.state, 'pruned');
+    assert.equal(trial.state, 'complete');
     assert.deepEqual(trial.intermediate!.map((v) => v.step), [1]);
+    assert.deepEqual(trial.values, trial.intermediate![0].values ?? [trial.intermediate![0].value]);
   }
 });
 
@@ -154,7 +155,7 @@ test('a trial whose progress the study refuses is stopped and recorded as failed
     // Two values for a one-objective study: study.report throws.
     toValues: (v) => [v[0], v[1]],
   });
-  assert.deepEqual(summary, { started: 2, complete: 0, pruned: 0, failed: 2 });
+  assert.deepEqual(summary, { started: 2, complete: 0, pruned: 0, failed: 2, rejected: 0 });
   for (const trial of await study.trials()) {
     assert.equal(trial.state, 'failed');
     assert.match(trial.error!, /recording its progress failed: .*1 objectives/);

@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { getDataset } from '../../data/steps/dataset-artifact.ts';
+import type { EngineName } from '../../engine/engine.ts';
+import { DeeplineError } from '../../errors/index.ts';
+import { FamilyRegistry } from '../../models/families/family-registry.ts';
+import { taskLoss } from '../../models/losses.ts';
+import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
+import { builtinSearchSpaces } from '../../models/search-spaces/builtin-search-spaces.ts';
+import { deriveSeed } from '../../pipeline/cache-key.ts';
+import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
+import { canonicalJson } from '../../store/canonical-json.ts';
+import { SqliteStudyStore } from '../../store/metadata/sqlite-study-store.ts';
+import type { StoredTrial } from '../../store/metadata/study-store.ts';
+import type { SearchSettings } from '../../task/task-spec.ts';
+import { LocalProcessExecutor } from '../executors/local-process-executor.ts';
+import { runTrials } from '../executors/run-study-trials.ts';
+import type { TrialConstraints } from '../executors/trial-job.ts';
+import type { ParetoPreference } from '../pareto.ts';
+import { createSamplerRegistry } from '../samplers/sampler-registry.ts';
+import { createSchedulerRegistry } from '../schedulers/scheduler-registry.ts';
+import type { Scheduler } from '../schedulers/scheduler.ts';
+import type { Param, Params, SearchSpace } from '../space.ts';
+import { validateParams } from '../space/validate-params.ts';
+import type { Sampler } from '../samplers/sampler.ts';
+import type { FamilySearchSpace } from '../../models/search-spaces/family-search-space.ts';
+import type { GenomeBase } from '../../models/genome.ts';
+import { applySpaceOverrides } from '../space/apply-space-overrides.ts';
+import { createStudy, loadStudy } from '../study.ts';
+import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
+
+export type SearchParams = {
+  readonly family: string;
+  readonly sampler: SearchSettings['sampler'];
+  readonly scheduler: SearchSettings['scheduler'];
+  readonly prefer: SearchSettings['prefer'];
+  readonly space: SearchSettings['space'];
+  /** Trials to run in all (a resumed study counts those it has). */
+  readonly trials?: number;
+  /** Wall-clock minutes for the trials (a resumed study counts the time its trials ran). */
+  readonly minutes?: number;
+  readonly workers?: number;
+  /** Early-stopping patience inside each trial. */
+  readonly patience: number;
+  /** Caps the epochs any trial may train (the task's `budget.epochs`). */
+  readonly maxEpochs?: number;
+  readonly constraints: TrialConstraints;
+  readonly engine: EngineName;
+  /** The task's `train` settings: the first trial trains the family's default model with them. */
+  readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number };
+};
+
+type SearchInput = 'train' | 'validation' | 'balance';
+type SearchOutput = 'genome' | 'training' | 'study';
+
+export interface SearchWiring {
+  readonly inputs?: Partial<Record<SearchInput, string>>;
+  readonly families?: FamilyRegistry;
+}
+
+/** The objectives every trial reports, all minimised, in this order. */
+export const SEARCH_OBJECTIVES = [
+  { name: 'error', direction: 'minimize' },
+  { name: 'latencyMs', direction: 'minimize' },
+  { name: 'params', direction: 'minimize' },
+] as const;
+
+/**
+ * Step `search`: a study over the family's search space (architecture and training), run by one
+ * worker process per core within the trial and time budget, with hard constraints rejecting a
+ * model before it trains. The study lives in the workspace's metadata.db under a name derived
+ * from this step's inputs and params, so a killed run resumes it: finished trials are kept, the
+ * interrupted ones run again, and the sampler continues from the recorded history.
+ * Outputs: `genome` (the chosen trial's model), `training` (its learning rate, batch size, optimizer
+ * and the epochs to retrain for), `study` (a StudySummary for the report).
+ */
+export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Step<SearchInput, SearchOutput> {
+  const families = wiring.families ?? FamilyRegistry.withBuiltins();
+  if (params.trials === undefined && params.minutes === undefined) {
+    throw new DeeplineError('DL_INTERNAL', 'the search step needs a trial or a time budget');
+  }
+  return defineStep<SearchInput, SearchOutput>({
+    name: 'search',
+    version: '1',
+    params,
+    inputs: {
+      train: wiring.inputs?.train ?? 'balance.train',
+      validation: wiring.inputs?.validation ?? 'normalize.validation',
+      balance: wiring.inputs?.balance ?? 'balance.balance',
+    },
+    outputs: ['genome', 'training', 'study'],
+    description: 'search architectures and hyper-parameters',
+    async run(ctx, inputs) {
+      const started = Date.now();
+      const train = await getDataset(ctx, inputs.train);
+      const outputs = taskLoss(train.target).head.units;
+      const modality = modalityOfDataset(train);
+      const family = params.family === 'auto' ? families.list(modality)[0] : families.get(modality, params.family);
+      const familySpace = family && builtinSearchSpaces.get(family.name);
+      if (!family || !familySpace) {
+        throw new DeeplineError('DL_TASK_FIELD', `search.family: the ${family?.name ?? modality} family has no search space`, {
+          hint: `set search.enabled: false to train its default model, or pick one of: ${[...builtinSearchSpaces.keys()].join(', ')}`,
+          location: { field: 'search.family' },
+        });
+      }
+      const space = capEpochs(applySpaceOverrides(familySpace.space(train.featureShape, outputs), params.space, family.name), params.maxEpochs);
+      const balance = await ctx.artifacts.readJson<{ classWeights?: readonly number[] }>(inputs.balance);
+      const [trainDir, validationDir] = await Promise.all([ctx.artifacts.localPath(inputs.train), ctx.artifacts.localPath(inputs.validation)]);
+
+      const store = new SqliteStudyStore(join(ctx.stateDir, 'metadata.db'));
+      let executor: LocalProcessExecutor | undefined;
+      const closeExecutor = (): void => void executor?.close();
+      ctx.signal.addEventListener('abort', closeExecutor);
+      try {
+        // Same inputs, params and seed → same study: a rerun after a kill picks it up again.
+        const name = `search-${createHash('sha256').update(canonicalJson({ params, inputs: Object.values(inputs).map((r) => r.hash), seed: ctx.seed })).digest('hex').slice(0, 16)}`;
+        const samplerEntry = createSamplerRegistry().get(params.sampler);
+        const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse({})), initial);
+        const scheduler = createScheduler(params, space);
+        const preference = preferenceOf(params.prefer);
+        const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
+        const resumed = (await store.getStudy(name)) !== undefined;
+        const study = resumed ? await loadStudy(open) : await createStudy({ ...open, objectives: SEARCH_OBJECTIVES, seed: ctx.seed });
+
+        const before = await study.trials();
+        const counted = before.filter((t) => !t.interrupted).length;
+        const usedMs = busyMs(before);
+        const trialsLeft = params.trials === undefined ? undefined : Math.max(0, params.trials - counted);
+        const msLeft = params.minutes === undefined ? undefined : Math.max(0, params.minutes * 60_000 - usedMs);
+        if (resumed) ctx.log.info({ study: name, trials: counted, usedMs }, 'resuming the search');
+        const workers = Math.max(1, Math.min(params.workers ?? availableParallelism(), trialsLeft ?? Infinity));
+        ctx.log.info({ study: name, family: family.name, sampler: params.sampler, scheduler: params.scheduler, workers, trialsLeft, msLeft }, 'search started');
+
+        let finished = 0;
+        // Trials that fail at once (a bug, a broken engine) would otherwise be asked for by the
+        // thousand within a time budget: stop after a run of failures with nothing completed.
+        let failedInARow = 0;
+        let completed = before.some((t) => t.state === 'complete');
+        const maxFailedInARow = Math.max(5, 2 * workers);
+        let bestError = Math.min(...before.filter((t) => t.state === 'complete').map((t) => t.values?.[0] ?? Infinity));
+        const total = trialsLeft ?? Math.ceil((msLeft ?? 0) / 1000);
+        const progress = (message: string): void => {
+          const done = trialsLeft !== undefined ? finished : Math.min(total, Math.round((Date.now() - started) / 1000));
+          ctx.progress({ done, total, unit: trialsLeft !== undefined ? 'trial' : 's', message });
+        };
+        progress(`${workers} workers`);
+        if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
+          executor = new LocalProcessExecutor({ workers });
+          const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
+          const summary = await runTrials({
+            study,
+            executor,
+            ...(trialsLeft !== undefined ? { maxTrials: trialsLeft } : {}),
+            ...(deadline !== undefined ? { deadline } : {}),
+            jobFor: ({ trialId, params: p }) => {
+              const training = familySpace.trainingFromParams(p);
+              return {
+                genome: familySpace.genomeFromParams(p),
+                training: { ...training, patience: params.patience },
+                ...(balance.classWeights ? { classWeights: balance.classWeights } : {}),
+                constraints: params.constraints,
+                data: { train: trainDir, validation: validationDir },
+                seed: deriveSeed(ctx.seed, `trial-${trialId}`),
+                engine: params.engine,
+                threads: Math.max(1, Math.floor(availableParallelism() / workers)),
+                ...(deadline !== undefined ? { timeBudgetMs: Math.max(1, deadline - Date.now()) } : {}),
+              };
+            },
+            shouldContinue: () => completed || failedInARow < maxFailedInARow,
+            onTrialEnd(trialId, result) {
+              finished++;
+              if (result.state === 'complete') completed = true;
+              failedInARow = result.state === 'failed' ? failedInARow + 1 : 0;
+              const error = result.state === 'complete' ? result.values?.[0] : undefined;
+              if (error !== undefined && error < bestError) bestError = error;
+              progress(`trial ${trialId} ${result.state}${error !== undefined ? ` error=${error.toFixed(4)}` : ''} · best ${Number.isFinite(bestError) ? bestError.toFixed(4) : '-'}`);
+            },
+          });
+          ctx.log.info(summary, 'search finished');
+        }
+        if (ctx.signal.aborted) throw new DeeplineError('DL_STEP_FAILED', 'the search was cancelled');
+
+        const trials = await study.trials();
+        // A trial the scheduler stopped keeps its last values; when a kill or a tight budget left
+        // no trial complete, the best of those is a better answer than none. Its configuration
+        // then retrains for the epochs it was set to run, since it never reached its peak.
+        const complete = await study.best();
+        const best = complete ?? bestPruned(trials);
+        if (!best) throw noModel(trials);
+        const front = await study.paretoFront();
+        const training = { ...familySpace.trainingFromParams(best.params), patience: params.patience };
+        const chosen = {
+          trialId: best.id,
+          params: best.params,
+          values: best.values ?? [],
+          genome: familySpace.genomeFromParams(best.params),
+          training,
+          bestEpoch: complete ? bestEpochOf(best) : training.epochs,
+        };
+        const summary: StudySummary = {
+          formatVersion: STUDY_SUMMARY_FORMAT_VERSION,
+          name,
+          family: family.name,
+          sampler: params.sampler,
+          scheduler: params.scheduler,
+          errorName: train.target.kind === 'class' ? '1 - accuracy' : 'rmse',
+          objectives: SEARCH_OBJECTIVES,
+          budget: { ...(params.trials !== undefined && { trials: params.trials }), ...(params.minutes !== undefined && { minutes: params.minutes }) },
+          constraints: params.constraints,
+          workers,
+          engine: params.engine,
+          durationMs: Date.now() - started,
+          trials: trials.map(summaryTrial),
+          paretoFront: front.map((t) => t.id),
+          best: chosen,
+          ...timeToBest(trials, best),
+        };
+        await logStudyMetrics(ctx, trials);
+        ctx.log.info({ trial: best.id, values: best.values, bestEpoch: chosen.bestEpoch }, 'search chose a model');
+        return {
+          genome: await ctx.artifacts.putJson(chosen.genome),
+          // The final model retrains on train + validation for the epochs the chosen trial peaked at.
+          training: await ctx.artifacts.putJson({ ...training, epochs: Math.max(1, chosen.bestEpoch) }),
+          study: await ctx.artifacts.putJson(summary),
+        };
+      } finally {
+        ctx.signal.removeEventListener('abort', closeExecutor);
+        await executor?.close();
+        await store.close();
+      }
+    },
+  });
+}
+
+/** The family's default model as the first trial, when it lies inside the (overridden) space. */
+function defaultTrial(
+  familySpace: FamilySearchSpace<GenomeBase>,
+  space: SearchSpace,
+  shape: readonly number[],
+  outputs: number,
+  params: SearchParams,
+  log: StepContext['log'],
+): Params | undefined {
+  if (!familySpace.defaultParams) return undefined;
+  const epochs = space.params.find((p) => p.name === 'epochs');
+  const training = { ...params.defaultTraining, epochs: epochs && epochs.kind !== 'categorical' ? Math.min(epochs.high, Math.max(epochs.low, params.defaultTraining.epochs)) : params.defaultTraining.epochs };
+  const candidate = familySpace.defaultParams(shape, outputs, training);
+  const problems = validateParams(space, candidate);
+  if (problems.length > 0) {
+    log.info({ problems }, 'the default model lies outside the search space; not tried first');
+    return undefined;
+  }
+  return candidate;
+}
+
+/** A sampler whose first proposal is `first` (stateless: it looks at the history's length). */
+function startingWith(sampler: Sampler, first: Params | undefined): Sampler {
+  if (!first) return sampler;
+  return { name: sampler.name, sample: (space, history, rng) => (history.length === 0 ? first : sampler.sample(space, history, rng)) };
+}
+
+function capEpochs(space: SearchSpace, maxEpochs: number | undefined): SearchSpace {
+  if (maxEpochs === undefined) return space;
+  return {
+    params: space.params.map((p): Param => {
+      if (p.name !== 'epochs' || p.kind === 'categorical') return p;
+      return { ...p, low: Math.min(p.low, maxEpochs), high: Math.min(p.high, maxEpochs) };
+    }),
+  };
+}
+
+/** The fewest and most epochs a trial of this space may train. */
+function epochRange(space: SearchSpace): [number, number] {
+  const epochs = space.params.find((p) => p.name === 'epochs');
+  if (!epochs) return [1, 1];
+  if (epochs.kind !== 'categorical') return [epochs.low, epochs.high];
+  const values = epochs.choices.map(Number);
+  return [Math.min(...values), Math.max(...values)];
+}
+
+function createScheduler(params: SearchParams, space: SearchSpace): Scheduler | undefined {
+  if (params.scheduler === 'none') return undefined;
+  const entry = createSchedulerRegistry().get(params.scheduler);
+  // Ranked on error alone when the model is picked by error; on every objective otherwise.
+  const rankOn = params.prefer === 'accuracy' ? { rankOn: [0] } : {};
+  if (params.scheduler === 'asha') {
+    // The first rung comes after a third of the shortest training the space allows: after one
+    // epoch, a slow starter with a small learning rate looks no different from a bad model.
+    const [low, high] = epochRange(space);
+    return entry.create(entry.optionsSchema.parse({ minResource: Math.max(1, Math.ceil(low / 3)), maxResource: Math.max(1, high), reductionFactor: 3, ...rankOn }));
+  }
+  return entry.create(entry.optionsSchema.parse({}));
+}
+
+function preferenceOf(prefer: SearchSettings['prefer']): ParetoPreference {
+  if (prefer === 'accuracy') return { kind: 'lexicographic', order: [0, 1, 2] };
+  if (prefer === 'balanced') return { kind: 'weighted', weights: [1, 1, 1] };
+  return { kind: 'weighted', weights: [prefer.error ?? 0, prefer.latency ?? 0, prefer.params ?? 0] };
+}
+
+/** Wall time during which at least one trial ran: the union of the trials' intervals. */
+function busyMs(trials: readonly StoredTrial[]): number {
+  const spans = trials
+    .filter((t) => t.endedAt !== undefined)
+    .map((t) => [Date.parse(t.startedAt), Date.parse(t.endedAt!)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let until = -Infinity;
+  for (const [from, to] of spans) {
+    if (to <= until) continue;
+    total += to - Math.max(from, until);
+    until = to;
+  }
+  return total;
+}
+
+/**
+ * How many epochs the final model retrains for: the last epoch of the chosen trial whose error was
+ * within 2% of its lowest. On a noisy curve the first minimum is often an early plateau, and the
+ * retrain sees more data per epoch than the trial did, so leaning late costs little.
+ */
+function bestEpochOf(trial: StoredTrial): number {
+  const curve = (trial.intermediate ?? []).map((r) => ({ step: r.step, error: r.values?.[0] ?? r.value }));
+  const lowest = Math.min(...curve.map((c) => c.error));
+  const near = curve.filter((c) => c.error <= lowest * 1.02 + 1e-12);
+  return near.at(-1)?.step ?? 0;
+}
+
+function bestPruned(trials: readonly StoredTrial[]): StoredTrial | undefined {
+  const pruned = trials.filter((t) => t.state === 'pruned' && t.values && Number.isFinite(t.values[0]));
+  return pruned.sort((a, b) => a.values![0] - b.values![0])[0];
+}
+
+function summaryTrial(t: StoredTrial): StudySummaryTrial {
+  const rejected = t.error?.startsWith('rejected:') ?? false;
+  return {
+    id: t.id,
+    number: t.number,
+    state: t.state,
+    params: t.params,
+    ...(t.values && t.values.every(Number.isFinite) ? { values: t.values } : {}),
+    curve: (t.intermediate ?? []).map((r) => ({ epoch: r.step, values: r.values ?? [r.value] })),
+    startedAt: t.startedAt,
+    ...(t.endedAt !== undefined && { endedAt: t.endedAt }),
+    ...(t.error !== undefined && { error: t.error }),
+    ...(rejected && { rejected: true }),
+    ...(t.retryOf !== undefined && { retryOf: t.retryOf }),
+  };
+}
+
+function timeToBest(trials: readonly StoredTrial[], best: StoredTrial): { timeToBestMs?: number } {
+  const first = Math.min(...trials.map((t) => Date.parse(t.startedAt)));
+  return best.endedAt ? { timeToBestMs: Date.parse(best.endedAt) - first } : {};
+}
+
+async function logStudyMetrics(ctx: Parameters<Step['run']>[0], trials: readonly StoredTrial[]): Promise<void> {
+  let best = Infinity;
+  for (const t of trials) {
+    if (t.state !== 'complete' || !t.values) continue;
+    best = Math.min(best, t.values[0]);
+    await ctx.logMetric('trial_error', t.values[0], { step: t.number });
+    await ctx.logMetric('best_error', best, { step: t.number });
+  }
+  const count = (state: string): number => trials.filter((t) => t.state === state).length;
+  await ctx.logMetric('trials_complete', count('complete'));
+  await ctx.logMetric('trials_pruned', count('pruned'));
+  await ctx.logMetric('trials_failed', count('failed'));
+}
+
+function noModel(trials: readonly StoredTrial[]): DeeplineError {
+  const failed = trials.filter((t) => t.state === 'failed');
+  const rejected = failed.filter((t) => t.error?.startsWith('rejected:'));
+  const first = (rejected[0] ?? failed[0])?.error ?? 'no trial ran';
+  const what =
+    trials.length === 0
+      ? 'no trial ran within the budget'
+      : rejected.length === trials.length
+        ? `all ${trials.length} trials broke a constraint (first: ${first})`
+        : `none of ${trials.length} trials completed (${failed.length} failed, ${rejected.length} rejected; first error: ${first})`;
+  return new DeeplineError('DL_SEARCH', `the search found no model: ${what}`, {
+    hint: rejected.length > 0 ? 'loosen constraints (maxLatencyMs, maxParams, maxMemoryMB) or narrow search.space to smaller models' : 'raise budget.trials or budget.minutes, or read the trial error above',
+  });
+}
