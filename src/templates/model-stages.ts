@@ -22,9 +22,14 @@ export interface ModelStages {
   readonly study?: string;
 }
 
-/** Shares of `budget.minutes`: the search, then the final retrain; the rest is data and reports. */
-const SEARCH_SHARE = 0.7;
-const REFIT_SHARE = 0.15;
+/**
+ * Shares of `budget.minutes`: the search, then the final retrain; the rest is data preparation,
+ * evaluation and reports. A trial trains at most as long as the retrain could take for it (the
+ * retrain sees train + validation, ~1.2x the examples), so the chosen model always fits.
+ */
+const SEARCH_SHARE = 0.6;
+const REFIT_SHARE = 0.3;
+const TRIAL_SHARE = REFIT_SHARE / 1.25;
 const TRAIN_SHARE = 0.85;
 
 /**
@@ -69,7 +74,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           prefer: spec.search.prefer,
           space: spec.search.space,
           ...(trials !== undefined && { trials }),
-          ...(budgetMs !== undefined && { minutes: (budgetMs * SEARCH_SHARE) / 60_000 }),
+          ...(budgetMs !== undefined && { minutes: (budgetMs * SEARCH_SHARE) / 60_000, trialMs: Math.round(budgetMs * TRIAL_SHARE) }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),
           patience: spec.train.patience,
           ...(spec.budget.epochs !== undefined && { maxEpochs: spec.budget.epochs }),

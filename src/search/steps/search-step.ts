@@ -41,6 +41,11 @@ export type SearchParams = {
   /** Wall-clock minutes for the trials (a resumed study counts the time its trials ran). */
   readonly minutes?: number;
   readonly workers?: number;
+  /**
+   * The most milliseconds one trial may train (it then ends as complete, with its best epoch's
+   * weights). Set so that the final retrain of any trial fits the time left for it.
+   */
+  readonly trialMs?: number;
   /** Early-stopping patience inside each trial. */
   readonly patience: number;
   /** Caps the epochs any trial may train (the task's `budget.epochs`). */
@@ -165,10 +170,14 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 seed: deriveSeed(ctx.seed, `trial-${trialId}`),
                 engine: params.engine,
                 threads: Math.max(1, Math.floor(availableParallelism() / workers)),
-                ...(deadline !== undefined ? { timeBudgetMs: Math.max(1, deadline - Date.now()) } : {}),
+                ...trialTime(deadline, params.trialMs),
               };
             },
             shouldContinue: () => completed || failedInARow < maxFailedInARow,
+            onTrialProgress(trialId, epoch, values) {
+              // With a time budget the bar moves with the clock, so epochs keep it alive between trial ends.
+              if (trialsLeft === undefined) progress(`trial ${trialId} epoch ${epoch} error=${values[0].toFixed(4)} · best ${Number.isFinite(bestError) ? bestError.toFixed(4) : '-'}`);
+            },
             onTrialEnd(trialId, result) {
               finished++;
               if (result.state === 'complete') completed = true;
@@ -232,6 +241,12 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       }
     },
   });
+}
+
+function trialTime(deadline: number | undefined, trialMs: number | undefined): { timeBudgetMs?: number } {
+  const left = deadline === undefined ? Infinity : Math.max(1, deadline - Date.now());
+  const ms = Math.min(left, trialMs ?? Infinity);
+  return Number.isFinite(ms) ? { timeBudgetMs: Math.round(ms) } : {};
 }
 
 /** The family's default model as the first trial, when it lies inside the (overridden) space. */

@@ -97,3 +97,24 @@ test('scheduler registry holds asha and median, and validates options', () => {
   assert.equal(registry.get('asha').optionsSchema.safeParse({ minResource: 10, maxResource: 9 }).success, false);
   assert.equal(registry.get('median').optionsSchema.safeParse({ minTrials: 0 }).success, false);
 });
+
+test('ASHA with rankOn ranks only the named objectives: a tiny but inaccurate model is not kept for its size', () => {
+  const events: Event[] = [
+    // [error, params]: T1 accurate and big, T2 inaccurate and tiny, T3 in between on both.
+    [1, 1, [0.2, 1000]],
+    [2, 1, [0.8, 10]],
+    [3, 1, [0.5, 500]],
+  ];
+  const directions: Direction[] = ['minimize', 'minimize'];
+  const byError = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9, rankOn: [0] }));
+  // n = 3, keep 1: by error only T1 may continue.
+  assert.deepEqual(replay(byError, directions, events), [false, true, true]);
+  // On both objectives T2 is non-dominated (smallest), so it stays with T1; T3 is dominated by neither but crowded out.
+  const both = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9 }));
+  assert.equal(replay(both, directions, events)[1], false, 'Pareto rank keeps the tiny model');
+});
+
+test('ASHA refuses a rankOn index the study does not have', () => {
+  const scheduler = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9, rankOn: [2] }));
+  assert.throws(() => replay(scheduler, ['minimize', 'minimize'], [[1, 1, [0.1, 2]]]), /rankOn \[2\] names an objective the study does not have \(it has 2\)/);
+});

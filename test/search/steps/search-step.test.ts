@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { putDataset } from '../../../src/data/steps/dataset-artifact.ts';
+import { isDeeplineError } from '../../../src/errors/index.ts';
+import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
+import type { StudySummary } from '../../../src/search/study-summary.ts';
+import { searchStep, type SearchParams } from '../../../src/search/steps/search-step.ts';
+import type { ArtifactRef } from '../../../src/store/artifacts/artifact-store.ts';
+import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
+import { createTestStepContext } from '../../../src/testing/step-context.ts';
+import { blobs } from '../../train/synthetic-data.ts';
+
+let root: string;
+let store: FsArtifactStore;
+let inputs: Record<'train' | 'validation' | 'balance', ArtifactRef>;
+
+const BASE: SearchParams = {
+  family: 'auto',
+  sampler: 'tpe',
+  scheduler: 'asha',
+  prefer: 'accuracy',
+  space: { epochs: { low: 3, high: 6 }, batchSize: 32 },
+  trials: 3,
+  workers: 1,
+  patience: 3,
+  constraints: {},
+  engine: 'wasm',
+  defaultTraining: { learningRate: 0.01, batchSize: 32, epochs: 5 },
+};
+
+function context(progress: StepProgress[] = []): Promise<StepContext> {
+  return createTestStepContext({ root, artifacts: store, stepName: 'search', onProgress: (p) => progress.push(p) });
+}
+
+describe('search step', { timeout: 180_000 }, () => {
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'deepline-search-step-'));
+    store = new FsArtifactStore(join(root, 'artifacts'));
+    const ctx = await context();
+    inputs = {
+      train: await putDataset(ctx, 'train', blobs(150, 4, 3, 1)),
+      validation: await putDataset(ctx, 'validation', blobs(60, 4, 3, 2)),
+      balance: await store.putJson({ applied: 'none' }),
+    };
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it('runs the trial budget, tries the default model first, and a rerun resumes the study without new trials', async () => {
+    const step = searchStep(BASE, { inputs: { train: 'balance.train', validation: 'split.validation', balance: 'balance.balance' } });
+    const progress: StepProgress[] = [];
+    const out = await step.run(await context(progress), inputs);
+    const study = await store.readJson<StudySummary>(out.study);
+    assert.equal(study.trials.length, 3);
+    assert.equal(study.family, 'mlp');
+    // The default mlp with the task's training settings (fixed batch size from the override).
+    assert.deepEqual(
+      { optimizer: study.trials[0].params.optimizer, learningRate: study.trials[0].params.learningRate, epochs: study.trials[0].params.epochs },
+      { optimizer: 'adam', learningRate: 0.01, epochs: 5 },
+    );
+    for (const t of study.trials) {
+      assert.equal(t.params.batchSize, 32, 'the override fixed the batch size');
+      assert.ok((t.params.epochs as number) >= 3 && (t.params.epochs as number) <= 6, 'the override bounded the epochs');
+    }
+    assert.ok(study.best, 'a model was chosen');
+    const best = study.trials.find((t) => t.id === study.best!.trialId)!;
+    assert.ok(study.trials.every((t) => t.state !== 'complete' || t.values![0] >= best.values![0]), 'the chosen trial has the lowest error');
+    const training = await store.readJson<{ epochs: number; learningRate: number }>(out.training);
+    assert.ok(training.epochs >= 1 && training.epochs <= (best.params.epochs as number));
+    assert.equal(training.learningRate, best.params.learningRate);
+    assert.deepEqual(await store.readJson(out.genome), study.best.genome);
+    assert.deepEqual(progress.at(-1), { ...progress.at(-1), done: 3, total: 3, unit: 'trial' });
+
+    // Same inputs, params and seed: the same study, already complete, so no trial runs again.
+    const again = await step.run(await context(), inputs);
+    const resumed = await store.readJson<StudySummary>(again.study);
+    assert.equal(resumed.name, study.name);
+    assert.deepEqual(resumed.trials.map((t) => [t.id, t.state, t.values]), study.trials.map((t) => [t.id, t.state, t.values]));
+  });
+
+  it('rejects every model over a constraint before training it and says which constraint', async () => {
+    for (const [constraints, pattern] of [
+      [{ maxParams: 5 }, /parameters > constraints\.maxParams 5/],
+      [{ maxMemoryMB: 0.001 }, /estimated training memory [\d.]+ MB > constraints\.maxMemoryMB 0\.001/],
+    ] as const) {
+      const step = searchStep({ ...BASE, trials: 2, constraints });
+      await assert.rejects(step.run(await context(), inputs), (e: unknown) => {
+        assert.ok(isDeeplineError(e) && e.code === 'DL_SEARCH', String(e));
+        assert.match(e.message, /all 2 trials broke a constraint/);
+        assert.match(e.message, pattern);
+        assert.match(e.hint ?? '', /loosen constraints/);
+        return true;
+      });
+    }
+  });
+});
