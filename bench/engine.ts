@@ -1,27 +1,41 @@
 /**
- * CNN training and inference throughput of each deep-learning engine, side by side.
+ * Training and inference throughput of each deep-learning engine, side by side, for a small CNN
+ * on 28x28 images and a 3-layer MLP on 64 features, at one thread and at two.
  *
- *   node --import tsx bench/engine.ts [--seconds 25] [--engines tfjs-node,wasm,cpu]
+ *   node --import tsx bench/engine.ts [--seconds 8] [--engines native,wasm,cpu,pytorch] [--threads 1,2] [--models cnn,mlp]
  *
- * Data: Fashion-MNIST from /usr/share/datasets/fashion-mnist (IDX, gzip), else the 8x8 digits CSV
- * of examples/data or /work/shared/data. Each engine trains the same seeded CNN on the same
- * batches for at most --seconds (the cpu engine, ~100x slower, gets only a few batches), then
- * predicts for a third of that. Warm-up batches (kernel setup, XNNPACK operator creation) are
- * not timed.
+ * CNN data: Fashion-MNIST from /usr/share/datasets/fashion-mnist (IDX, gzip; Debian package
+ * dataset-fashion-mnist), else the 8x8 digits CSV of examples/data. MLP data: the digits CSV's
+ * 64 pixel columns as features. Each engine trains the same seeded model on the same batches for
+ * at most --seconds, then predicts for a third of that. Warm-up batches (kernel setup, oneDNN
+ * and XNNPACK operator creation) are not timed. Thread counts apply to the native engine and to
+ * PyTorch (/usr/bin/python3 with python3-torch, bench/engine-torch.py); wasm in Node and the
+ * plain-JS cpu engine have one thread only, so they run once. PyTorch trains the same layers on
+ * seeded random inputs of the same shapes (its speed does not depend on the values), with the
+ * native engine's OpenMP wait policy.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { createSeededRandom } from '../src/data/seeded-random.ts';
 import { initEngine, type ResolvedEngine } from '../src/engine/engine.ts';
+import { setNativeThreads } from '../src/engine/native/native-threads.ts';
 
 const BATCH = 64;
 const CLASSES = 10;
 const SEED = 20240601;
-const MAX_TRAIN_BATCHES = { 'tfjs-node': 400, wasm: 400, cpu: 4 } as const;
-const MAX_INFER_BATCHES = { 'tfjs-node': 200, wasm: 200, cpu: 10 } as const;
+// The cpu engine is ~100x slower than wasm: a few batches give its figure.
+const MAX_TRAIN_BATCHES: Record<ResolvedEngine, number> = { native: 5000, 'tfjs-node': 5000, wasm: 2000, cpu: 4 };
+const MAX_INFER_BATCHES: Record<ResolvedEngine, number> = { native: 5000, 'tfjs-node': 5000, wasm: 2000, cpu: 10 };
+const PYTHON = '/usr/bin/python3';
+// What the native engine sets for itself when OMP_WAIT_POLICY is unset (native-addon.ts).
+const OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
+
+type ModelName = 'cnn' | 'mlp';
+type BenchEngine = ResolvedEngine | 'pytorch';
 
 interface ImageSet {
   name: string;
@@ -34,8 +48,10 @@ interface ImageSet {
   width: number;
 }
 
-interface EngineResult {
-  engine: ResolvedEngine;
+interface Result {
+  model: ModelName;
+  engine: BenchEngine;
+  threads: string;
   trainPerSecond: number;
   trainBatches: number;
   firstLoss: number;
@@ -112,8 +128,19 @@ function buildCnn(height: number, width: number): tf.Sequential {
   return model;
 }
 
-/** Batch `b` of a fixed shuffled order, as tensors on the current engine. */
-function batchAt(data: ImageSet, order: Int32Array, b: number): [tf.Tensor4D, tf.Tensor2D] {
+/** dense 256-relu → dense 128-relu → dense 10-softmax on `features` inputs. */
+function buildMlp(features: number): tf.Sequential {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: SEED + 10 + k });
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [features], units: 256, activation: 'relu', kernelInitializer: init(1) }));
+  model.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(2) }));
+  model.add(tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: init(3) }));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/** Batch `b` of a fixed shuffled order, as tensors on the current engine; flat rows when `flat`. */
+function batchAt(data: ImageSet, order: Int32Array, b: number, flat: boolean): [tf.Tensor, tf.Tensor2D] {
   const size = data.height * data.width;
   const x = new Float32Array(BATCH * size);
   const y = new Int32Array(BATCH);
@@ -122,45 +149,60 @@ function batchAt(data: ImageSet, order: Int32Array, b: number): [tf.Tensor4D, tf
     x.set(data.images.subarray(n * size, (n + 1) * size), i * size);
     y[i] = data.labels[n];
   }
-  return tf.tidy(() => [tf.tensor4d(x, [BATCH, data.height, data.width, 1]), tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES) as tf.Tensor2D]);
+  const shape = flat ? [BATCH, size] : [BATCH, data.height, data.width, 1];
+  return tf.tidy(() => [tf.tensor(x, shape), tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES) as tf.Tensor2D]);
 }
 
-async function benchEngine(engine: ResolvedEngine, data: ImageSet, order: Int32Array, seconds: number): Promise<EngineResult> {
+interface Workload {
+  model: ModelName;
+  data: ImageSet;
+  order: Int32Array;
+  build(): tf.Sequential;
+  flat: boolean;
+  torchArgs: string[];
+}
+
+async function benchTfjs(engine: ResolvedEngine, threads: number | undefined, work: Workload, seconds: number): Promise<Result> {
   await initEngine(engine);
-  const model = buildCnn(data.height, data.width);
+  if (threads !== undefined) setNativeThreads(threads);
+  const model = work.build();
   const trainOn = async (b: number): Promise<number> => {
-    const [x, y] = batchAt(data, order, b);
+    const [x, y] = batchAt(work.data, work.order, b, work.flat);
     const loss = (await model.trainOnBatch(x, y)) as number;
     tf.dispose([x, y]);
     return loss;
   };
   const firstLoss = await trainOn(0);
+  await trainOn(1);
   let trainBatches = 0;
   let lastLoss = firstLoss;
   const trainStart = performance.now();
   while (trainBatches < MAX_TRAIN_BATCHES[engine] && (trainBatches < 2 || performance.now() - trainStart < seconds * 1000)) {
-    lastLoss = await trainOn(1 + trainBatches);
+    lastLoss = await trainOn(2 + trainBatches);
     trainBatches++;
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
 
   const predictOn = (b: number): void => {
-    const [x, y] = batchAt(data, order, b);
+    const [x, y] = batchAt(work.data, work.order, b, work.flat);
     const out = model.predict(x) as tf.Tensor;
     out.dataSync();
     tf.dispose([x, y, out]);
   };
   predictOn(0);
+  predictOn(1);
   let inferBatches = 0;
   const inferStart = performance.now();
   while (inferBatches < MAX_INFER_BATCHES[engine] && (inferBatches < 2 || performance.now() - inferStart < (seconds * 1000) / 3)) {
-    predictOn(1 + inferBatches);
+    predictOn(2 + inferBatches);
     inferBatches++;
   }
   const inferSeconds = (performance.now() - inferStart) / 1000;
   model.dispose();
   return {
+    model: work.model,
     engine,
+    threads: threads === undefined ? '1' : String(threads),
     trainPerSecond: (trainBatches * BATCH) / trainSeconds,
     trainBatches,
     firstLoss,
@@ -170,53 +212,127 @@ async function benchEngine(engine: ResolvedEngine, data: ImageSet, order: Int32A
   };
 }
 
+/** PyTorch's figure for the same model and batch, from bench/engine-torch.py. */
+function benchPytorch(threads: number, work: Workload, seconds: number): Result {
+  const script = fileURLToPath(new URL('./engine-torch.py', import.meta.url));
+  // Both use OpenMP; PyTorch gets the native engine's wait policy (PASSIVE unless set), so that
+  // 2-thread rows compare like with like: on a busy machine the default spinning made either
+  // one ~10x slower at 2 threads (measured here, load ~3.5 on 2 cores).
+  const env = { ...process.env, OMP_WAIT_POLICY: OMP_WAIT_POLICY };
+  const run = spawnSync(PYTHON, [script, '--model', work.model, '--threads', String(threads), '--seconds', String(seconds), ...work.torchArgs], {
+    encoding: 'utf8',
+    env,
+  });
+  if (run.status !== 0) throw new Error((run.stderr || run.error?.message || 'failed').trim().split('\n').pop());
+  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { train: number; infer: number; first_loss: number; last_loss: number };
+  return {
+    model: work.model,
+    engine: 'pytorch',
+    threads: String(threads),
+    trainPerSecond: out.train,
+    trainBatches: NaN,
+    firstLoss: out.first_loss,
+    lastLoss: out.last_loss,
+    inferPerSecond: out.infer,
+    inferBatches: NaN,
+  };
+}
+
+function hasPytorch(): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-async function main(): Promise<void> {
-  const seconds = Number(option('seconds', '25'));
-  const engines = option('engines', 'tfjs-node,wasm,cpu').split(',') as ResolvedEngine[];
-  const data = loadImages((MAX_TRAIN_BATCHES.wasm + 1) * BATCH);
-  const order = createSeededRandom(SEED).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
-  console.log(`deepline engine bench: ${data.name}, ${data.height}x${data.width}x1, ${CLASSES} classes (${data.count} of ${data.total} training images)`);
-  console.log(`model: conv3x3x16-relu, maxpool2, conv3x3x32-relu, maxpool2, dense10-softmax; Adam 1e-3; batch ${BATCH}`);
-  console.log(`machine: ${availableParallelism()} cpus, node ${process.version}, up to ${seconds}s of training per engine`);
-  const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(i === 3 ? 18 : 12))).join(' ');
-  const lines: string[] = [];
-  const results: EngineResult[] = [];
-  for (const engine of engines) {
-    // Progress on stderr; the table comes at the end, clear of tfjs's own start-up banners.
-    process.stderr.write(`running ${engine}...\n`);
-    let result: EngineResult;
-    try {
-      result = await benchEngine(engine, data, order, seconds);
-    } catch (e) {
-      lines.push(row([engine, `unavailable: ${(e as Error).message.split('\n')[0]}`]));
-      continue;
-    }
-    results.push(result);
-    lines.push(
-      row([
-        engine,
-        result.trainPerSecond.toFixed(1),
-        String(result.trainBatches),
-        `${result.firstLoss.toFixed(3)} -> ${result.lastLoss.toFixed(3)}`,
-        result.inferPerSecond.toFixed(1),
-        String(result.inferBatches),
-      ]),
-    );
+function loadDigitFeatures(): ImageSet {
+  for (const path of [fileURLToPath(new URL('../examples/data/digits.csv', import.meta.url)), '/work/shared/data/digits.csv']) {
+    if (existsSync(path)) return loadDigitsCsv(path, Infinity);
   }
-  console.log(`\n${row(['engine', 'train ex/s', 'batches', 'loss first->last', 'infer ex/s', 'batches'])}`);
+  throw new Error('no data for the MLP: digits.csv was not found');
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(option('seconds', '8'));
+  const engines = option('engines', 'native,wasm,cpu,pytorch').split(',') as BenchEngine[];
+  const threadCounts = option('threads', '1,2').split(',').map(Number);
+  const models = option('models', 'cnn,mlp').split(',') as ModelName[];
+  const images = loadImages((MAX_TRAIN_BATCHES.wasm + 1) * BATCH);
+  const digits = loadDigitFeatures();
+  const shuffled = (n: number): Int32Array => createSeededRandom(SEED).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const workloads: Record<ModelName, Workload> = {
+    cnn: {
+      model: 'cnn',
+      data: images,
+      order: shuffled(images.count),
+      build: () => buildCnn(images.height, images.width),
+      flat: false,
+      torchArgs: ['--height', String(images.height), '--width', String(images.width)],
+    },
+    mlp: { model: 'mlp', data: digits, order: shuffled(digits.count), build: () => buildMlp(64), flat: true, torchArgs: ['--features', '64'] },
+  };
+  const torch = engines.includes('pytorch') && hasPytorch();
+  console.log(`deepline engine bench: batch ${BATCH}, Adam 1e-3, up to ${seconds}s of training per row`);
+  console.log(`cnn: ${images.name}, ${images.height}x${images.width}x1 (${images.count} of ${images.total} training images); conv3x3x16-relu, maxpool2, conv3x3x32-relu, maxpool2, dense10-softmax`);
+  console.log(`mlp: ${digits.name} pixels as 64 features (${digits.count} rows); dense256-relu, dense128-relu, dense10-softmax`);
+  // Other work on the machine skews every row (the 2-thread ones most): the load says how much.
+  const load = loadavg()[0].toFixed(2);
+  console.log(`machine: ${availableParallelism()} cpus, load average ${load} at start, node ${process.version}, OMP_WAIT_POLICY=${OMP_WAIT_POLICY} (native and PyTorch)${torch ? '' : '; PyTorch: not found (apt-get install python3-torch)'}`);
+  const row = (cells: string[]): string =>
+    cells.map((c, i) => (i <= 1 ? c.padEnd(i === 0 ? 6 : 10) : c.padStart(i === 5 ? 18 : 11))).join(' ');
+  const lines: string[] = [];
+  const results: Result[] = [];
+  for (const model of models) {
+    for (const engine of engines) {
+      if (engine === 'pytorch' && !torch) continue;
+      const threadsFor = engine === 'native' || engine === 'pytorch' ? threadCounts : [undefined];
+      for (const threads of threadsFor) {
+        // Progress on stderr; the table comes at the end, clear of tfjs's own start-up banners.
+        process.stderr.write(`running ${model} on ${engine}${threads ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}...\n`);
+        try {
+          const result =
+            engine === 'pytorch' ? benchPytorch(threads ?? 1, workloads[model], seconds) : await benchTfjs(engine, threads, workloads[model], seconds);
+          results.push(result);
+          lines.push(
+            row([
+              model,
+              engine,
+              result.threads,
+              result.trainPerSecond.toFixed(1),
+              Number.isNaN(result.trainBatches) ? '-' : String(result.trainBatches),
+              `${result.firstLoss.toFixed(3)} -> ${result.lastLoss.toFixed(3)}`,
+              result.inferPerSecond.toFixed(1),
+              Number.isNaN(result.inferBatches) ? '-' : String(result.inferBatches),
+            ]),
+          );
+        } catch (e) {
+          lines.push(row([model, engine, String(threads ?? 1), `unavailable: ${(e as Error).message.split('\n')[0]}`]));
+        }
+      }
+    }
+  }
+  console.log(`\nload average at the end: ${loadavg()[0].toFixed(2)}`);
+  console.log(`${row(['model', 'engine', 'threads', 'train ex/s', 'batches', 'loss first->last', 'infer ex/s', 'batches'])}`);
   for (const line of lines) console.log(line);
-  const wasm = results.find((r) => r.engine === 'wasm');
-  const cpu = results.find((r) => r.engine === 'cpu');
-  if (wasm && cpu) {
-    console.log(
-      `\nwasm trains ${(wasm.trainPerSecond / cpu.trainPerSecond).toFixed(0)}x faster than cpu and infers ` +
-        `${(wasm.inferPerSecond / cpu.inferPerSecond).toFixed(0)}x faster.`,
-    );
+  console.log('');
+  const find = (model: ModelName, engine: BenchEngine, threads: string): Result | undefined =>
+    results.find((r) => r.model === model && r.engine === engine && r.threads === threads);
+  for (const model of models) {
+    for (const threads of threadCounts.map(String)) {
+      const native = find(model, 'native', threads);
+      if (!native) continue;
+      const parts = (['pytorch', 'wasm', 'cpu'] as const).flatMap((other) => {
+        const base = find(model, other, other === 'pytorch' ? threads : '1');
+        return base ? [`${(native.trainPerSecond / base.trainPerSecond).toFixed(2)}x ${other}${other === 'pytorch' ? '' : ' (1 thread)'}`] : [];
+      });
+      const infer = (['pytorch', 'wasm'] as const).flatMap((other) => {
+        const base = find(model, other, other === 'pytorch' ? threads : '1');
+        return base ? [`${(native.inferPerSecond / base.inferPerSecond).toFixed(2)}x ${other}`] : [];
+      });
+      if (parts.length) console.log(`${model}, ${threads} thread(s): native trains at ${parts.join(', ')}; infers at ${infer.join(', ')}`);
+    }
   }
 }
 

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { DeeplineError } from '../errors/index.ts';
+import { registerGradients } from './gradients/fused-batch-norm-grad.ts';
+import { NATIVE_BACKEND } from './native/native-backend.ts';
+import { setNativeThreads } from './native/native-threads.ts';
+import { registerNativeBackend } from './native/register-native-backend.ts';
 
-export type EngineName = 'auto' | 'tfjs-node' | 'wasm' | 'cpu';
+export type EngineName = 'auto' | 'native' | 'tfjs-node' | 'wasm' | 'cpu';
 export type ResolvedEngine = Exclude<EngineName, 'auto'>;
 
 export interface Engine {
@@ -15,7 +19,15 @@ export interface EngineOptions {
    * tfjs-node. Defaults to a line on stderr.
    */
   notify?: (message: string) => void;
+  /**
+   * Threads for the native engine's kernels: all cores by default (or OMP_NUM_THREADS); 1 in
+   * each worker when trials train in parallel. Ignored by the other engines.
+   */
+  threads?: number;
 }
+
+/** `auto`'s preference, fastest first. */
+const AUTO_ORDER: ResolvedEngine[] = ['native', 'tfjs-node', 'wasm', 'cpu'];
 
 let current: Engine | undefined;
 // The fallback message is said once per process, not once per initEngine call.
@@ -23,27 +35,33 @@ let fallbackNoticeGiven = false;
 
 /**
  * Selects and starts the deep-learning backend. The only place in deepline that sets one.
- * `auto` prefers tfjs-node (when its optional package loads), then wasm, then cpu.
+ * `auto` prefers native (when the oneDNN addon is built), then tfjs-node (when its optional
+ * package loads), then wasm, then cpu.
  * Calling it again with the same name is a no-op; with another name it switches backend.
  */
 export async function initEngine(name: EngineName = 'auto', options: EngineOptions = {}): Promise<Engine> {
+  if (options.threads !== undefined) setNativeThreads(options.threads);
+  registerGradients();
   if (current && (name === 'auto' || name === current.name)) return current;
-  const order: ResolvedEngine[] = name === 'auto' ? ['tfjs-node', 'wasm', 'cpu'] : [name];
+  const order: ResolvedEngine[] = name === 'auto' ? AUTO_ORDER : [name];
   const failures: string[] = [];
   for (const candidate of order) {
     try {
       if (await startBackend(candidate)) {
         current = { name: candidate, tf };
-        if (name === 'auto' && candidate !== 'tfjs-node') giveFallbackNotice(candidate, failures, options);
+        if (name === 'auto' && (candidate === 'wasm' || candidate === 'cpu')) giveFallbackNotice(candidate, failures, options);
         return current;
       }
       failures.push(candidate === 'tfjs-node' ? '@tensorflow/tfjs-node is not installed' : `${candidate}: not available`);
     } catch (e) {
-      failures.push(`${candidate}: ${(e as Error).message}`);
+      failures.push(candidate === 'native' ? (e as Error).message : `${candidate}: ${(e as Error).message}`);
     }
   }
   throw new DeeplineError('DL_ENGINE', `could not start the ${name} engine (${failures.join('; ')})`, {
-    hint: "use engine: auto (or cpu) in the task file, or check that @tensorflow/tfjs-backend-wasm is installed",
+    hint:
+      name === 'native'
+        ? 'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev) and run npm run build:native, or use engine: auto'
+        : 'use engine: auto (or cpu) in the task file, or check that @tensorflow/tfjs-backend-wasm is installed',
   });
 }
 
@@ -53,12 +71,18 @@ function giveFallbackNotice(engine: ResolvedEngine, failures: string[], options:
   const speed = engine === 'wasm' ? 'single-threaded WebAssembly' : 'plain JavaScript, about 100x slower than wasm';
   const message =
     `deepline: ${failures.join('; ')}, so models train on the ${engine} engine (${speed}). ` +
-    `Install @tensorflow/tfjs-node for native speed, or set engine: ${engine} in the task file to silence this.`;
+    `For native speed, install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev) and run npm run build:native, ` +
+    `or set engine: ${engine} in the task file to silence this.`;
   (options.notify ?? ((m: string) => process.stderr.write(`${m}\n`)))(message);
 }
 
 async function startBackend(name: ResolvedEngine): Promise<boolean> {
   switch (name) {
+    case 'native': {
+      const registered = registerNativeBackend();
+      if (!registered.ok) throw new Error(registered.reason);
+      return tf.setBackend(NATIVE_BACKEND);
+    }
     case 'tfjs-node': {
       // Optional dependency: absent on machines where its binary download is blocked.
       const mod = 'tfjs-node';

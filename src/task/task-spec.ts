@@ -11,7 +11,7 @@ export const TABLE_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly
 export const METRICS = ['accuracy', 'macro-f1', 'rmse', 'mae', 'r2'] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const ENGINES = ['auto', 'tfjs-node', 'wasm', 'cpu'] as const satisfies readonly EngineName[];
+export const ENGINES = ['auto', 'native', 'tfjs-node', 'wasm', 'cpu'] as const satisfies readonly EngineName[];
 
 /** The name becomes a folder name (`out/<name>`), so it is kept to characters every file system takes. */
 export const TASK_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -14,18 +14,19 @@ const deeplineKernels = [
   'UnsortedSegmentSum',
 ];
 
-test('auto picks tfjs-node when installed, else wasm, and says so once in plain words', async () => {
+test('auto picks native when built, else tfjs-node when installed, else wasm, and says so once in plain words', async () => {
   const messages: string[] = [];
   const engine = await initEngine('auto', { notify: (m) => messages.push(m) });
   assert.equal(currentEngine(), engine);
   assert.equal(tf.getBackend(), engine.name === 'tfjs-node' ? 'tensorflow' : engine.name);
-  if (engine.name === 'tfjs-node') {
+  if (engine.name === 'native' || engine.name === 'tfjs-node') {
     assert.deepEqual(messages, []);
   } else {
     assert.equal(engine.name, 'wasm');
     assert.equal(messages.length, 1);
     assert.match(messages[0], /@tensorflow\/tfjs-node is not installed/);
     assert.match(messages[0], /engine: wasm/);
+    assert.match(messages[0], /apt-get install libdnnl-dev/);
   }
   // Switching away and back through auto again does not repeat it.
   await initEngine('cpu');
