@@ -16,6 +16,8 @@ export interface EpochRecord {
   readonly valMetric: number;
   /** Wall time of this epoch, validation included. */
   readonly ms: number;
+  /** Set when the time budget ran out during this epoch: it saw only part of the training set. */
+  readonly partial?: true;
 }
 
 /** Why training stopped: all epochs ran, patience ran out, the time budget was spent, or the loss became NaN/Infinity. */
@@ -99,8 +101,15 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
       const order = createSeededRandom(layerSeed(seed, epoch)).shuffle(identity(train.n));
       let lossSum = 0;
       let seen = 0;
+      let partial = false;
       for (let start = 0; start < train.n; start += batchSize) {
         options.signal?.throwIfAborted();
+        // A budget is a limit, not a target: an epoch longer than the time left is cut short
+        // (validated and recorded as partial) rather than overrunning by a whole epoch.
+        if (seen > 0 && options.timeBudgetMs !== undefined && now() - started >= options.timeBudgetMs) {
+          partial = true;
+          break;
+        }
         const end = Math.min(train.n, start + batchSize);
         // A last batch of one example gives batch norm a zero variance; it is skipped this epoch.
         if (end - start === 1 && train.n > 1) break;
@@ -127,7 +136,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         seen += end - start;
       }
       const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256));
-      const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart };
+      const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart, ...(partial && { partial: true as const }) };
       history.push(record);
       await options.onEpoch?.(record, epochs);
       if (!Number.isFinite(record.loss) || !Number.isFinite(record.valLoss)) {

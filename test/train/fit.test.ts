@@ -107,6 +107,20 @@ describe('fitModel', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
+  it('cuts an epoch short when the time budget runs out inside it, and records it as partial', async () => {
+    const [train, validation] = [blobs(64, 4, 3, 1), blobs(30, 4, 3, 2)];
+    const model = mlp(train, [8]);
+    // Every clock reading is 10 ms later: the budget of 45 ms passes after a few batches of epoch 1.
+    let clock = 0;
+    const result = await fitModel(model, { ...base(train, validation), epochs: 50, batchSize: 8, patience: 100, timeBudgetMs: 45, now: () => (clock += 10) });
+    assert.equal(result.reason, 'time-budget');
+    assert.equal(result.history.length, 1);
+    assert.equal(result.history[0].partial, true);
+    assert.ok(Number.isFinite(result.history[0].valLoss), 'the partial epoch is still validated');
+    assert.equal(result.bestEpoch, 1);
+    model.dispose();
+  });
+
   it('fits a regression, reporting RMSE as the validation metric', async () => {
     const [train, validation] = [linear(300, 1), linear(100, 2)];
     const model = mlp(train, [16]);
