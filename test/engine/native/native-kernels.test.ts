@@ -121,8 +121,12 @@ test('element-wise and sum kernels match cpu, broadcasting included, and other d
   await compare('Add', { a: ints, b: ints }, {}, 'int32 add');
   await compare('Relu', { x: ints }, {}, 'int32 relu');
   for (const axis of [[0], [0, 1], [2], [1, 2], [0, 1, 2], [1], [0, 2], -1]) {
-    for (const keepDims of [false, true]) await compare('Sum', { x: input(random, [4, 6, 9]) }, { axis, keepDims }, `sum ${axis} ${keepDims}`);
+    for (const keepDims of [false, true]) {
+      await compare('Sum', { x: input(random, [4, 6, 9]) }, { axis, keepDims }, `sum ${axis} ${keepDims}`);
+      await compare('Mean', { x: input(random, [4, 6, 9]) }, { axis, keepDims }, `mean ${axis} ${keepDims}`);
+    }
   }
+  await compare('Mean', { x: ints }, { axis: 0, keepDims: false }, 'int32 mean');
   await compare('Sum', { x: ints }, { axis: 0, keepDims: false }, 'int32 sum');
   for (const logitsShape of [[10], [64, 10], [3, 4, 7]]) {
     const logits = { values: randomValues(random, size(logitsShape)).map((v) => v * 30), shape: logitsShape };
@@ -135,4 +139,5 @@ test('a large tensor is computed across threads with the same values', { skip: s
   const shape = [64, 32, 32, 8];
   await compare('Multiply', { a: input(random, shape), b: input(random, [8]) }, {}, 'large multiply');
   await compare('Sum', { x: input(random, shape) }, { axis: [0, 1, 2], keepDims: false }, 'large bias gradient');
+  await compare('Mean', { x: input(random, shape) }, { axis: [0, 1, 2], keepDims: true }, 'batch-norm moments');
 });
