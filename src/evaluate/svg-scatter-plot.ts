@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape-html.ts';
+import { niceTicks, r, spread } from './svg-axis.ts';
 
 /** How a point is drawn: plain (grey), highlighted (e.g. on the Pareto front), or ringed as the best. */
 export type ScatterPointKind = 'plain' | 'highlight' | 'best';
@@ -81,22 +82,6 @@ export function svgScatterPlot(o: ScatterPlotOptions): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 8}" viewBox="0 0 ${width} ${height + 8}" role="img" aria-label="${escapeHtml(o.title)}">${parts.join('')}</svg>`;
 }
 
-function spread(lo: number, hi: number): [number, number] {
-  return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-}
-
-/** Round tick values (1, 2, 2.5, 5 x 10^k steps) covering [lo, hi]. */
-function niceTicks(lo: number, hi: number, count: number): number[] {
-  [lo, hi] = spread(lo, hi);
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
-  const ticks: number[] = [];
-  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
-  if (ticks[ticks.length - 1] < hi) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
-  return ticks;
-}
-
 /** 1-2-5 ticks inside [lo, hi] on a log axis; the ends alone when the range is too narrow. */
 function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
@@ -113,8 +98,4 @@ function logTicks(lo: number, hi: number): number[] {
 
 function formatTick(v: number): string {
   return Math.abs(v) >= 100000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
-}
-
-function r(v: number): number {
-  return Math.round(v * 10) / 10;
 }
