@@ -13,6 +13,7 @@ import type {
   RunStatus,
   StepRecord,
 } from './metadata-store.ts';
+import { migrateSqlite, sqliteSchemaVersion } from './migrate-sqlite.ts';
 import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { inTransaction, storeError } from './sqlite-transaction.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
@@ -51,7 +52,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /** Schema version of the open database (the number of migrations applied). */
   get schemaVersion(): number {
-    return this.currentVersion();
+    return sqliteSchemaVersion(this.db, 'schema_version');
   }
 
   async createRun(run: { id: string; name: string; taskType: string; taskFile: string; spec: unknown }): Promise<RunRecord> {
@@ -262,33 +263,11 @@ export class SqliteMetadataStore implements MetadataStore {
 
   private migrate(): void {
     try {
-      this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-      // IMMEDIATE takes the write lock first, so two processes opening a new file at once
-      // cannot both apply the same migration.
-      this.db
-        .transaction(() => {
-          if (!this.db.prepare('SELECT 1 FROM schema_version').get()) this.db.prepare('INSERT INTO schema_version VALUES (0)').run();
-          const current = this.currentVersion();
-          if (current > SQLITE_MIGRATIONS.length) {
-            throw new DeeplineError('DL_STORE', `${this.file} has schema version ${current}, newer than this deepline (${SQLITE_MIGRATIONS.length})`, {
-              hint: 'upgrade deepline to read this project',
-            });
-          }
-          for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
-            this.db.exec(SQLITE_MIGRATIONS[v]);
-            this.db.prepare('UPDATE schema_version SET version = ?').run(v + 1);
-          }
-        })
-        .immediate();
+      migrateSqlite(this.db, { file: this.file, versionTable: 'schema_version', migrations: SQLITE_MIGRATIONS, what: 'schema' });
     } catch (e) {
       this.db.close();
       throw this.wrap('migrate', e);
     }
-  }
-
-  private currentVersion(): number {
-    const row = this.db.prepare('SELECT version FROM schema_version').get() as Row | undefined;
-    return row ? Number(row.version) : 0;
   }
 
   private requireRun(runId: string): void {

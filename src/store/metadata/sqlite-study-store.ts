@@ -4,6 +4,7 @@ import { DeeplineError } from '../../errors/index.ts';
 import type { Params } from '../../search/space.ts';
 import type { IntermediateValue, TrialState } from '../../search/trial.ts';
 import { canonicalJson } from '../canonical-json.ts';
+import { migrateSqlite } from './migrate-sqlite.ts';
 import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { inTransaction, storeError } from './sqlite-transaction.ts';
 import type { StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
@@ -177,23 +178,7 @@ export class SqliteStudyStore implements StudyStore {
 
   private migrate(): void {
     try {
-      this.db.exec('CREATE TABLE IF NOT EXISTS study_schema_version (version INTEGER NOT NULL)');
-      // IMMEDIATE: two processes opening a new file at once cannot both apply a migration.
-      this.db
-        .transaction(() => {
-          if (!this.db.prepare('SELECT 1 FROM study_schema_version').get()) this.db.prepare('INSERT INTO study_schema_version VALUES (0)').run();
-          const current = Number((this.db.prepare('SELECT version FROM study_schema_version').get() as Row).version);
-          if (current > STUDY_MIGRATIONS.length) {
-            throw new DeeplineError('DL_STORE', `${this.file} has study schema version ${current}, newer than this deepline (${STUDY_MIGRATIONS.length})`, {
-              hint: 'upgrade deepline to read this project',
-            });
-          }
-          for (let v = current; v < STUDY_MIGRATIONS.length; v++) {
-            this.db.exec(STUDY_MIGRATIONS[v]);
-            this.db.prepare('UPDATE study_schema_version SET version = ?').run(v + 1);
-          }
-        })
-        .immediate();
+      migrateSqlite(this.db, { file: this.file, versionTable: 'study_schema_version', migrations: STUDY_MIGRATIONS, what: 'study schema' });
     } catch (e) {
       this.db.close();
       throw this.wrap('migrate', e);
