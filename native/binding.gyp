@@ -13,7 +13,7 @@
       "libraries": ["-ldnnl", "-fopenmp"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions", "-fno-trapping-math"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -16,8 +16,9 @@ namespace {
 constexpr int64_t kParallelMin = 1 << 15;
 
 enum Unary { kReluOp = 0, kStepOp = 1, kNegOp = 2, kSquareOp = 3, kSqrtOp = 4, kExpOp = 5, kLogOp = 6, kReciprocalOp = 7 };
-// kReluGradOp: dy * step(x), the gradient of Relu in one pass (a = dy, b = x).
-enum Binary { kAddOp = 0, kSubOp = 1, kMulOp = 2, kDivOp = 3, kMaxOp = 4, kMinOp = 5, kSquaredDiffOp = 6, kReluGradOp = 7 };
+// kReluGradOp: dy * step(x), the gradient of Relu in one pass (a = dy, b = x); kSquareGradOp:
+// dy * 2x, the gradient of Square (batch norm's variance) in one pass.
+enum Binary { kAddOp = 0, kSubOp = 1, kMulOp = 2, kDivOp = 3, kMaxOp = 4, kMinOp = 5, kSquaredDiffOp = 6, kReluGradOp = 7, kSquareGradOp = 8 };
 
 DL_CLONES void unaryLoop(int op, const float* x, float* out, int64_t n, float alpha) {
 #define DL_LOOP(expr) \
@@ -45,8 +46,10 @@ static inline __attribute__((always_inline)) float apply(int op, float a, float 
     case kDivOp: return a / b;
     case kMaxOp: return a > b || a != a ? a : b;
     case kMinOp: return a < b || a != a ? a : b;
-    // Multiplying keeps tfjs's results exactly: NaN for x NaN, and for dy inf or NaN.
-    case kReluGradOp: return a * (b > 0.f ? 1.f : (b != b ? b : 0.f));
+    // Keeps tfjs's dy * step(x) exactly: NaN for x NaN (the added b), and for dy inf or NaN
+    // (a * 0). Written without nested selects so that GCC vectorises it (9.8 -> 0.5 ms on 1.6M).
+    case kReluGradOp: return a * (b > 0.f ? 1.f : 0.f) + (b != b ? b : 0.f);
+    case kSquareGradOp: return a * (b + b);
     default: { float d = a - b; return d * d; }
   }
 }
@@ -95,39 +98,111 @@ DL_CLONES void binaryLoop(int op, const float* a, const float* b, float* out, in
     DL_CASE(kMinOp)
     DL_CASE(kSquaredDiffOp)
     DL_CASE(kReluGradOp)
+    DL_CASE(kSquareGradOp)
     default: throw std::invalid_argument("unknown binary op " + std::to_string(op));
   }
 #undef DL_CASE
 #undef DL_LOOPS
 }
 
-// x viewed as [outer, inner]: sums over outer (keeping inner) when `overOuter`, else over inner.
-DL_CLONES void sumLoop(const float* x, float* out, int64_t outer, int64_t inner, bool overOuter) {
-  if (overOuter) {
-    std::memset(out, 0, sizeof(float) * inner);
-    // Column sums: each thread adds a band of rows into its own partial, then partials merge.
-    #pragma omp parallel if (outer * inner >= kParallelMin)
-    {
-      std::vector<float> partial(inner, 0.f);
-      #pragma omp for
-      for (int64_t r = 0; r < outer; r++) {
-        const float* row = x + r * inner;
-        #pragma omp simd
-        for (int64_t j = 0; j < inner; j++) partial[j] += row[j];
-      }
-      #pragma omp critical
-      for (int64_t j = 0; j < inner; j++) out[j] += partial[j];
-    }
-  } else {
-    #pragma omp parallel for if (outer * inner >= kParallelMin)
-    for (int64_t r = 0; r < outer; r++) {
-      const float* row = x + r * inner;
+// x viewed as [outer, reduce, inner]: out[o, i] = sum over r of x[o, r, i]. outer = 1 sums over
+// leading axes (a bias gradient, batch-norm moments), inner = 1 over trailing ones (a row sum),
+// both > 1 over a middle block (global pooling's [batch, h, w, c] -> [batch, c]).
+DL_CLONES void sumLoop(const float* x, float* out, int64_t outer, int64_t reduce, int64_t inner) {
+  const int64_t total = outer * reduce * inner;
+  if (inner == 1) {
+    #pragma omp parallel for if (total >= kParallelMin)
+    for (int64_t o = 0; o < outer; o++) {
+      const float* row = x + o * reduce;
       float s = 0.f;
       #pragma omp simd reduction(+ : s)
-      for (int64_t j = 0; j < inner; j++) s += row[j];
-      out[r] = s;
+      for (int64_t r = 0; r < reduce; r++) s += row[r];
+      out[o] = s;
+    }
+  } else if (outer >= 4 || outer * inner >= reduce) {
+    // Enough independent outputs: each thread owns whole slices of out.
+    #pragma omp parallel for if (total >= kParallelMin)
+    for (int64_t o = 0; o < outer; o++) {
+      float* dst = out + o * inner;
+      std::memset(dst, 0, sizeof(float) * inner);
+      for (int64_t r = 0; r < reduce; r++) {
+        const float* row = x + (o * reduce + r) * inner;
+        #pragma omp simd
+        for (int64_t j = 0; j < inner; j++) dst[j] += row[j];
+      }
+    }
+  } else {
+    // Column sums over many rows: each thread adds a band of rows into its own partial, then partials merge.
+    for (int64_t o = 0; o < outer; o++) {
+      float* dst = out + o * inner;
+      const float* src = x + o * reduce * inner;
+      std::memset(dst, 0, sizeof(float) * inner);
+      #pragma omp parallel if (reduce * inner >= kParallelMin)
+      {
+        std::vector<float> partial(inner, 0.f);
+        #pragma omp for
+        for (int64_t r = 0; r < reduce; r++) {
+          const float* row = src + r * inner;
+          #pragma omp simd
+          for (int64_t j = 0; j < inner; j++) partial[j] += row[j];
+        }
+        #pragma omp critical
+        for (int64_t j = 0; j < inner; j++) dst[j] += partial[j];
+      }
     }
   }
+}
+
+// The general broadcast: out has `rank` dims (collapsed by the caller, rank <= 8); a and b step
+// through theirs with the given element strides, 0 along a broadcast dim. The innermost dim is
+// a vectorised loop in which each operand steps by 1 or stays put.
+DL_CLONES void broadcastLoop(int op, const float* a, const float* b, float* out, int rank, const int32_t* dims,
+                             const int32_t* aStrides, const int32_t* bStrides) {
+  const int64_t inner = dims[rank - 1];
+  const int64_t ia = aStrides[rank - 1], ib = bStrides[rank - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < rank - 1; d++) rows *= dims[d];
+#define DL_ROW(OP)                                                                             \
+  case OP:                                                                                   \
+    if (ia == 1 && ib == 1) {                                                                \
+      _Pragma("omp simd") for (int64_t j = 0; j < inner; j++) o[j] = apply(OP, ar[j], br[j]); \
+    } else if (ia == 1) {                                                                    \
+      const float bv = br[0];                                                                \
+      _Pragma("omp simd") for (int64_t j = 0; j < inner; j++) o[j] = apply(OP, ar[j], bv);   \
+    } else if (ib == 1) {                                                                    \
+      const float av = ar[0];                                                                \
+      _Pragma("omp simd") for (int64_t j = 0; j < inner; j++) o[j] = apply(OP, av, br[j]);   \
+    } else {                                                                                 \
+      const float v = apply(OP, ar[0], br[0]);                                               \
+      _Pragma("omp simd") for (int64_t j = 0; j < inner; j++) o[j] = v;                      \
+    }                                                                                        \
+    break;
+  #pragma omp parallel for if (rows * inner >= kParallelMin)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t offA = 0, offB = 0, rest = row;
+    for (int d = rank - 2; d >= 0; d--) {
+      const int64_t i = rest % dims[d];
+      rest /= dims[d];
+      offA += i * aStrides[d];
+      offB += i * bStrides[d];
+    }
+    const float* ar = a + offA;
+    const float* br = b + offB;
+    float* o = out + row * inner;
+    switch (op) {
+      DL_ROW(kAddOp)
+      DL_ROW(kSubOp)
+      DL_ROW(kMulOp)
+      DL_ROW(kDivOp)
+      DL_ROW(kMaxOp)
+      DL_ROW(kMinOp)
+      DL_ROW(kSquaredDiffOp)
+      DL_ROW(kReluGradOp)
+      DL_ROW(kSquareGradOp)
+      default: break;
+    }
+  }
+#undef DL_ROW
 }
 
 // x: [rows, c]; out = (x - mean[j]) * scale[j] + shift[j] per channel j: batch norm with the
@@ -139,6 +214,39 @@ DL_CLONES void scaleShiftLoop(const float* x, const float* mean, const float* sc
     float* o = out + r * c;
     #pragma omp simd
     for (int64_t j = 0; j < c; j++) o[j] = (xr[j] - mean[j]) * scale[j] + shift[j];
+  }
+}
+
+// Batch norm's backward pass over x, dy: [rows, c] in one sweep: dx = dy * factor[j] and, per
+// channel, sumDy[j] = sum of dy and sumDyXmu[j] = sum of dy * (x - mean[j]), from which the
+// caller derives the gradients of mean, variance, scale and offset.
+DL_CLONES void batchNormGradLoop(const float* x, const float* dy, const float* mean, const float* factor, float* dx, float* sumDy,
+                                 float* sumDyXmu, int64_t rows, int64_t c) {
+  std::memset(sumDy, 0, sizeof(float) * c);
+  std::memset(sumDyXmu, 0, sizeof(float) * c);
+  #pragma omp parallel if (rows * c >= kParallelMin)
+  {
+    std::vector<float> s1(c, 0.f), s2(c, 0.f);
+    float* p1 = s1.data();
+    float* p2 = s2.data();
+    #pragma omp for
+    for (int64_t r = 0; r < rows; r++) {
+      const float* xr = x + r * c;
+      const float* dr = dy + r * c;
+      float* o = dx + r * c;
+      #pragma omp simd
+      for (int64_t j = 0; j < c; j++) {
+        const float d = dr[j];
+        p1[j] += d;
+        p2[j] += d * (xr[j] - mean[j]);
+        o[j] = d * factor[j];
+      }
+    }
+    #pragma omp critical
+    for (int64_t j = 0; j < c; j++) {
+      sumDy[j] += p1[j];
+      sumDyXmu[j] += p2[j];
+    }
   }
 }
 
@@ -208,7 +316,39 @@ napi_value binary(napi_env env, napi_callback_info info) {
 
 napi_value sum(napi_env env, napi_callback_info info) {
   return guarded(env, info, [](Call& c) -> napi_value {
-    sumLoop(c.f32(0), c.f32(1), static_cast<int64_t>(c.number(2)), static_cast<int64_t>(c.number(3)), c.number(4) != 0);
+    size_t n, m;
+    const float* x = c.f32(0, &n);
+    float* out = c.f32(1, &m);
+    const auto outer = static_cast<int64_t>(c.number(2)), reduce = static_cast<int64_t>(c.number(3)), inner = static_cast<int64_t>(c.number(4));
+    if (outer <= 0 || reduce <= 0 || inner <= 0 || static_cast<int64_t>(n) != outer * reduce * inner || static_cast<int64_t>(m) != outer * inner)
+      throw std::invalid_argument("sum: the sizes do not match [outer, reduce, inner]");
+    sumLoop(x, out, outer, reduce, inner);
+    return nullptr;
+  });
+}
+
+// broadcast(op, a, b, out, dims: Int32Array, aStrides: Int32Array, bStrides: Int32Array)
+napi_value broadcast(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Call& c) -> napi_value {
+    size_t na, nb, no, rank, ra, rb;
+    const float* a = c.f32(1, &na);
+    const float* b = c.f32(2, &nb);
+    float* out = c.f32(3, &no);
+    const int32_t* dims = c.i32(4, &rank);
+    const int32_t* sa = c.i32(5, &ra);
+    const int32_t* sb = c.i32(6, &rb);
+    if (rank == 0 || rank > 8 || ra != rank || rb != rank) throw std::invalid_argument("broadcast: dims and strides need the same rank, 1 to 8");
+    int64_t size = 1, lastA = 0, lastB = 0;
+    for (size_t d = 0; d < rank; d++) {
+      if (dims[d] <= 0) throw std::invalid_argument("broadcast: empty dim");
+      size *= dims[d];
+      lastA += static_cast<int64_t>(dims[d] - 1) * sa[d];
+      lastB += static_cast<int64_t>(dims[d] - 1) * sb[d];
+    }
+    const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
+    if (static_cast<int64_t>(no) != size || lastA >= static_cast<int64_t>(na) || lastB >= static_cast<int64_t>(nb) || ia < 0 || ia > 1 || ib < 0 || ib > 1)
+      throw std::invalid_argument("broadcast: strides or sizes out of range");
+    broadcastLoop(static_cast<int>(c.number(0)), a, b, out, static_cast<int>(rank), dims, sa, sb);
     return nullptr;
   });
 }
@@ -219,6 +359,24 @@ napi_value scaleShift(napi_env env, napi_callback_info info) {
     const float* x = c.f32(0, &n);
     const float* mean = c.f32(1, &ch);
     scaleShiftLoop(x, mean, c.f32(2), c.f32(3), c.f32(4), n / ch, ch);
+    return nullptr;
+  });
+}
+
+// batchNormGrad(x, dy, mean, factor, dx, sumDy, sumDyXmu)
+napi_value batchNormGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Call& c) -> napi_value {
+    size_t n, ndy, nm, nf, ndx, n1, n2;
+    const float* x = c.f32(0, &n);
+    const float* dy = c.f32(1, &ndy);
+    const float* mean = c.f32(2, &nm);
+    const float* factor = c.f32(3, &nf);
+    float* dx = c.f32(4, &ndx);
+    float* sumDy = c.f32(5, &n1);
+    float* sumDyXmu = c.f32(6, &n2);
+    if (nm == 0 || n % nm != 0 || ndy != n || ndx != n || nf != nm || n1 != nm || n2 != nm)
+      throw std::invalid_argument("batchNormGrad: x, dy and dx need the same size, a multiple of the channel count");
+    batchNormGradLoop(x, dy, mean, factor, dx, sumDy, sumDyXmu, n / nm, nm);
     return nullptr;
   });
 }
@@ -238,6 +396,8 @@ void registerElementwise(napi_env env, napi_value exports) {
   exportFunction(env, exports, "unary", unary);
   exportFunction(env, exports, "binary", binary);
   exportFunction(env, exports, "sum", sum);
+  exportFunction(env, exports, "broadcast", broadcast);
+  exportFunction(env, exports, "batchNormGrad", batchNormGrad);
   exportFunction(env, exports, "scaleShift", scaleShift);
   exportFunction(env, exports, "adam", adam);
   exportFunction(env, exports, "softmax", softmax);

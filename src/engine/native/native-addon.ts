@@ -22,7 +22,12 @@ export interface NativeAddon {
   avgPoolGrad(dy: Float32Array, dx: Float32Array, params: Int32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, swap: number): void;
-  sum(x: Float32Array, out: Float32Array, outer: number, inner: number, overOuter: number): void;
+  /** x viewed as [outer, reduce, inner] summed over reduce into out [outer, inner]. */
+  sum(x: Float32Array, out: Float32Array, outer: number, reduce: number, inner: number): void;
+  /** out (dims) = a op b, each read with its own element strides per dim (0 where broadcast). */
+  /** Batch norm's backward sweep over x, dy [rows, c]: dx = dy·factor, and per channel Σdy and Σdy·(x − mean). */
+  batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, factor: Float32Array, dx: Float32Array, sumDy: Float32Array, sumDyXmu: Float32Array): void;
+  broadcast(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
   softmax(x: Float32Array, out: Float32Array, rowLength: number): void;
   scaleShift(x: Float32Array, mean: Float32Array, scale: Float32Array, shift: Float32Array, out: Float32Array): void;
   /** One Adam step; hyper = [lr, beta1, beta2, epsilon, beta1^t, beta2^t]. */

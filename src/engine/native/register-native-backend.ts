@@ -13,7 +13,7 @@ import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } fr
 import { installNativeAdam } from './native-adam.ts';
 import { loadNativeAddon } from './native-addon.ts';
 import { NATIVE_BACKEND, NativeBackend } from './native-backend.ts';
-import { installNativeReluGrad, reluGradConfig } from './native-relu-grad.ts';
+import { installNativeGradients, nativeGradientKernels } from './native-gradients.ts';
 import { onNativeBackend } from './native-kernel.ts';
 
 /** The kernels the addon computes; every other kernel is the cpu backend's own. */
@@ -40,8 +40,8 @@ export function nativeKernelConfigs(): tf.KernelConfig[] {
 
 /**
  * Registers the `native` backend when the addon loads: the cpu backend's kernels re-registered
- * under its name, then the native ones over them, Relu's gradient as one native kernel
- * (native-relu-grad.ts) and the native Adam update (native-adam.ts).
+ * under its name, then the native ones over them, the gradients of Relu, Square, Mean and batch norm as native kernels
+ * (native-gradients.ts) and the native Adam update (native-adam.ts).
  * Returns the reason when it can't. Idempotent.
  */
 export function registerNativeBackend(): { ok: true } | { ok: false; reason: string } {
@@ -54,8 +54,8 @@ export function registerNativeBackend(): { ok: true } | { ok: false; reason: str
     if (!nativeNames.has(kernel.kernelName)) tf.registerKernel(onNativeBackend(kernel));
   }
   for (const kernel of natives) tf.registerKernel(kernel);
-  tf.registerKernel(reluGradConfig);
-  installNativeReluGrad();
+  for (const kernel of nativeGradientKernels) tf.registerKernel(kernel);
+  installNativeGradients();
   installNativeAdam();
   // Priority below tfjs-node's and wasm's: only initEngine chooses it, never tfjs's own default.
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(addon), 0);

@@ -75,3 +75,27 @@ test('tf.grad through pooling, batch norm, softmax and a fused dense layer match
   );
   target.dispose();
 });
+
+test('tf.grad through a training-mode batch-norm layer, mean and square matches cpu', { skip: skipWithoutNative }, async () => {
+  const random = createSeededRandom(803);
+  for (const shape of [[4, 5, 5, 3], [6, 7], [2, 3, 3, 16]]) {
+    const c = shape[shape.length - 1];
+    const axes = shape.slice(0, -1).map((_, i) => i);
+    const weights = tf.tensor(randomValues(random, size(shape)), shape);
+    // As tfjs-layers normalises in training: the batch's own moments, then FusedBatchNorm.
+    const loss = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Scalar => {
+      const { mean, variance } = tf.moments(x, axes);
+      return tf.batchNorm(x, mean, variance, beta, gamma, 0.001).relu().mul(weights).sum();
+    };
+    const args = [
+      { values: randomValues(random, size(shape)).map((v) => v * 3 + 1), shape },
+      { values: randomValues(random, c).map((v) => v + 1), shape: [c] },
+      { values: randomValues(random, c), shape: [c] },
+    ];
+    await compareGrads(loss, args, `batch-norm layer ${shape}`);
+    for (const axis of [[0], [1], [0, 1], -1]) {
+      await compareGrads((x) => tf.mean(x, axis, true).mul(tf.mean(x)).square().sum(), [args[0]], `mean over ${axis} of ${shape}`);
+    }
+    weights.dispose();
+  }
+});

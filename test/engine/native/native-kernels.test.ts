@@ -134,10 +134,28 @@ test('element-wise and sum kernels match cpu, broadcasting included, and other d
   }
 });
 
+test('binary kernels match cpu on random broadcasts on both sides, and sums on random axes', { skip: skipWithoutNative }, async () => {
+  const random = createSeededRandom(606);
+  for (let i = 0; i < 60; i++) {
+    const rank = between(random, 1, 5);
+    const full = Array.from({ length: rank }, () => between(random, 1, 5));
+    // Each operand keeps or drops (size 1) each dim independently; b may also have fewer dims.
+    const a = full.map((d) => (random.next() < 0.4 ? 1 : d));
+    const b = full.map((d) => (random.next() < 0.4 ? 1 : d)).slice(random.int(rank));
+    const kernel = (['Add', 'Sub', 'Multiply', 'Maximum', 'SquaredDifference'] as const)[i % 5];
+    await compare(kernel, { a: input(random, a), b: input(random, b) }, {}, `${kernel} ${i}: ${a} with ${b}`);
+    const axis = full.map((_, d) => d).filter(() => random.next() < 0.5);
+    const keepDims = random.next() < 0.5;
+    await compare(i % 2 ? 'Sum' : 'Mean', { x: input(random, full) }, { axis, keepDims }, `${i % 2 ? 'sum' : 'mean'} ${i}: ${full} over ${axis}`);
+  }
+});
+
 test('a large tensor is computed across threads with the same values', { skip: skipWithoutNative }, async () => {
   const random = createSeededRandom(605);
   const shape = [64, 32, 32, 8];
   await compare('Multiply', { a: input(random, shape), b: input(random, [8]) }, {}, 'large multiply');
   await compare('Sum', { x: input(random, shape) }, { axis: [0, 1, 2], keepDims: false }, 'large bias gradient');
   await compare('Mean', { x: input(random, shape) }, { axis: [0, 1, 2], keepDims: true }, 'batch-norm moments');
+  await compare('Mean', { x: input(random, shape) }, { axis: [1, 2], keepDims: false }, 'global average pooling');
+  await compare('Multiply', { a: input(random, [64, 1, 1, 8]), b: input(random, shape) }, {}, 'global pooling gradient');
 });

@@ -27,8 +27,9 @@ function tiles(small: readonly number[], full: readonly number[]): boolean {
 }
 
 /**
- * Binary ops where one operand has the output's shape and the other the same shape, a scalar or
- * a trailing slice (a bias, a per-channel factor); other broadcasts go to the cpu kernel.
+ * Binary ops on float32 with any broadcast: the same shape, a scalar or a trailing slice (a
+ * bias, a per-channel factor) in one flat loop; anything else through collapsed strides
+ * (global pooling's gradient broadcasts [batch, 1, 1, c] over [batch, h, w, c]).
  */
 function binary(op: number) {
   return ({ inputs, backend }: NativeKernelArgs): tf.TensorInfo | undefined => {
@@ -37,39 +38,84 @@ function binary(op: number) {
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = sizeOf(outShape);
     if (size === 0) return undefined;
-    let swap: boolean;
+    const out = backend.allocate(size);
+    let swap: boolean | undefined;
     if (sizeOf(a.shape) === size && tiles(b.shape, outShape)) swap = false;
     else if (sizeOf(b.shape) === size && tiles(a.shape, outShape)) swap = true;
-    else return undefined;
-    const [full, part] = swap ? [b, a] : [a, b];
-    const out = backend.allocate(size);
-    backend.addon.binary(op, backend.float32(full), backend.float32(part), out, swap ? 1 : 0);
+    if (swap !== undefined) {
+      const [full, part] = swap ? [b, a] : [a, b];
+      backend.addon.binary(op, backend.float32(full), backend.float32(part), out, swap ? 1 : 0);
+    } else {
+      const plan = broadcastPlan(a.shape, b.shape, outShape);
+      backend.addon.broadcast(op, backend.float32(a), backend.float32(b), out, plan.dims, plan.aStrides, plan.bStrides);
+    }
     return backend.output(outShape, out);
   };
 }
 
 /**
- * Sum over leading axes (a bias gradient, batch-norm statistics) or trailing axes (a row sum);
- * other axes go to the cpu kernel. Returns the output values and shape, and how many inputs
- * each output summed, so Mean can reuse it.
+ * The dims and per-operand element strides of a broadcast, with dims of size 1 dropped and
+ * neighbours merged where both operands walk them alike (both contiguous or both repeated).
+ */
+export function broadcastPlan(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): { dims: Int32Array; aStrides: Int32Array; bStrides: Int32Array } {
+  const rank = outShape.length;
+  const pad = (shape: readonly number[]): number[] => [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  const [pa, pb] = [pad(aShape), pad(bShape)];
+  // Walking from the innermost dim: 'same' = operand has the dim, 'bcast' = repeated over it.
+  const dims: number[] = [];
+  const kinds: [boolean, boolean][] = [];
+  for (let d = rank - 1; d >= 0; d--) {
+    if (outShape[d] === 1) continue;
+    const kind: [boolean, boolean] = [pa[d] !== 1, pb[d] !== 1];
+    const last = kinds.length - 1;
+    if (last >= 0 && kinds[last][0] === kind[0] && kinds[last][1] === kind[1]) dims[last] *= outShape[d];
+    else {
+      dims.push(outShape[d]);
+      kinds.push(kind);
+    }
+  }
+  dims.reverse();
+  kinds.reverse();
+  const strides = (which: 0 | 1): Int32Array => {
+    const s = new Int32Array(dims.length);
+    let step = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (kinds[d][which]) {
+        s[d] = step;
+        step *= dims[d];
+      }
+    }
+    return s;
+  };
+  return { dims: Int32Array.from(dims), aStrides: strides(0), bStrides: strides(1) };
+}
+
+/**
+ * Sum over any axes that form one block once size-1 dims are set aside: leading (a bias
+ * gradient, batch-norm statistics), trailing (a row sum) or in the middle (global pooling over
+ * [batch, h, w, c]); other patterns go to the cpu kernel. Returns the output values and shape,
+ * and how many inputs each output summed, so Mean can reuse it.
  */
 function sumOf({ inputs, attrs, backend }: NativeKernelArgs): { out: Float32Array; shape: number[]; count: number } | undefined {
   const { x } = inputs;
   if (!backend.isFloat32(x) || sizeOf(x.shape) === 0) return undefined;
-  const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
-  const rank = x.shape.length;
-  if (axes.length === 0 || axes.some((axis, i) => i > 0 && axis === axes[i - 1])) return undefined;
-  const leading = axes.every((axis, i) => axis === i);
-  const trailing = axes.every((axis, i) => axis === rank - axes.length + i);
-  if (!leading && !trailing) return undefined;
-  const reduced = leading ? x.shape.slice(0, axes.length) : x.shape.slice(rank - axes.length);
-  const kept = leading ? x.shape.slice(axes.length) : x.shape.slice(0, rank - axes.length);
-  const outer = leading ? sizeOf(reduced) : sizeOf(kept);
-  const inner = leading ? sizeOf(kept) : sizeOf(reduced);
-  const out = backend.allocate(leading ? inner : outer);
-  backend.addon.sum(backend.float32(x), out, outer, inner, leading ? 1 : 0);
-  const shape = attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept;
-  return { out, shape, count: sizeOf(reduced) };
+  const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
+  const reducedAxis = x.shape.map((_, i) => axes.includes(i));
+  // outer (kept) · reduce · inner (kept), ignoring dims of size 1 wherever they are.
+  const sizes = [1, 1, 1];
+  let part = 0;
+  for (let i = 0; i < x.shape.length; i++) {
+    if (x.shape[i] === 1) continue;
+    const want = reducedAxis[i] ? 1 : part === 0 ? 0 : 2;
+    if (want < part) return undefined;
+    part = want;
+    sizes[part] *= x.shape[i];
+  }
+  const [outer, reduce, inner] = sizes;
+  const out = backend.allocate(outer * inner);
+  backend.addon.sum(backend.float32(x), out, outer, reduce, inner);
+  const shape = attrs.keepDims ? x.shape.map((d, i) => (reducedAxis[i] ? 1 : d)) : x.shape.filter((_, i) => !reducedAxis[i]);
+  return { out, shape, count: reduce };
 }
 
 function sum(args: NativeKernelArgs): tf.TensorInfo | undefined {
