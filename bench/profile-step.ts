@@ -20,10 +20,10 @@ const { values } = parseArgs({
 });
 const engine = values.engine as ResolvedEngine;
 await initEngine(engine, { threads: Number(values.threads) });
-const genome = values.genome ? (cnnFamily.genomeSchema.parse(JSON.parse(values.genome)) as CnnGenome) : cnnFamily.defaultGenome([28, 28]);
+const genome = values.genome ? (cnnFamily.genomeSchema.parse(JSON.parse(values.genome)) as CnnGenome) : cnnFamily.defaultGenome([28, 28], 10);
 const classes = Array.from({ length: 10 }, (_, i) => String(i));
 const model = cnnFamily.build(genome, { inputShape: [28, 28], head: { units: 10, activation: 'softmax' }, seed: 1 });
-const loss = taskLoss({ kind: 'class', classes } as Parameters<typeof taskLoss>[0]);
+const loss = taskLoss({ kind: 'class', name: 'label', classes });
 const optimizer = tf.train.adam(1e-3);
 const batch = Number(values.batch);
 const x = tf.randomUniform([batch, 28, 28]);
