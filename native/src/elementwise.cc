@@ -105,30 +105,48 @@ DL_CLONES void binaryLoop(int op, const float* a, const float* b, float* out, in
 #undef DL_LOOPS
 }
 
-// x viewed as [outer, reduce, inner]: out[o, i] = sum over r of x[o, r, i]. outer = 1 sums over
-// leading axes (a bias gradient, batch-norm moments), inner = 1 over trailing ones (a row sum),
-// both > 1 over a middle block (global pooling's [batch, h, w, c] -> [batch, c]).
-DL_CLONES void sumLoop(const float* x, float* out, int64_t outer, int64_t reduce, int64_t inner) {
+// Reductions of x viewed as [outer, reduce, inner] into out[outer, inner]: outer = 1 reduces
+// leading axes (a bias gradient, batch-norm moments), inner = 1 trailing ones (a row sum),
+// both > 1 a middle block (global pooling's [batch, h, w, c] -> [batch, c]).
+enum Reduction { kSumReduction = 0, kMaxReduction = 1, kMinReduction = 2 };
+
+template <int OP>
+static inline __attribute__((always_inline)) float combine(float acc, float v) {
+  if (OP == kSumReduction) return acc + v;
+  // NaN wins, as in tfjs's cpu Max and Min.
+  if (OP == kMaxReduction) return v > acc || v != v ? v : acc;
+  return v < acc || v != v ? v : acc;
+}
+
+template <int OP>
+static void reduceLoop(const float* x, float* out, int64_t outer, int64_t reduce, int64_t inner) {
   const int64_t total = outer * reduce * inner;
   if (inner == 1) {
     #pragma omp parallel for if (total >= kParallelMin)
     for (int64_t o = 0; o < outer; o++) {
       const float* row = x + o * reduce;
-      float s = 0.f;
-      #pragma omp simd reduction(+ : s)
-      for (int64_t r = 0; r < reduce; r++) s += row[r];
-      out[o] = s;
+      if (OP == kSumReduction) {
+        float s = 0.f;
+        #pragma omp simd reduction(+ : s)
+        for (int64_t r = 0; r < reduce; r++) s += row[r];
+        out[o] = s;
+      } else {
+        float acc = row[0];
+        for (int64_t r = 1; r < reduce; r++) acc = combine<OP>(acc, row[r]);
+        out[o] = acc;
+      }
     }
-  } else if (outer >= 4 || outer * inner >= reduce) {
+  } else if (OP != kSumReduction || outer >= 4 || outer * inner >= reduce) {
     // Enough independent outputs: each thread owns whole slices of out.
     #pragma omp parallel for if (total >= kParallelMin)
     for (int64_t o = 0; o < outer; o++) {
       float* dst = out + o * inner;
-      std::memset(dst, 0, sizeof(float) * inner);
-      for (int64_t r = 0; r < reduce; r++) {
-        const float* row = x + (o * reduce + r) * inner;
+      const float* src = x + o * reduce * inner;
+      std::memcpy(dst, src, sizeof(float) * inner);
+      for (int64_t r = 1; r < reduce; r++) {
+        const float* row = src + r * inner;
         #pragma omp simd
-        for (int64_t j = 0; j < inner; j++) dst[j] += row[j];
+        for (int64_t j = 0; j < inner; j++) dst[j] = combine<OP>(dst[j], row[j]);
       }
     }
   } else {
@@ -149,6 +167,31 @@ DL_CLONES void sumLoop(const float* x, float* out, int64_t outer, int64_t reduce
         #pragma omp critical
         for (int64_t j = 0; j < inner; j++) dst[j] += partial[j];
       }
+    }
+  }
+}
+
+DL_CLONES void reduceDispatch(int op, const float* x, float* out, int64_t outer, int64_t reduce, int64_t inner) {
+  switch (op) {
+    case kSumReduction: return reduceLoop<kSumReduction>(x, out, outer, reduce, inner);
+    case kMaxReduction: return reduceLoop<kMaxReduction>(x, out, outer, reduce, inner);
+    case kMinReduction: return reduceLoop<kMinReduction>(x, out, outer, reduce, inner);
+    default: throw std::invalid_argument("unknown reduction " + std::to_string(op));
+  }
+}
+
+// The gradient of Max or Min over the middle block of x [outer, reduce, inner]: dy where x equals
+// the reduced value y [outer, inner] (every tied position, as tfjs does), else 0.
+DL_CLONES void extremumGradLoop(const float* x, const float* y, const float* dy, float* dx, int64_t outer, int64_t reduce, int64_t inner) {
+  #pragma omp parallel for collapse(2) if (outer * reduce * inner >= kParallelMin)
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t r = 0; r < reduce; r++) {
+      const float* xr = x + (o * reduce + r) * inner;
+      const float* yr = y + o * inner;
+      const float* gr = dy + o * inner;
+      float* out = dx + (o * reduce + r) * inner;
+      #pragma omp simd
+      for (int64_t j = 0; j < inner; j++) out[j] = xr[j] == yr[j] ? gr[j] : 0.f;
     }
   }
 }
@@ -314,15 +357,33 @@ napi_value binary(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value sum(napi_env env, napi_callback_info info) {
+// reduce(op, x, out, outer, reduce, inner)
+napi_value reduce(napi_env env, napi_callback_info info) {
   return guarded(env, info, [](Call& c) -> napi_value {
     size_t n, m;
-    const float* x = c.f32(0, &n);
-    float* out = c.f32(1, &m);
-    const auto outer = static_cast<int64_t>(c.number(2)), reduce = static_cast<int64_t>(c.number(3)), inner = static_cast<int64_t>(c.number(4));
+    const float* x = c.f32(1, &n);
+    float* out = c.f32(2, &m);
+    const auto outer = static_cast<int64_t>(c.number(3)), reduce = static_cast<int64_t>(c.number(4)), inner = static_cast<int64_t>(c.number(5));
     if (outer <= 0 || reduce <= 0 || inner <= 0 || static_cast<int64_t>(n) != outer * reduce * inner || static_cast<int64_t>(m) != outer * inner)
-      throw std::invalid_argument("sum: the sizes do not match [outer, reduce, inner]");
-    sumLoop(x, out, outer, reduce, inner);
+      throw std::invalid_argument("reduce: the sizes do not match [outer, reduce, inner]");
+    reduceDispatch(static_cast<int>(c.number(0)), x, out, outer, reduce, inner);
+    return nullptr;
+  });
+}
+
+// extremumGrad(x, y, dy, dx, outer, reduce, inner)
+napi_value extremumGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Call& c) -> napi_value {
+    size_t n, ny, ng, nd;
+    const float* x = c.f32(0, &n);
+    const float* y = c.f32(1, &ny);
+    const float* dy = c.f32(2, &ng);
+    float* dx = c.f32(3, &nd);
+    const auto outer = static_cast<int64_t>(c.number(4)), reduce = static_cast<int64_t>(c.number(5)), inner = static_cast<int64_t>(c.number(6));
+    if (outer <= 0 || reduce <= 0 || inner <= 0 || static_cast<int64_t>(n) != outer * reduce * inner || nd != n ||
+        static_cast<int64_t>(ny) != outer * inner || ng != ny)
+      throw std::invalid_argument("extremumGrad: the sizes do not match [outer, reduce, inner]");
+    extremumGradLoop(x, y, dy, dx, outer, reduce, inner);
     return nullptr;
   });
 }
@@ -395,7 +456,8 @@ napi_value adam(napi_env env, napi_callback_info info) {
 void registerElementwise(napi_env env, napi_value exports) {
   exportFunction(env, exports, "unary", unary);
   exportFunction(env, exports, "binary", binary);
-  exportFunction(env, exports, "sum", sum);
+  exportFunction(env, exports, "reduce", reduce);
+  exportFunction(env, exports, "extremumGrad", extremumGrad);
   exportFunction(env, exports, "broadcast", broadcast);
   exportFunction(env, exports, "batchNormGrad", batchNormGrad);
   exportFunction(env, exports, "scaleShift", scaleShift);

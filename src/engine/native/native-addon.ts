@@ -22,8 +22,10 @@ export interface NativeAddon {
   avgPoolGrad(dy: Float32Array, dx: Float32Array, params: Int32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, swap: number): void;
-  /** x viewed as [outer, reduce, inner] summed over reduce into out [outer, inner]. */
-  sum(x: Float32Array, out: Float32Array, outer: number, reduce: number, inner: number): void;
+  /** x viewed as [outer, reduce, inner] reduced (0 sum, 1 max, 2 min) over reduce into out [outer, inner]. */
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduce: number, inner: number): void;
+  /** Max or Min's gradient: dx [outer, reduce, inner] = dy [outer, inner] where x equals y [outer, inner], else 0. */
+  extremumGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, reduce: number, inner: number): void;
   /** out (dims) = a op b, each read with its own element strides per dim (0 where broadcast). */
   /** Batch norm's backward sweep over x, dy [rows, c]: dx = dy·factor, and per channel Σdy and Σdy·(x − mean). */
   batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, factor: Float32Array, dx: Float32Array, sumDy: Float32Array, sumDyXmu: Float32Array): void;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNormGrad } from '../gradients/fused-batch-norm-grad.ts';
+import { reductionPlan } from './kernels/elementwise.ts';
 import { NATIVE_BACKEND, type NativeBackend } from './native-backend.ts';
 
 // Op codes of kReluGradOp and kSquareGradOp in native/src/elementwise.cc.
@@ -11,6 +12,7 @@ export const RELU_GRAD = 'DeeplineReluGrad';
 export const SQUARE_GRAD = 'DeeplineSquareGrad';
 export const MEAN_GRAD = 'DeeplineMeanGrad';
 export const BATCH_NORM_GRAD = 'DeeplineBatchNormGrad';
+export const EXTREMUM_GRAD = 'DeeplineExtremumGrad';
 
 type Args = { inputs: Record<string, tf.TensorInfo>; attrs: tf.NamedAttrMap; backend: NativeBackend };
 
@@ -59,11 +61,21 @@ function batchNormGrad({ inputs, backend }: Args): tf.TensorInfo[] {
   return [backend.output(x.shape.slice(), dx), backend.makeTensorInfo([2, c], 'float32', sums)];
 }
 
+/** Max or Min's gradient: dy where x equals the reduced y, else 0, over x viewed as [outer, reduce, inner]. */
+function extremumGrad({ inputs, attrs, backend }: Args): tf.TensorInfo {
+  const { x, y, dy } = inputs;
+  const { outer, reduce, inner } = attrs as unknown as { outer: number; reduce: number; inner: number };
+  const dx = backend.allocate(tf.util.sizeFromShape(x.shape));
+  backend.addon.extremumGrad(backend.float32(x), backend.float32(y), backend.float32(dy), dx, outer, reduce, inner);
+  return backend.output(x.shape.slice(), dx);
+}
+
 export const nativeGradientKernels: tf.KernelConfig[] = [
   nativeOnly(RELU_GRAD, fusedBinary(RELU_GRAD_OP)),
   nativeOnly(SQUARE_GRAD, fusedBinary(SQUARE_GRAD_OP)),
   nativeOnly(MEAN_GRAD, meanGrad),
   nativeOnly(BATCH_NORM_GRAD, batchNormGrad),
+  nativeOnly(EXTREMUM_GRAD, extremumGrad),
 ];
 
 const onNative = (...tensors: (tf.Tensor | undefined)[]): boolean =>
@@ -73,7 +85,8 @@ const onNative = (...tensors: (tf.Tensor | undefined)[]): boolean =>
 /**
  * Gradients that a training step spends most of its element-wise time in, each made one native
  * pass instead of tfjs's chains of ops: Relu (Step then Multiply), Square (two Multiplies),
- * Mean (a ones tensor filled in JS, Multiply, RealDiv) and FusedBatchNorm (a dozen passes).
+ * Mean (a ones tensor filled in JS, Multiply, RealDiv), Max and Min (Equal, Cast, Multiply on
+ * the cpu kernels: 1.9 s of a 2.4 s step under global max pooling) and FusedBatchNorm (a dozen passes).
  * Gradients are registered per op, not per backend, so on any other backend, and for other
  * dtypes or shapes, the stock gradient runs unchanged. Idempotent.
  */
@@ -100,6 +113,15 @@ export function installNativeGradients(): void {
     const count = x.size / g.size;
     return { x: () => tf.engine().runKernel(MEAN_GRAD, { dy: tf.reshape(g, kept) }, { shape: x.shape, count } as unknown as tf.NamedAttrMap) as tf.Tensor };
   });
+  for (const [kernelName, axisAttr] of [['Max', 'reductionIndices'], ['Min', 'axis']] as const) {
+    override(kernelName, (stock) => (dy, saved, attrs) => {
+      const [x, y] = saved;
+      const g = dy as tf.Tensor;
+      const plan = reductionPlan(x.shape, tf.util.parseAxisParam((attrs as Record<string, number | number[]>)[axisAttr], x.shape));
+      if (!onNative(g, x, y) || !plan || x.size === 0) return stock(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(EXTREMUM_GRAD, { x, y, dy: g }, plan as unknown as tf.NamedAttrMap) as tf.Tensor };
+    });
+  }
   override('FusedBatchNorm', () => (dy, saved, attrs) => batchNormGradient(dy as tf.Tensor, saved, attrs));
 }
 

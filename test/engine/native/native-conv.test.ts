@@ -6,6 +6,7 @@ import { dilateFilter } from '../dilate-filter.ts';
 import { randomConvConfig, type ConvConfig } from '../random-conv-config.ts';
 import { randomValues } from '../random-values.ts';
 import { runKernel, type KernelInput } from '../run-kernel.ts';
+import { nativeThreads, setNativeThreads } from '../../../src/engine/native/native-threads.ts';
 import { skipWithoutNative } from './native-available.ts';
 
 const size = tf.util.sizeFromShape;
@@ -50,6 +51,26 @@ for (const depthwise of [false, true]) {
     }
   });
 }
+
+test('a strided 1x1 filter gradient is right on every call with 2 threads (oneDNN 2.6 jit_1x1 was not)', { skip: skipWithoutNative }, async () => {
+  const random = createSeededRandom(503);
+  const before = nativeThreads();
+  setNativeThreads(2);
+  try {
+    for (const [xShape, strides] of [[[1, 10, 6, 3], [2, 3]], [[4, 9, 9, 8], [2, 2]]] as [number[], [number, number]][]) {
+      const filterShape = [1, 1, xShape[3], 4];
+      const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], strides, 1, 'same');
+      const x = { values: randomValues(random, size(xShape)), shape: xShape };
+      const dy = { values: randomValues(random, size(info.outShape)), shape: info.outShape };
+      // The wrong results came on every other call, as the primitive's buffers alternated.
+      for (let call = 0; call < 4; call++) {
+        await compare('Conv2DBackpropFilter', { x, dy }, { strides, pad: 'same', dataFormat: 'NHWC', filterShape }, `1x1 filter grad x ${xShape} strides ${strides}, call ${call}`);
+      }
+    }
+  } finally {
+    setNativeThreads(before);
+  }
+});
 
 /**
  * The cpu backend's depthwise gradient kernels ignore dilations, so dilated cases are checked

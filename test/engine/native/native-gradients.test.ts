@@ -76,7 +76,7 @@ test('tf.grad through pooling, batch norm, softmax and a fused dense layer match
   target.dispose();
 });
 
-test('tf.grad through a training-mode batch-norm layer, mean and square matches cpu', { skip: skipWithoutNative }, async () => {
+test('tf.grad through a training-mode batch-norm layer, mean, square, max and min matches cpu', { skip: skipWithoutNative }, async () => {
   const random = createSeededRandom(803);
   for (const shape of [[4, 5, 5, 3], [6, 7], [2, 3, 3, 16]]) {
     const c = shape[shape.length - 1];
@@ -95,7 +95,11 @@ test('tf.grad through a training-mode batch-norm layer, mean and square matches 
     await compareGrads(loss, args, `batch-norm layer ${shape}`);
     for (const axis of [[0], [1], [0, 1], -1]) {
       await compareGrads((x) => tf.mean(x, axis, true).mul(tf.mean(x)).square().sum(), [args[0]], `mean over ${axis} of ${shape}`);
+      await compareGrads((x) => tf.max(x, axis).square().sum().add(tf.min(x, axis).sum()), [args[0]], `max and min over ${axis} of ${shape}`);
     }
+    // Ties: every position equal to the maximum gets the gradient, as on cpu.
+    const tied = { values: new Float32Array(size(shape)).map((_, i) => i % 3), shape };
+    await compareGrads((x) => tf.max(x, axes).mul(tf.range(1, c + 1)).sum(), [tied], `max with ties over ${axes} of ${shape}`);
     weights.dispose();
   }
 });

@@ -134,7 +134,7 @@ test('element-wise and sum kernels match cpu, broadcasting included, and other d
   }
 });
 
-test('binary kernels match cpu on random broadcasts on both sides, and sums on random axes', { skip: skipWithoutNative }, async () => {
+test('binary kernels match cpu on random broadcasts on both sides, and reductions on random axes', { skip: skipWithoutNative }, async () => {
   const random = createSeededRandom(606);
   for (let i = 0; i < 60; i++) {
     const rank = between(random, 1, 5);
@@ -146,7 +146,9 @@ test('binary kernels match cpu on random broadcasts on both sides, and sums on r
     await compare(kernel, { a: input(random, a), b: input(random, b) }, {}, `${kernel} ${i}: ${a} with ${b}`);
     const axis = full.map((_, d) => d).filter(() => random.next() < 0.5);
     const keepDims = random.next() < 0.5;
-    await compare(i % 2 ? 'Sum' : 'Mean', { x: input(random, full) }, { axis, keepDims }, `${i % 2 ? 'sum' : 'mean'} ${i}: ${full} over ${axis}`);
+    const reduction = (['Sum', 'Mean', 'Max', 'Min'] as const)[i % 4];
+    const attrs = reduction === 'Max' ? { reductionIndices: axis, keepDims } : { axis, keepDims };
+    await compare(reduction, { x: input(random, full) }, attrs, `${reduction} ${i}: ${full} over ${axis}`);
   }
 });
 
