@@ -1,7 +1,8 @@
 /**
  * Search benchmark (issue 4): the same Fashion-MNIST task run end to end by the CLI twice, once
  * with TPE + ASHA and once with random search (no early stopping), each with the same time budget
- * and workers; prints test accuracy, trials complete / pruned, time to best and trial-epochs.
+ * and workers; prints test accuracy, trials complete / pruned / rejected (too slow for a trial's
+ * time), time to best and trial-epochs (epochs that trials completed, partial ones included).
  *
  *   npm run bench:search -- [--minutes 10] [--workers 2] [--train 10000] [--engine auto]
  *                           [--only tpe-asha|random] [--keep]
@@ -98,6 +99,7 @@ interface Row {
   readonly trials: number;
   readonly complete: number;
   readonly pruned: number;
+  readonly rejected: number;
   readonly failed: number;
   readonly trialEpochs: number;
   readonly timeToBestMs?: number;
@@ -128,13 +130,14 @@ async function main(): Promise<void> {
     const wallMs = await runCli(dir, taskFile);
     const metrics = JSON.parse(await readFile(join(dir, 'out', 'metrics.json'), 'utf8')) as { accuracy: number; latency: { engine: string } };
     const study = JSON.parse(await readFile(join(dir, 'out', 'study.json'), 'utf8')) as StudySummary;
-    const count = (state: string): number => study.trials.filter((t) => t.state === state).length;
+    const count = (state: string): number => study.trials.filter((t) => t.state === state && !t.rejected).length;
     rows.push({
       label: config.label,
       accuracy: metrics.accuracy,
       trials: study.trials.length,
       complete: count('complete'),
       pruned: count('pruned'),
+      rejected: study.trials.filter((t) => t.rejected).length,
       failed: count('failed'),
       trialEpochs: study.trials.reduce((sum, t) => sum + t.curve.length, 0),
       ...(study.timeToBestMs !== undefined && { timeToBestMs: study.timeToBestMs }),
@@ -145,13 +148,14 @@ async function main(): Promise<void> {
   }
 
   const table = [
-    ['search', 'test accuracy', 'trials', 'complete', 'pruned', 'failed', 'trial-epochs', 'time to best', 'search time', 'run wall', 'engine'],
+    ['search', 'test accuracy', 'trials', 'complete', 'pruned', 'rejected', 'failed', 'trial-epochs', 'time to best', 'search time', 'run wall', 'engine'],
     ...rows.map((r) => [
       r.label,
       r.accuracy.toFixed(4),
       String(r.trials),
       String(r.complete),
       String(r.pruned),
+      String(r.rejected),
       String(r.failed),
       String(r.trialEpochs),
       r.timeToBestMs === undefined ? '-' : `${(r.timeToBestMs / 1000).toFixed(0)} s`,

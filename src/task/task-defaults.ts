@@ -21,31 +21,31 @@ const REGRESSION_METRICS: readonly Metric[] = ['rmse', 'mae', 'r2'];
 export const TASK_DEFAULTS: Readonly<Record<TaskType, TaskTypeDefaults>> = {
   'image-classification': {
     predicts: 'class',
-    train: { epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 6 },
+    train: { epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 6, schedule: 'cosine' },
     metric: 'accuracy',
     metrics: CLASSIFICATION_METRICS,
   },
   'tabular-classification': {
     predicts: 'class',
-    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15 },
+    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15, schedule: 'cosine' },
     metric: 'accuracy',
     metrics: CLASSIFICATION_METRICS,
   },
   'tabular-regression': {
     predicts: 'value',
-    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15 },
+    train: { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15, schedule: 'cosine' },
     metric: 'rmse',
     metrics: REGRESSION_METRICS,
   },
   'text-classification': {
     predicts: 'class',
-    train: { epochs: 20, batchSize: 32, learningRate: 1e-3, patience: 4 },
+    train: { epochs: 20, batchSize: 32, learningRate: 1e-3, patience: 4, schedule: 'cosine' },
     metric: 'accuracy',
     metrics: CLASSIFICATION_METRICS,
   },
   'time-series-forecasting': {
     predicts: 'value',
-    train: { epochs: 100, batchSize: 32, learningRate: 1e-3, patience: 10 },
+    train: { epochs: 100, batchSize: 32, learningRate: 1e-3, patience: 10, schedule: 'cosine' },
     metric: 'rmse',
     metrics: REGRESSION_METRICS,
   },

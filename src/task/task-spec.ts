@@ -110,6 +110,7 @@ export const taskFileSchema = z.strictObject({
       batchSize: positiveInt.optional(),
       learningRate: positive.optional(),
       patience: z.int().min(0).optional(),
+      schedule: z.enum(['constant', 'cosine']).optional(),
     })
     .optional(),
   constraints: z
@@ -208,6 +209,8 @@ export interface TrainSettings {
   readonly learningRate: number;
   /** Epochs without validation improvement before training stops; 0 turns early stopping off. */
   readonly patience: number;
+  /** The learning rate over the training: `cosine` (default) anneals it to 0, `constant` keeps it. */
+  readonly schedule: 'constant' | 'cosine';
 }
 
 /**

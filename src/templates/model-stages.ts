@@ -47,6 +47,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
     batchSize: spec.train.batchSize,
     learningRate: spec.train.learningRate,
     patience: spec.train.patience,
+    schedule: spec.train.schedule,
     augment: spec.augment,
   };
   if (!spec.search.enabled) {
@@ -84,7 +85,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
             ...(spec.constraints.maxMemoryMB !== undefined && { maxMemoryMB: spec.constraints.maxMemoryMB }),
           },
           engine: spec.engine,
-          defaultTraining: { learningRate: spec.train.learningRate, batchSize: spec.train.batchSize, epochs: spec.train.epochs },
+          defaultTraining: { learningRate: spec.train.learningRate, batchSize: spec.train.batchSize, epochs: spec.train.epochs, schedule: spec.train.schedule },
         },
         { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },
       ),

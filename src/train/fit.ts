@@ -20,8 +20,11 @@ export interface EpochRecord {
   readonly partial?: true;
 }
 
-/** Why training stopped: all epochs ran, patience ran out, the time budget was spent, or the loss became NaN/Infinity. */
-export type StopReason = 'max-epochs' | 'early-stopping' | 'time-budget' | 'diverged';
+/**
+ * Why training stopped: all epochs ran, patience ran out, the time budget was spent, the loss
+ * became NaN/Infinity, or the budget could not hold `minEpochs` epochs (see FitOptions.minEpochs).
+ */
+export type StopReason = 'max-epochs' | 'early-stopping' | 'time-budget' | 'diverged' | 'too-slow';
 
 export interface FitOptions {
   readonly train: Dataset;
@@ -35,6 +38,12 @@ export interface FitOptions {
   readonly seed: number;
   /** Stop after the epoch during which this much time has passed since the start. */
   readonly timeBudgetMs?: number;
+  /**
+   * With `timeBudgetMs`: the fewest epochs the budget must hold for the training to be worth
+   * starting. The first few batches are timed; when that many epochs (validation included) are
+   * projected to overrun the budget, training stops at once with reason 'too-slow'.
+   */
+  readonly minEpochs?: number;
   /** Loss weight per class index (classification only). */
   readonly classWeights?: readonly number[];
   /** Smallest decrease of the validation loss that counts as an improvement. */
@@ -56,9 +65,17 @@ export interface FitOptions {
    * w ← w − learningRate·weightDecay·w. Biases, batch-norm and embedding weights are never decayed.
    */
   readonly weightDecay?: number;
+  /**
+   * 'constant' (the default) keeps `learningRate`; 'cosine' anneals it (and the weight decay
+   * with it) from `learningRate` to 0 along a half cosine over the training, whose progress is
+   * the larger of the steps done of `epochs` and the time spent of `timeBudgetMs`: a training
+   * that the budget will cut short still ends on a small learning rate.
+   */
+  readonly schedule?: LearningRateSchedule;
 }
 
 export type FitOptimizer = 'adam' | 'sgd' | 'rmsprop';
+export type LearningRateSchedule = 'constant' | 'cosine';
 
 const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
 
@@ -70,6 +87,8 @@ export interface FitResult {
   readonly reason: StopReason;
   readonly metricName: 'accuracy' | 'rmse';
   readonly durationMs: number;
+  /** With `minEpochs`: one epoch's time, validation included, as projected from the first batches. */
+  readonly projectedEpochMs?: number;
 }
 
 /**
@@ -85,7 +104,15 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
   const started = now();
   const optimizer = createOptimizer(options.optimizer ?? 'adam', options.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const decay = weightDecayStep(model, options.learningRate * (options.weightDecay ?? 0));
+  const decay = weightDecayStep(model, options.weightDecay ?? 0);
+  const totalSteps = epochs * Math.ceil(train.n / batchSize);
+  // The learning rate of the step about to run, which the weight decay scales with (AdamW).
+  const learningRateAt = (stepsDone: number): number => {
+    if (options.schedule !== 'cosine') return options.learningRate;
+    const byTime = options.timeBudgetMs !== undefined ? (now() - started) / options.timeBudgetMs : 0;
+    const progress = Math.min(1, Math.max(stepsDone / totalSteps, byTime));
+    return options.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+  };
   const dropouts = dropoutLayers(model);
   const minDelta = options.minDelta ?? 0;
   const history: EpochRecord[] = [];
@@ -95,6 +122,8 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
   let sinceBest = 0;
   let reason: StopReason = 'max-epochs';
   let step = 0;
+  const probe = options.minEpochs !== undefined && options.timeBudgetMs !== undefined ? epochProbe(options, train.n, validation.n, started) : undefined;
+  let probed: ProbeVerdict | undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = now();
@@ -107,6 +136,10 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         // A budget is a limit, not a target: an epoch longer than the time left is cut short
         // (validated and recorded as partial) rather than overrunning by a whole epoch.
         if (seen > 0 && options.timeBudgetMs !== undefined && now() - started >= options.timeBudgetMs) {
+          if (probe && epoch === 1 && !probed) {
+            probed = probe.cut(now());
+            break;
+          }
           partial = true;
           break;
         }
@@ -119,12 +152,14 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         let value: number;
         try {
           if (options.augment) x = augmented(options.augment, batch.x, { epoch, batch: start / batchSize });
+          const learningRate = learningRateAt(step - 1);
+          if (options.schedule === 'cosine') setLearningRate(optimizer, learningRate);
           const cost = optimizer.minimize(
             () => task.loss(batch.y, model.apply(x, { training: true }) as tf.Tensor, batch.w),
             true,
             variables,
           ) as tf.Scalar;
-          decay?.();
+          decay?.(learningRate);
           value = (await cost.data())[0];
           cost.dispose();
         } finally {
@@ -134,6 +169,14 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         }
         lossSum += value * (end - start);
         seen += end - start;
+        if (probe && epoch === 1 && !probed) {
+          probed = probe.afterBatch(now());
+          if (probed?.tooSlow) break;
+        }
+      }
+      if (probed?.tooSlow) {
+        reason = 'too-slow';
+        break;
       }
       const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256));
       const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart, ...(partial && { partial: true as const }) };
@@ -173,6 +216,52 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     reason,
     metricName: task.kind === 'class' ? 'accuracy' : 'rmse',
     durationMs: now() - started,
+    ...(probed !== undefined && { projectedEpochMs: probed.epochMs }),
+  };
+}
+
+interface ProbeVerdict {
+  readonly epochMs: number;
+  readonly tooSlow: boolean;
+}
+
+interface EpochProbe {
+  /** After each batch of the first epoch; a verdict once the probe batches are timed. */
+  afterBatch(at: number): ProbeVerdict | undefined;
+  /** When the time budget ends the first epoch before a verdict: it could not hold one epoch. */
+  cut(at: number): ProbeVerdict;
+}
+
+/**
+ * Times the first batches of the first epoch. The first batch is left out of the rate (kernels
+ * and memory warm up in it); after it, up to 4 more give the time per batch. Validation is a
+ * forward pass, about a third of a training batch per batch of examples. Gives one verdict.
+ */
+function epochProbe(options: FitOptions, trainN: number, validationN: number, started: number): EpochProbe {
+  const batches = Math.ceil(trainN / options.batchSize);
+  const validationBatches = Math.ceil(validationN / options.batchSize) / 3;
+  const timed = Math.min(4, batches - 1);
+  let done = 0;
+  let firstEnd = 0;
+  let decided = false;
+  const verdict = (at: number, perBatch: number): ProbeVerdict => {
+    decided = true;
+    const epochMs = perBatch * (batches + validationBatches);
+    // What is spent so far plus the rest of minEpochs epochs.
+    const projected = at - started + epochMs * options.minEpochs! - perBatch * done;
+    return { epochMs, tooSlow: projected > options.timeBudgetMs! };
+  };
+  return {
+    afterBatch(at) {
+      done++;
+      if (decided) return undefined;
+      if (done === 1) firstEnd = at;
+      if (timed < 1 || done < 1 + timed) return undefined;
+      return verdict(at, (at - firstEnd) / timed);
+    },
+    cut(at) {
+      return { epochMs: ((at - started) / Math.max(1, done)) * (batches + validationBatches), tooSlow: true };
+    },
   };
 }
 
@@ -203,14 +292,21 @@ function disposeOptimizer(optimizer: tf.Optimizer): void {
  * towards a value with no meaning, and an embedding row would shrink on every step while it is
  * absent from the batch. tfjs names duplicate weights `…/kernel_1`, hence the optional suffix.
  */
-function weightDecayStep(model: tf.LayersModel, rate: number): (() => void) | undefined {
-  if (rate === 0) return undefined;
+function weightDecayStep(model: tf.LayersModel, weightDecay: number): ((learningRate: number) => void) | undefined {
+  if (weightDecay === 0) return undefined;
   const kernels = model.trainableWeights.filter((w) => /kernel(_\d+)?$/.test(w.name)).map((w) => w.read() as tf.Variable);
-  const keep = 1 - rate;
-  return () =>
+  return (learningRate) =>
     tf.tidy(() => {
+      const keep = 1 - learningRate * weightDecay;
       for (const v of kernels) v.assign(tf.mul(v, keep));
     });
+}
+
+/** Sets the learning rate of the next step (SGD keeps it as a tensor, the others as a number). */
+function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (optimizer.getClassName() === 'Momentum') target.setLearningRate!(learningRate);
+  else target.learningRate = learningRate;
 }
 
 /** Runs the augmentation in its own scope, so intermediates it forgets to dispose are freed anyway. */
@@ -292,6 +388,8 @@ function checkOptions(model: tf.LayersModel, o: FitOptions, task: TaskLoss): voi
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) bad(`batchSize must be a whole number >= 1, but got ${o.batchSize}`);
   if (!(o.learningRate > 0)) bad(`learningRate must be > 0, but got ${o.learningRate}`);
   if (o.optimizer !== undefined && !OPTIMIZERS.includes(o.optimizer)) bad(`optimizer must be one of ${OPTIMIZERS.join(', ')}, but got ${String(o.optimizer)}`);
+  if (o.schedule !== undefined && !['constant', 'cosine'].includes(o.schedule)) bad(`schedule must be constant or cosine, but got ${String(o.schedule)}`);
+  if (o.minEpochs !== undefined && !(Number.isInteger(o.minEpochs) && o.minEpochs >= 1)) bad(`minEpochs must be a whole number >= 1, but got ${o.minEpochs}`);
   const decay = o.weightDecay ?? 0;
   if (!(decay >= 0 && o.learningRate * decay < 1)) bad(`weightDecay must be >= 0 with learningRate × weightDecay < 1, but got ${o.weightDecay}`);
   if (!(o.patience >= 0)) bad(`patience must be >= 0, but got ${o.patience}`);

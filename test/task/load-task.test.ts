@@ -61,7 +61,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
       seed: 7,
       budget: { minutes: 2, trials: 4, epochs: 90 },
       // epochs: the tabular default 200, capped by the budget; patience: the tabular default.
-      train: { epochs: 90, batchSize: 16, learningRate: 0.01, patience: 15 },
+      train: { epochs: 90, batchSize: 16, learningRate: 0.01, patience: 15, schedule: 'cosine' },
       constraints: { maxLatencyMs: 5, maxModelSizeMB: 10, maxParams: 1_000_000, maxMemoryMB: 2048 },
       // Fields left out of prepare and augment keep their defaults.
       prepare: { dropDuplicates: false, impute: true, outliers: 'drop', labelNoise: 'flag', balance: 'oversample' },
@@ -79,7 +79,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
     assert.equal(spec.task, 'tabular-regression');
     assert.equal(spec.name, 'progression', 'the name defaults to the task file base name');
     assert.equal(spec.metric, 'rmse');
-    assert.deepEqual(spec.train, { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15 });
+    assert.deepEqual(spec.train, { epochs: 200, batchSize: 32, learningRate: 1e-3, patience: 15, schedule: 'cosine' });
     assert.deepEqual(spec.split, { train: 0.7, validation: 0.15, test: 0.15 });
     assert.equal(spec.seed, 42);
     assert.equal(spec.engine, 'auto');
@@ -98,7 +98,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
     assert.equal(spec.task, 'image-classification');
     assert.deepEqual(spec.data.image, { width: 8, height: 8, channels: 1 });
     assert.equal(spec.metric, 'accuracy');
-    assert.deepEqual(spec.train, { epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 6 });
+    assert.deepEqual(spec.train, { epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 6, schedule: 'cosine' });
     assert.equal(spec.source.taskInference, undefined, 'a task given in the file is not inferred');
   });
 
@@ -142,7 +142,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
     const file = await write('over.yaml', `data:\n  path: ${join(FIXTURES, 'iris.csv')}\n  target: species\nseed: 1\ntrain:\n  patience: 3\n`);
     const spec = await loadTaskFile(file, { seed: 9, train: { epochs: 12 }, metric: 'macro-f1' });
     assert.equal(spec.seed, 9);
-    assert.deepEqual(spec.train, { epochs: 12, batchSize: 32, learningRate: 1e-3, patience: 3 });
+    assert.deepEqual(spec.train, { epochs: 12, batchSize: 32, learningRate: 1e-3, patience: 3, schedule: 'cosine' });
     assert.equal(spec.metric, 'macro-f1');
 
     const error = await loadTaskFile(file, { train: { epochs: -1 } }).then(

@@ -46,7 +46,7 @@ describe('renderTaskYaml', { timeout: 20_000 }, () => {
     assert.match(text, /^ {2}path: \.\/diabetes\.csv$/m);
     assert.match(text, /^metric: rmse$/m);
     assert.doesNotMatch(text, /^(train|budget|constraints|engine|output):/m, 'defaults are comments, not fields');
-    assert.match(text, /^# train: \{ epochs: 200, batchSize: 32, learningRate: 0\.001, patience: 15 \} {3}# the defaults for tabular-regression$/m);
+    assert.match(text, /^# train: \{ epochs: 200, batchSize: 32, learningRate: 0\.001, patience: 15, schedule: cosine \} {3}# the defaults for tabular-regression$/m);
     assert.doesNotMatch(text, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no absolute paths');
     await roundTrip(spec, 'diabetes');
   });

@@ -112,6 +112,29 @@ describe('fitModel optimizers and weight decay', { timeout: 120_000 }, () => {
     }
   });
 
+  it('cosine anneals the rate every step: kernels decay by Π(1 − lr_k·wd), lr_k = lr·½(1 + cos(π·progress))', async () => {
+    const ds = solved(32, 0.7);
+    const expectedKeep = (progress: number[]): number => progress.reduce((keep, p) => keep * (1 - 0.1 * 0.5 * (1 + Math.cos(Math.PI * p)) * 0.5), 1);
+    // Four steps; progress is the steps done, or the time spent when the budget runs ahead of them.
+    const cases = [
+      { label: 'by steps', progress: [0, 0.25, 0.5, 0.75], extra: () => ({}) },
+      // The clock says half the budget is gone from the first step on.
+      { label: 'by time', progress: [0.5, 0.5, 0.5, 0.75], extra: (calls = 0) => ({ timeBudgetMs: 1000, now: () => (calls++ === 0 ? 0 : 500) }) },
+    ];
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      for (const { label, progress, extra } of cases) {
+        const model = mlp(ds, [4]);
+        model.setWeights(model.weights.map((w) => (w.name.startsWith('head/bias') ? tf.fill(w.shape as number[], 0.7) : /bias/.test(w.name) ? tf.fill(w.shape as number[], -1) : w.read().clone())));
+        const kernel = model.weights.find((w) => KERNEL.test(w.name))!;
+        const before = Array.from(kernel.read().dataSync());
+        await fitModel(model, { train: ds, validation: ds, epochs: 1, batchSize: 8, learningRate: 0.1, patience: 1, seed: 1, optimizer, weightDecay: 0.5, schedule: 'cosine', ...extra() });
+        const keep = expectedKeep(progress);
+        Array.from(kernel.read().dataSync()).forEach((v, j) => assert.ok(Math.abs(v - before[j] * keep) < 1e-5, `${optimizer} ${label} [${j}]: ${v} vs ${before[j] * keep}`));
+        model.dispose();
+      }
+    }
+  });
+
   it('leaks no tensors with any optimizer and decay', async () => {
     const [train, validation] = [blobs(100, 4, 3, 1), blobs(40, 4, 3, 2)];
     const start = tf.memory().numTensors;
@@ -132,6 +155,8 @@ describe('fitModel optimizers and weight decay', { timeout: 120_000 }, () => {
     await assert.rejects(fitModel(model, { ...base(train, validation), optimizer: 'adagrad' as FitOptimizer }), coded);
     await assert.rejects(fitModel(model, { ...base(train, validation), weightDecay: -0.1 }), coded);
     await assert.rejects(fitModel(model, { ...base(train, validation), learningRate: 0.5, weightDecay: 2 }), coded);
+    await assert.rejects(fitModel(model, { ...base(train, validation), schedule: 'step' as 'cosine' }), coded);
+    await assert.rejects(fitModel(model, { ...base(train, validation), minEpochs: 0 }), coded);
     model.dispose();
   });
 });

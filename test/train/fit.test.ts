@@ -121,6 +121,35 @@ describe('fitModel', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
+  it('with minEpochs, times the first batches and stops at once when that many epochs cannot fit the budget', async () => {
+    const [train, validation] = [blobs(200, 4, 3, 1), blobs(90, 4, 3, 2)];
+    // Every clock reading is 10 ms later; a batch reads it twice (budget check, probe), so a
+    // batch takes 20 ms and an epoch of 10 batches, with validation at a third of a batch per
+    // batch of examples (5 of them), is projected at 20 × (10 + 5/3) ms.
+    const run = async (minEpochs: number) => {
+      const model = mlp(train, [8]);
+      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+      let clock = 0;
+      const result = await fitModel(model, { ...base(train, validation), epochs: 3, batchSize: 20, patience: 100, timeBudgetMs: 100_000, minEpochs, now: () => (clock += 10) });
+      const unchanged = model.getWeights().every((w, i) => Array.from(w.dataSync()).every((v, j) => v === before[i][j]));
+      model.dispose();
+      return { result, unchanged };
+    };
+    const slow = await run(1000);
+    assert.equal(slow.result.reason, 'too-slow');
+    assert.equal(slow.result.history.length, 0);
+    assert.ok(Math.abs(slow.result.projectedEpochMs! - 20 * (10 + 5 / 3)) < 1e-9, `projected ${slow.result.projectedEpochMs}`);
+    assert.ok(slow.unchanged, 'a model stopped as too slow keeps its initial weights');
+    const fits = await run(3);
+    assert.equal(fits.result.reason, 'max-epochs');
+    assert.equal(fits.result.history.length, 3);
+    // A budget gone before the first epoch's probe ends is too slow for even one epoch.
+    const model = mlp(train, [8]);
+    const cut = await fitModel(model, { ...base(train, validation), batchSize: 20, timeBudgetMs: 0.001, minEpochs: 1 });
+    assert.equal(cut.reason, 'too-slow');
+    model.dispose();
+  });
+
   it('fits a regression, reporting RMSE as the validation metric', async () => {
     const [train, validation] = [linear(300, 1), linear(100, 2)];
     const model = mlp(train, [16]);

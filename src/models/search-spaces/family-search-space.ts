@@ -1,5 +1,5 @@
 import type { Params, SearchSpace } from '../../search/space.ts';
-import type { FitOptimizer } from '../../train/fit.ts';
+import type { FitOptimizer, LearningRateSchedule } from '../../train/fit.ts';
 import type { GenomeBase } from '../genome.ts';
 
 /** What a trial's params say about training, besides the architecture. */
@@ -11,6 +11,8 @@ export interface TrainingParams {
   readonly optimizer?: FitOptimizer;
   /** Decoupled weight decay on kernels; absent means none. */
   readonly weightDecay?: number;
+  /** The learning-rate schedule; absent means constant (a trial stored before it was searched). */
+  readonly schedule?: LearningRateSchedule;
 }
 
 /**
@@ -38,4 +40,5 @@ export interface DefaultTraining {
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
+  readonly schedule?: LearningRateSchedule;
 }

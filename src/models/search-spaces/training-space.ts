@@ -1,5 +1,5 @@
 import type { Param, Params } from '../../search/space.ts';
-import type { FitOptimizer } from '../../train/fit.ts';
+import type { FitOptimizer, LearningRateSchedule } from '../../train/fit.ts';
 import type { TrainingParams } from './family-search-space.ts';
 import { ParamReader } from './param-reader.ts';
 
@@ -9,6 +9,7 @@ export interface TrainingSpaceOptions {
 }
 
 const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
+const SCHEDULES: readonly LearningRateSchedule[] = ['cosine', 'constant'];
 
 /**
  * The training part of every family's space: learning rate, batch size, epochs, the optimizer
@@ -26,16 +27,17 @@ export const trainingSpace = {
       { name: 'epochs', kind: 'int', low: epochs[0], high: epochs[1] },
       { name: 'optimizer', kind: 'categorical', choices: [...OPTIMIZERS] },
       { name: 'weightDecay', kind: 'float', low: 1e-5, high: 1e-1, log: true },
+      { name: 'schedule', kind: 'categorical', choices: [...SCHEDULES] },
     ];
   },
 
   /** The task's training settings with Adam and (nearly) no decay: the default trial's. */
-  defaultParams(training: { learningRate: number; batchSize: number; epochs: number }): Params {
-    return { learningRate: training.learningRate, batchSize: training.batchSize, epochs: training.epochs, optimizer: 'adam', weightDecay: 1e-5 };
+  defaultParams(training: { learningRate: number; batchSize: number; epochs: number; schedule?: LearningRateSchedule }): Params {
+    return { learningRate: training.learningRate, batchSize: training.batchSize, epochs: training.epochs, optimizer: 'adam', weightDecay: 1e-5, schedule: training.schedule ?? 'cosine' };
   },
 
   /**
-   * `optimizer` and `weightDecay` are read only when present: trials stored before they were
+   * `optimizer`, `weightDecay` and `schedule` are read only when present: trials stored before they were
    * searched, and task files whose space drops them, train with Adam and no decay as before.
    */
   fromParams(params: Params, family: string): TrainingParams {
@@ -46,6 +48,7 @@ export const trainingSpace = {
       epochs: read.int('epochs'),
       ...(Object.hasOwn(params, 'optimizer') && { optimizer: read.oneOf('optimizer', OPTIMIZERS) }),
       ...(Object.hasOwn(params, 'weightDecay') && { weightDecay: read.number('weightDecay') }),
+      ...(Object.hasOwn(params, 'schedule') && { schedule: read.oneOf('schedule', SCHEDULES) }),
     };
   },
 };

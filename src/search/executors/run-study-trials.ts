@@ -33,7 +33,11 @@ export interface RunTrialsSummary {
   readonly complete: number;
   readonly pruned: number;
   readonly failed: number;
-  /** Trials a hard constraint stopped before training (recorded as failed, with the reason). */
+  /**
+   * Trials a hard constraint or their projected time stopped before training, recorded as
+   * pruned with the reason: samplers rank them below every trial that reported (as Optuna ranks
+   * infeasible trials), so TPE learns to stay away from them.
+   */
   readonly rejected: number;
 }
 
@@ -117,7 +121,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const tellResult = async (trialId: number, result: TrialResult, pruned: boolean): Promise<void> => {
     if (result.state === 'rejected') {
       summary.rejected++;
-      await study.tell(trialId, { state: 'failed', error: result.error ?? 'rejected by a constraint' });
+      await study.tell(trialId, { state: 'pruned', error: result.error ?? 'rejected by a constraint' });
     } else if (result.state === 'failed') {
       summary.failed++;
       await study.tell(trialId, { state: 'failed', error: result.error ?? 'the trial failed' });

@@ -59,12 +59,18 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
         seed: job.seed,
         signal: ctx.signal,
         ...(job.timeBudgetMs !== undefined ? { timeBudgetMs: job.timeBudgetMs } : {}),
+        ...(job.minEpochs !== undefined ? { minEpochs: job.minEpochs } : {}),
         onEpoch(record) {
           last = record;
           const error = errorOf(record, metric);
           ctx.onProgress({ trialId: job.trialId, epoch: record.epoch, values: [error, fixed.latencyMs, fixed.params] });
         },
       });
+      if (fit.reason === 'too-slow') {
+        const epochS = (fit.projectedEpochMs ?? 0) / 1000;
+        const error = `rejected: too slow for its time: about ${epochS.toFixed(1)} s per epoch, so ${job.minEpochs} epoch(s) would overrun the trial's ${((job.timeBudgetMs ?? 0) / 1000).toFixed(0)} s`;
+        return { trialId: job.trialId, state: 'rejected', epochs: 0, error, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
+      }
       // The model holds the best epoch's weights, so that epoch's metric is the model's.
       const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;
       const objectives: TrialObjectives = { error: errorOf(best, metric), ...fixed };

@@ -15,6 +15,7 @@ export interface TrialJob {
     readonly patience: number;
     readonly optimizer?: 'adam' | 'sgd' | 'rmsprop';
     readonly weightDecay?: number;
+    readonly schedule?: 'constant' | 'cosine';
   };
   /** Loss weight per class index (the balance step's class weights). */
   readonly classWeights?: readonly number[];
@@ -31,6 +32,12 @@ export interface TrialJob {
   readonly threads?: number;
   /** Training stops after the epoch that passes this many milliseconds. */
   readonly timeBudgetMs?: number;
+  /**
+   * With `timeBudgetMs`: the epochs a trial must be able to train within it to be compared with
+   * the others (the scheduler's first rung). A model whose first batches project more than that
+   * is rejected as too slow, seconds after it starts instead of minutes.
+   */
+  readonly minEpochs?: number;
 }
 
 export interface TrialConstraints {
@@ -68,7 +75,8 @@ export interface TrialStart {
 
 /**
  * How a trial ended: `complete` ran its training to the end (all epochs, early stopping or time
- * budget); `stopped` was ended by `stop()` after `epochs` epochs; `failed` threw or lost its worker.
+ * budget); `stopped` was ended by `stop()` after `epochs` epochs; `failed` threw or lost its
+ * worker; `rejected` broke a constraint or was too slow for its time (`error` says which).
  */
 export interface TrialResult {
   readonly trialId: number;

@@ -17,6 +17,7 @@ import type { SearchSettings } from '../../task/task-spec.ts';
 import { LocalProcessExecutor } from '../executors/local-process-executor.ts';
 import { runTrials } from '../executors/run-study-trials.ts';
 import type { TrialConstraints } from '../executors/trial-job.ts';
+import type { LearningRateSchedule } from '../../train/fit.ts';
 import type { ParetoPreference } from '../pareto.ts';
 import { createSamplerRegistry } from '../samplers/sampler-registry.ts';
 import { createSchedulerRegistry } from '../schedulers/scheduler-registry.ts';
@@ -53,7 +54,7 @@ export type SearchParams = {
   readonly constraints: TrialConstraints;
   readonly engine: EngineName;
   /** The task's `train` settings: the first trial trains the family's default model with them. */
-  readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number };
+  readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number; readonly schedule?: LearningRateSchedule };
 };
 
 type SearchInput = 'train' | 'validation' | 'balance';
@@ -122,7 +123,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const name = `search-${createHash('sha256').update(canonicalJson({ params, inputs: Object.values(inputs).map((r) => r.hash), seed: ctx.seed })).digest('hex').slice(0, 16)}`;
         const samplerEntry = createSamplerRegistry().get(params.sampler);
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
-        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse({})), initial);
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(samplerOptions(params))), initial);
         const scheduler = createScheduler(params, space);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
@@ -171,6 +172,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 engine: params.engine,
                 threads: Math.max(1, Math.floor(availableParallelism() / workers)),
                 ...trialTime(deadline, params.trialMs),
+                minEpochs: firstRung(space),
               };
             },
             shouldContinue: () => completed || failedInARow < maxFailedInARow,
@@ -286,6 +288,26 @@ function capEpochs(space: SearchSpace, maxEpochs: number | undefined): SearchSpa
   };
 }
 
+/**
+ * TPE's random startup: Optuna's 10 trials suit long searches; a budget of a few dozen trials
+ * would spend most of itself there, so it gets a quarter of its trials (at least 3), and a time
+ * budget (on CPU, often no more than a dozen trials) gets 5.
+ */
+function samplerOptions(params: SearchParams): Record<string, unknown> {
+  if (params.sampler !== 'tpe') return {};
+  const nStartup = params.trials !== undefined ? Math.min(10, Math.max(3, Math.ceil(params.trials / 4))) : 5;
+  return { nStartup };
+}
+
+/**
+ * The epochs every trial must be able to train within its time to be compared with the others:
+ * ASHA's first rung, a third of the shortest training the space allows (after one epoch, a slow
+ * starter with a small learning rate looks no different from a bad model).
+ */
+function firstRung(space: SearchSpace): number {
+  return Math.max(1, Math.ceil(epochRange(space)[0] / 3));
+}
+
 /** The fewest and most epochs a trial of this space may train. */
 function epochRange(space: SearchSpace): [number, number] {
   const epochs = space.params.find((p) => p.name === 'epochs');
@@ -301,10 +323,8 @@ function createScheduler(params: SearchParams, space: SearchSpace): Scheduler | 
   // Ranked on error alone when the model is picked by error; on every objective otherwise.
   const rankOn = params.prefer === 'accuracy' ? { rankOn: [0] } : {};
   if (params.scheduler === 'asha') {
-    // The first rung comes after a third of the shortest training the space allows: after one
-    // epoch, a slow starter with a small learning rate looks no different from a bad model.
-    const [low, high] = epochRange(space);
-    return entry.create(entry.optionsSchema.parse({ minResource: Math.max(1, Math.ceil(low / 3)), maxResource: Math.max(1, high), reductionFactor: 3, ...rankOn }));
+    const high = epochRange(space)[1];
+    return entry.create(entry.optionsSchema.parse({ minResource: firstRung(space), maxResource: Math.max(1, high), reductionFactor: 3, ...rankOn }));
   }
   return entry.create(entry.optionsSchema.parse({}));
 }
@@ -349,7 +369,7 @@ function bestPruned(trials: readonly StoredTrial[]): StoredTrial | undefined {
 }
 
 function summaryTrial(t: StoredTrial): StudySummaryTrial {
-  const rejected = t.error?.startsWith('rejected:') ?? false;
+  const rejected = isRejected(t);
   return {
     id: t.id,
     number: t.number,
@@ -378,23 +398,35 @@ async function logStudyMetrics(ctx: Parameters<Step['run']>[0], trials: readonly
     await ctx.logMetric('trial_error', t.values[0], { step: t.number });
     await ctx.logMetric('best_error', best, { step: t.number });
   }
-  const count = (state: string): number => trials.filter((t) => t.state === state).length;
+  const count = (state: string): number => trials.filter((t) => t.state === state && !isRejected(t)).length;
   await ctx.logMetric('trials_complete', count('complete'));
   await ctx.logMetric('trials_pruned', count('pruned'));
   await ctx.logMetric('trials_failed', count('failed'));
+  await ctx.logMetric('trials_rejected', trials.filter(isRejected).length);
+}
+
+/** Rejected before training, by a constraint or as too slow for its time (recorded as pruned, or failed by older versions). */
+function isRejected(t: StoredTrial): boolean {
+  return t.error?.startsWith('rejected:') ?? false;
 }
 
 function noModel(trials: readonly StoredTrial[]): DeeplineError {
-  const failed = trials.filter((t) => t.state === 'failed');
-  const rejected = failed.filter((t) => t.error?.startsWith('rejected:'));
+  const failed = trials.filter((t) => t.state === 'failed' && !isRejected(t));
+  const rejected = trials.filter(isRejected);
   const first = (rejected[0] ?? failed[0])?.error ?? 'no trial ran';
   const what =
     trials.length === 0
       ? 'no trial ran within the budget'
       : rejected.length === trials.length
-        ? `all ${trials.length} trials broke a constraint (first: ${first})`
+        ? `all ${trials.length} trials were rejected before training (first: ${first})`
         : `none of ${trials.length} trials completed (${failed.length} failed, ${rejected.length} rejected; first error: ${first})`;
+  const slow = rejected.some((t) => t.error?.includes('too slow'));
   return new DeeplineError('DL_SEARCH', `the search found no model: ${what}`, {
-    hint: rejected.length > 0 ? 'loosen constraints (maxLatencyMs, maxParams, maxMemoryMB) or narrow search.space to smaller models' : 'raise budget.trials or budget.minutes, or read the trial error above',
+    hint:
+      rejected.length > 0
+        ? slow
+          ? 'raise budget.minutes, or narrow search.space to smaller models (fewer filters, blocks or units)'
+          : 'loosen constraints (maxLatencyMs, maxParams, maxMemoryMB) or narrow search.space to smaller models'
+        : 'raise budget.trials or budget.minutes, or read the trial error above',
   });
 }

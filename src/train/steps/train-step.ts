@@ -11,7 +11,7 @@ import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import { createAugmentation } from '../../data/augment/create-augmentation.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
-import { fitModel } from '../fit.ts';
+import { fitModel, type LearningRateSchedule } from '../fit.ts';
 import { saveModel } from '../model-io.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
 
@@ -20,6 +20,8 @@ export type TrainParams = {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly patience: number;
+  /** The learning-rate schedule (fitModel's); default constant. */
+  readonly schedule?: LearningRateSchedule;
   /** Stop after the epoch that passes this many milliseconds of training. */
   readonly timeBudgetMs?: number;
   /** Overrides the seed the runner derives for this step. */
@@ -40,6 +42,7 @@ export interface ChosenTraining {
   readonly learningRate?: number;
   readonly optimizer?: 'adam' | 'sgd' | 'rmsprop';
   readonly weightDecay?: number;
+  readonly schedule?: LearningRateSchedule;
 }
 
 /** `balance`: a JSON with optional `classWeights` (the balance step's report). */
@@ -114,6 +117,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           patience: params.refit ? epochs : params.patience,
           ...(chosen.optimizer !== undefined && { optimizer: chosen.optimizer }),
           ...(chosen.weightDecay !== undefined && { weightDecay: chosen.weightDecay }),
+          ...((chosen.schedule ?? params.schedule) !== undefined && { schedule: chosen.schedule ?? params.schedule }),
           timeBudgetMs: params.timeBudgetMs,
           seed,
           signal: ctx.signal,

@@ -110,7 +110,7 @@ describe('family search spaces', { timeout: 120_000 }, () => {
     assert.deepEqual(space.params.find((p) => p.name === 'depth'), { name: 'depth', kind: 'int', low: 1, high: 4 });
     assert.deepEqual(space.params.find((p) => p.name === 'block3.filters')?.condition, { parent: 'depth', values: [3, 4] });
     const block = (i: number, filters: number) => ({ [`block${i}.kind`]: 'residual', [`block${i}.filters`]: filters, [`block${i}.kernelSize`]: 3, [`block${i}.pool`]: 'max', [`block${i}.batchNorm`]: true });
-    const p: Params = { depth: 2, ...block(1, 16), ...block(2, 32), globalPool: 'avg', denseDepth: 1, 'dense1.units': 64, dropout: 0.1, learningRate: 1e-3, batchSize: 32, epochs: 5, optimizer: 'adam', weightDecay: 1e-4 };
+    const p: Params = { depth: 2, ...block(1, 16), ...block(2, 32), globalPool: 'avg', denseDepth: 1, 'dense1.units': 64, dropout: 0.1, learningRate: 1e-3, batchSize: 32, epochs: 5, optimizer: 'adam', weightDecay: 1e-4, schedule: 'cosine' };
     assert.deepEqual(validateParams(space, p), []);
     const genome = cnnSearchSpace.genomeFromParams(p);
     assert.deepEqual(genome.blocks.map((b) => [b.kind, b.filters]), [['residual', 16], ['residual', 32]]);

@@ -71,10 +71,10 @@ describe('series-cnn search space', { timeout: 120_000 }, () => {
 
   it('maps params onto the genome, and weights grow with filters, layers, kernel size and dense units', () => {
     const shape = [30, 2];
-    const p: Params = { layers: 2, filters: 16, kernelSize: 3, denseDepth: 1, 'dense1.units': 32, dropout: 0.1, learningRate: 1e-3, batchSize: 32, epochs: 10, optimizer: 'sgd', weightDecay: 1e-3 };
+    const p: Params = { layers: 2, filters: 16, kernelSize: 3, denseDepth: 1, 'dense1.units': 32, dropout: 0.1, learningRate: 1e-3, batchSize: 32, epochs: 10, optimizer: 'sgd', weightDecay: 1e-3, schedule: 'constant' };
     assert.deepEqual(validateParams(seriesCnnSearchSpace.space(shape, 1), p), []);
     assert.deepEqual(seriesCnnSearchSpace.genomeFromParams(p), { family: 'series-cnn', filters: 16, kernelSize: 3, layers: 2, dense: [32], dropout: 0.1 });
-    assert.deepEqual(seriesCnnSearchSpace.trainingFromParams(p), { learningRate: 1e-3, batchSize: 32, epochs: 10, optimizer: 'sgd', weightDecay: 1e-3 });
+    assert.deepEqual(seriesCnnSearchSpace.trainingFromParams(p), { learningRate: 1e-3, batchSize: 32, epochs: 10, optimizer: 'sgd', weightDecay: 1e-3, schedule: 'constant' });
     const n = paramCount(shape, p);
     // conv 3·2·16+16, conv 3·16·16+16, dense 30·16·32+32, head 32+1
     assert.equal(n, 3 * 2 * 16 + 16 + (3 * 16 * 16 + 16) + (30 * 16 * 32 + 32) + (32 + 1));

@@ -88,11 +88,22 @@ describe('search step', { timeout: 180_000 }, () => {
       const step = searchStep({ ...BASE, trials: 2, constraints });
       await assert.rejects(step.run(await context(), inputs), (e: unknown) => {
         assert.ok(isDeeplineError(e) && e.code === 'DL_SEARCH', String(e));
-        assert.match(e.message, /all 2 trials broke a constraint/);
+        assert.match(e.message, /all 2 trials were rejected before training/);
         assert.match(e.message, pattern);
         assert.match(e.hint ?? '', /loosen constraints/);
         return true;
       });
     }
+  });
+
+  it('rejects a model whose first rung cannot fit the time of one trial, and says so', async () => {
+    // One millisecond per trial: no model can train one epoch (the first rung of epochs 3..6).
+    const step = searchStep({ ...BASE, trials: 2, trialMs: 1 });
+    await assert.rejects(step.run(await context(), inputs), (e: unknown) => {
+      assert.ok(isDeeplineError(e) && e.code === 'DL_SEARCH', String(e));
+      assert.match(e.message, /all 2 trials were rejected before training \(first: rejected: too slow for its time: about [\d.]+ s per epoch, so 1 epoch\(s\) would overrun the trial's 0 s\)/);
+      assert.match(e.hint ?? '', /raise budget\.minutes/);
+      return true;
+    });
   });
 });
