@@ -5,7 +5,7 @@
  * time), time to best and trial-epochs (epochs that trials completed, partial ones included).
  *
  *   npm run bench:search -- [--minutes 10] [--workers 2] [--train 10000] [--engine auto]
- *                           [--only tpe-asha|random] [--keep]
+ *                           [--only tpe-asha|random] [--keep] [--augment]
  *
  * Training examples are the first `--train` of the training files (10,000 allowed by the issue);
  * the test set is the predefined t10k set (10,000 images), evaluated once per run.
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     engine: { type: 'string', default: 'auto' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // Training-time augmentation in the task file (random horizontal flips and shifts of up to 10%).
+    augment: { type: 'boolean', default: false },
   },
 });
 
@@ -78,6 +80,7 @@ function taskYaml(config: Config, dataDir: string): string {
     `search: { sampler: ${config.sampler}, scheduler: ${config.scheduler}, workers: ${Number(args.workers)} }`,
     // Label-noise cross-validation costs minutes on 8,500 images and is not what is measured here.
     'prepare: { labelNoise: none }',
+    ...(args.augment ? ['augment: { flip: horizontal, shift: 0.1 }'] : []),
     `engine: ${args.engine}`,
     'output: out',
     '',

@@ -54,8 +54,13 @@ export interface StudySummary {
     readonly values: readonly number[];
     readonly genome: unknown;
     readonly training: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number; readonly [k: string]: unknown };
-    /** The epoch whose weights were best in that trial (the final retrain runs this many, scaled). */
+    /** The epoch whose weights were best in that trial. */
     readonly bestEpoch: number;
+    /**
+     * Epochs the final retrain runs: bestEpoch, or the trial's own epochs when it was still
+     * improving as its time ran out (then the retrain's time budget decides). Absent in older summaries.
+     */
+    readonly refitEpochs?: number;
   };
   /** Milliseconds from the search's start to the end of the trial that became the best. */
   readonly timeToBestMs?: number;

@@ -39,6 +39,11 @@ const TRAIN_SHARE = 0.85;
  * With `search.enabled: false`, one training of the family's default model:
  *   build-model → train (early stopping on validation)
  */
+/** Whether any augmentation is on (all off is the default; leaving it out keeps the study's name). */
+function augments(a: TaskSpec['augment']): boolean {
+  return a.flip !== 'none' || a.shift > 0 || a.rotate > 0 || a.crop > 0 || a.noise > 0 || a.tokenDropout > 0;
+}
+
 export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelStages {
   const budgetMs = spec.budget.minutes === undefined ? undefined : spec.budget.minutes * 60_000;
   const family = spec.search.family === 'auto' ? wiring.family : spec.search.family;
@@ -85,6 +90,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
             ...(spec.constraints.maxMemoryMB !== undefined && { maxMemoryMB: spec.constraints.maxMemoryMB }),
           },
           engine: spec.engine,
+          ...(augments(spec.augment) && { augment: spec.augment }),
           defaultTraining: { learningRate: spec.train.learningRate, batchSize: spec.train.batchSize, epochs: spec.train.epochs, schedule: spec.train.schedule },
         },
         { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },

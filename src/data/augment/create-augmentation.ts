@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Registry } from '../../extensions/registry.ts';
 import { layerSeed } from '../../models/layer-seed.ts';
+import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
+import type { Dataset } from '../dataset.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
 import type { Augmenter } from './augmenter.ts';
 import { createAugmenterRegistry } from './augmenter-registry.ts';
@@ -14,6 +16,12 @@ export type Augmentation = BatchAugment & {
 
 /** What the data looks like to the model; tabular rows get no augmentation. */
 export type AugmentModality = 'tabular' | 'image' | 'text';
+
+/** The augmentation modality of a data set: images of any rank (28x28 or 28x28x1), token ids, else rows (time-series windows included). */
+export function augmentModalityOf(ds: Pick<Dataset, 'featureShape' | 'tokens' | 'series'>): AugmentModality {
+  const modality = modalityOfDataset(ds);
+  return modality === 'image' || modality === 'text' ? modality : 'tabular';
+}
 
 /**
  * The task file's `augment` settings as one batch transform for `modality`, or undefined when

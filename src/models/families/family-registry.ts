@@ -7,6 +7,7 @@ import { mlpFamily } from './mlp-family.ts';
 import { textConvFamily } from './text-conv-family.ts';
 import { textFamily } from './text-family.ts';
 import { textRnnFamily } from './text-rnn-family.ts';
+import { seriesGruFamily } from './series-gru-family.ts';
 import { timeSeriesFamily } from './time-series-family.ts';
 import type { Modality, ModelFamily } from './model-family.ts';
 
@@ -56,6 +57,7 @@ export function registerBuiltins(registry: FamilyRegistry): void {
   registry.register(textConvFamily);
   registry.register(textRnnFamily);
   registry.register(timeSeriesFamily);
+  registry.register(seriesGruFamily);
 }
 
 function keyOf(modality: Modality, name: string): string {

@@ -1,3 +1,4 @@
+import { augmentModalityOf, createAugmentation } from '../../data/augment/create-augmentation.ts';
 import { initEngine } from '../../engine/engine.ts';
 import { measureLatency } from '../../evaluate/measure-latency.ts';
 import { estimateTrainingMemoryMB } from '../../models/estimate-memory.ts';
@@ -51,6 +52,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       if (broken) {
         return { trialId: job.trialId, state: 'rejected', epochs: 0, error: broken, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
       }
+      const augmentation = job.augment ? createAugmentation(job.augment, augmentModalityOf(train), job.seed) : undefined;
       const fit = await fitModel(model, {
         train,
         validation,
@@ -60,6 +62,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
         signal: ctx.signal,
         ...(job.timeBudgetMs !== undefined ? { timeBudgetMs: job.timeBudgetMs } : {}),
         ...(job.minEpochs !== undefined ? { minEpochs: job.minEpochs } : {}),
+        ...(augmentation ? { augment: augmentation } : {}),
         onEpoch(record) {
           last = record;
           const error = errorOf(record, metric);

@@ -1,4 +1,5 @@
 import type { EngineName } from '../../engine/engine.ts';
+import type { AugmentSettings } from '../../task/task-spec.ts';
 
 /**
  * One trial as plain JSON, so it can cross a process boundary (IPC today, a Redis queue later):
@@ -19,6 +20,8 @@ export interface TrialJob {
   };
   /** Loss weight per class index (the balance step's class weights). */
   readonly classWeights?: readonly number[];
+  /** The task file's `augment`: trials train as the final model will. */
+  readonly augment?: AugmentSettings;
   /**
    * Hard limits checked after the model is built and before it trains: a model over one of them
    * never trains and its trial ends `rejected`.

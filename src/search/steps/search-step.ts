@@ -13,11 +13,12 @@ import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts'
 import { canonicalJson } from '../../store/canonical-json.ts';
 import { SqliteStudyStore } from '../../store/metadata/sqlite-study-store.ts';
 import type { StoredTrial } from '../../store/metadata/study-store.ts';
-import type { SearchSettings } from '../../task/task-spec.ts';
+import type { AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
 import { LocalProcessExecutor } from '../executors/local-process-executor.ts';
 import { runTrials } from '../executors/run-study-trials.ts';
 import type { TrialConstraints } from '../executors/trial-job.ts';
 import type { LearningRateSchedule } from '../../train/fit.ts';
+import { bestEpochOf, refitEpochs } from '../refit-epochs.ts';
 import type { ParetoPreference } from '../pareto.ts';
 import { createSamplerRegistry } from '../samplers/sampler-registry.ts';
 import { createSchedulerRegistry } from '../schedulers/scheduler-registry.ts';
@@ -53,6 +54,8 @@ export type SearchParams = {
   readonly maxEpochs?: number;
   readonly constraints: TrialConstraints;
   readonly engine: EngineName;
+  /** The task file's training-time augmentation, applied in every trial as in the final training. */
+  readonly augment?: AugmentSettings;
   /** The task's `train` settings: the first trial trains the family's default model with them. */
   readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number; readonly schedule?: LearningRateSchedule };
 };
@@ -166,6 +169,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 genome: familySpace.genomeFromParams(p),
                 training: { ...training, patience: params.patience },
                 ...(balance.classWeights ? { classWeights: balance.classWeights } : {}),
+                ...(params.augment ? { augment: params.augment } : {}),
                 constraints: params.constraints,
                 data: { train: trainDir, validation: validationDir },
                 seed: deriveSeed(ctx.seed, `trial-${trialId}`),
@@ -209,6 +213,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           genome: familySpace.genomeFromParams(best.params),
           training,
           bestEpoch: complete ? bestEpochOf(best) : training.epochs,
+          refitEpochs: complete ? refitEpochs(best, training.epochs) : training.epochs,
         };
         const summary: StudySummary = {
           formatVersion: STUDY_SUMMARY_FORMAT_VERSION,
@@ -229,11 +234,11 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           ...timeToBest(trials, best),
         };
         await logStudyMetrics(ctx, trials);
-        ctx.log.info({ trial: best.id, values: best.values, bestEpoch: chosen.bestEpoch }, 'search chose a model');
+        ctx.log.info({ trial: best.id, values: best.values, bestEpoch: chosen.bestEpoch, refitEpochs: chosen.refitEpochs }, 'search chose a model');
         return {
           genome: await ctx.artifacts.putJson(chosen.genome),
           // The final model retrains on train + validation for the epochs the chosen trial peaked at.
-          training: await ctx.artifacts.putJson({ ...training, epochs: Math.max(1, chosen.bestEpoch) }),
+          training: await ctx.artifacts.putJson({ ...training, epochs: Math.max(1, chosen.refitEpochs) }),
           study: await ctx.artifacts.putJson(summary),
         };
       } finally {
@@ -349,18 +354,6 @@ function busyMs(trials: readonly StoredTrial[]): number {
     until = to;
   }
   return total;
-}
-
-/**
- * How many epochs the final model retrains for: the last epoch of the chosen trial whose error was
- * within 2% of its lowest. On a noisy curve the first minimum is often an early plateau, and the
- * retrain sees more data per epoch than the trial did, so leaning late costs little.
- */
-function bestEpochOf(trial: StoredTrial): number {
-  const curve = (trial.intermediate ?? []).map((r) => ({ step: r.step, error: r.values?.[0] ?? r.value }));
-  const lowest = Math.min(...curve.map((c) => c.error));
-  const near = curve.filter((c) => c.error <= lowest * 1.02 + 1e-12);
-  return near.at(-1)?.step ?? 0;
 }
 
 function bestPruned(trials: readonly StoredTrial[]): StoredTrial | undefined {

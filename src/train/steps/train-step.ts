@@ -9,7 +9,7 @@ import type { GenomeBase } from '../../models/genome.ts';
 import { taskLoss } from '../../models/losses.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
-import { createAugmentation } from '../../data/augment/create-augmentation.ts';
+import { augmentModalityOf, createAugmentation } from '../../data/augment/create-augmentation.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
 import { fitModel, type LearningRateSchedule } from '../fit.ts';
 import { saveModel } from '../model-io.ts';
@@ -102,8 +102,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         modality: modalityOfDataset(train),
         ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
       });
-      const modality = train.tokens ? 'text' : train.featureShape.length === 3 && !train.series ? 'image' : 'tabular';
-      const augmentation = params.augment ? createAugmentation(params.augment, modality, seed) : undefined;
+      const augmentation = params.augment ? createAugmentation(params.augment, augmentModalityOf(train), seed) : undefined;
       if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
       try {
         const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';

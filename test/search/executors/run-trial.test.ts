@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { saveDataset, type Dataset } from '../../../src/data/dataset.ts';
+import { createSeededRandom } from '../../../src/data/seeded-random.ts';
 import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
 import { DatasetCache } from '../../../src/search/executors/dataset-cache.ts';
 import { runTrial } from '../../../src/search/executors/run-trial.ts';
@@ -63,4 +65,39 @@ test('the same job gives the same validation error twice (seeded), and an abort 
   assert.equal(a.objectives!.error, b.objectives!.error);
   const aborted = await runTrial(job(3), { datasets, families, signal: AbortSignal.abort(), onProgress: () => assert.fail('no epoch may run') });
   assert.deepEqual([aborted.state, aborted.epochs, aborted.values], ['stopped', 0, undefined]);
+});
+
+test('a trial trains with the task augmentation, seeded, on 2-D images as on 3-D ones', { timeout: 30_000 }, async () => {
+  const rng = createSeededRandom(11);
+  // 8x8 images, class = whether the bright bar is in the left half: a horizontal flip moves it.
+  const images = (n: number): Dataset => {
+    const x = new Float32Array(n * 64);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const column = Math.floor(rng.next() * 8);
+      for (let r = 0; r < 8; r++) x[i * 64 + r * 8 + column] = 1;
+      y[i] = column < 4 ? 1 : 0;
+    }
+    return { n, featureShape: [8, 8], x, y, target: { kind: 'class', name: 'left', classes: ['no', 'yes'] } };
+  };
+  const images2d = { train: path.join(dir, 'img-train'), validation: path.join(dir, 'img-validation') };
+  await saveDataset(images2d.train, images(64));
+  await saveDataset(images2d.validation, images(32));
+  const imageJob = (augment?: TrialJob['augment']): TrialJob => ({
+    ...job(2),
+    genome: { family: 'cnn', blocks: [{ filters: 4, kernelSize: 3, pool: 'max', batchNorm: false }], dense: [], dropout: 0, globalPool: 'none' },
+    data: images2d,
+    ...(augment ? { augment } : {}),
+  });
+  const flip = { flip: 'horizontal' as const, shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 };
+  const datasets = new DatasetCache();
+  const run = async (augment?: TrialJob['augment']): Promise<number[]> => {
+    const values: number[] = [];
+    const result = await runTrial(imageJob(augment), { datasets, families, signal: new AbortController().signal, onProgress: (p) => values.push(p.values[0]) });
+    assert.equal(result.state, 'complete', result.error);
+    return values;
+  };
+  const [plain, flipped, again] = [await run(), await run(flip), await run(flip)];
+  assert.notDeepEqual(flipped, plain, 'flipping half the batches changes what is learnt');
+  assert.deepEqual(again, flipped, 'the augmentation is seeded');
 });
