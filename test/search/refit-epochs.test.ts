@@ -21,12 +21,14 @@ describe('refit epochs', () => {
     assert.equal(bestEpochOf(trial([0.5, 0.2, 0.3, 0.4])), 2);
   });
 
-  it('retrains a trial that converged for its best epoch, and one still improving when its time ran out for all its epochs', () => {
+  it('retrains a trial that converged for its best epoch, and one still improving at its end for the most epochs the space allows', () => {
     // Converged: the best epoch came before the last.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.25, 0.26]), 30), 3);
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.25, 0.26]), 30, 40), 3);
     // Cut by its time at epoch 5 of 30 while still improving.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 30), 30);
-    // Ran all its epochs: nothing more to give it.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 5), 5);
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 30, 40), 40);
+    // Ran all its 5 epochs and still improving: the retrain's budget may give it more.
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 5, 40), 40);
+    // A space overridden beyond its default range never cuts a trial's own epochs.
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2]), 50, 40), 50);
   });
 });

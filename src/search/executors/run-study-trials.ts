@@ -59,6 +59,8 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const late = (): boolean => options.deadline !== undefined && now() >= options.deadline;
   const summary = { started: 0, complete: 0, pruned: 0, failed: 0, rejected: 0 };
   const active = new Set<Promise<void>>();
+  // Set when a trial was too slow for the time the deadline left it: later ones would be too.
+  let outOfTime = false;
 
   const runOne = async (): Promise<void> => {
     const { trialId, params } = await study.ask();
@@ -78,6 +80,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
     let reportError: unknown;
     // Reports go to the study in epoch order, one at a time, whatever the IPC timing.
     let reports: Promise<unknown> = Promise.resolve();
+    const submittedAt = now();
     const handle: TrialHandle = executor.submit(
       job,
       {
@@ -112,6 +115,13 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
     if (stoppedByDeadline && bestReported && result.state !== 'failed') {
       summary.complete++;
       await study.tell(trialId, bestReported);
+    } else if (result.state === 'rejected' && tooSlowForDeadline(job, result, submittedAt)) {
+      // Not the model's fault but the clock's: told as failed, which samplers ignore, so a good
+      // configuration drawn late is not ranked with the infeasible ones; and no more trials start.
+      outOfTime = true;
+      summary.rejected++;
+      const left = Math.max(0, (options.deadline! - submittedAt) / 1000);
+      await study.tell(trialId, { state: 'failed', error: `rejected: the search had ${left.toFixed(0)} s left, too little for its first epochs (${result.error?.replace(/^rejected: /, '')})` });
     } else {
       await tellResult(trialId, result, prunedAt !== undefined);
     }
@@ -134,8 +144,10 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
     }
   };
 
+  const tooSlowForDeadline = (job: TrialJob, result: TrialResult, submittedAt: number): boolean =>
+    options.deadline !== undefined && job.timeBudgetMs !== undefined && /too slow/.test(result.error ?? '') && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
   const more = (): boolean =>
-    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && (options.shouldContinue?.() ?? true);
+    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && !outOfTime && (options.shouldContinue?.() ?? true);
   let failure: unknown;
   while (failure === undefined) {
     while (active.size < executor.size && more()) {

@@ -162,3 +162,36 @@ test('a trial whose progress the study refuses is stopped and recorded as failed
     assert.equal(trial.intermediate, undefined);
   }
 });
+
+test('a model too slow for its trial time is told pruned (infeasible); one too slow for the time the deadline left is told failed and ends the search', { timeout: 40_000 }, async () => {
+  const job = (trialId: number, timeBudgetMs: number, minEpochs: number) => ({
+    genome: { family: 'mlp', hidden: [8], dropout: 0, batchNorm: false, activation: 'relu' },
+    training: { epochs: 20, batchSize: 16, learningRate: 0.01, patience: 20 },
+    data,
+    seed: trialId,
+    engine: 'cpu' as const,
+    timeBudgetMs,
+    minEpochs,
+  });
+  const make = (name: string) => createStudy({ store, name, space, sampler: randomSampler.create({}), objectives: [{ name: 'error', direction: 'minimize' }], seed: 9 });
+
+  // The trial's own cap (1 ms) is what it cannot fit; the deadline is far away.
+  const capped = await make('too-slow-cap');
+  const first = await runTrials({ study: capped, executor, maxTrials: 3, deadline: Date.now() + 60_000, jobFor: ({ trialId }) => job(trialId, 1, 1) });
+  assert.deepEqual(first, { started: 3, complete: 0, pruned: 0, failed: 0, rejected: 3 });
+  for (const trial of await capped.trials()) {
+    assert.equal(trial.state, 'pruned', 'infeasible: samplers rank it below every trained trial');
+    assert.match(trial.error!, /^rejected: too slow for its time: about [\d.]+ s per epoch, so 1 epoch\(s\) would overrun the trial's 0 s$/);
+  }
+
+  // The deadline leaves each trial all the time there is, and 10,000 epochs do not fit in it.
+  const late = await make('too-slow-deadline');
+  const deadline = Date.now() + 20_000;
+  const second = await runTrials({ study: late, executor, maxTrials: 10, deadline, jobFor: ({ trialId }) => job(trialId, deadline - Date.now(), 10_000) });
+  assert.equal(second.started, 2, 'the two workers started one trial each, and no trial started after them');
+  assert.equal(second.rejected, 2);
+  for (const trial of await late.trials()) {
+    assert.equal(trial.state, 'failed', 'not the model but the clock: samplers ignore it');
+    assert.match(trial.error!, /^rejected: the search had \d+ s left, too little for its first epochs \(too slow for its time/);
+  }
+});

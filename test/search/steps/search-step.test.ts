@@ -68,7 +68,10 @@ describe('search step', { timeout: 180_000 }, () => {
     const best = study.trials.find((t) => t.id === study.best!.trialId)!;
     assert.ok(study.trials.every((t) => t.state !== 'complete' || t.values![0] >= best.values![0]), 'the chosen trial has the lowest error');
     const training = await store.readJson<{ epochs: number; learningRate: number }>(out.training);
-    assert.ok(training.epochs >= 1 && training.epochs <= (best.params.epochs as number));
+    // The best epoch, or the space's most (6) when the trial was still improving at its end.
+    const improving = study.best.bestEpoch === best.curve.at(-1)!.epoch;
+    assert.equal(training.epochs, improving ? 6 : study.best.bestEpoch);
+    assert.equal(study.best.refitEpochs, training.epochs);
     assert.equal(training.learningRate, best.params.learningRate);
     assert.deepEqual(await store.readJson(out.genome), study.best.genome);
     assert.deepEqual(progress.at(-1), { ...progress.at(-1), done: 3, total: 3, unit: 'trial' });
