@@ -57,8 +57,9 @@ export interface StudySummary {
     /** The epoch whose weights were best in that trial. */
     readonly bestEpoch: number;
     /**
-     * Epochs the final retrain runs: bestEpoch, or, when the trial was still improving at its
-     * last epoch, the most the space allows (then the retrain's time budget decides). Absent in older summaries.
+     * Epochs the final retrain runs: bestEpoch, or, when the trial was cut short by its time or
+     * still improving at its last epoch, the most the space allows (then the retrain's time
+     * budget decides). Absent in older summaries.
      */
     readonly refitEpochs?: number;
   };

@@ -21,14 +21,17 @@ describe('refit epochs', () => {
     assert.equal(bestEpochOf(trial([0.5, 0.2, 0.3, 0.4])), 2);
   });
 
-  it('retrains a trial that converged for its best epoch, and one still improving at its end for the most epochs the space allows', () => {
-    // Converged: the best epoch came before the last.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.25, 0.26]), 30, 40), 3);
-    // Cut by its time at epoch 5 of 30 while still improving.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 30, 40), 40);
+  it('retrains a converged trial for its best epoch, and one cut short or still improving for the most epochs the space allows', () => {
+    const limits = (epochs: number) => ({ epochs, maxEpochs: 40, patience: 3 });
+    // Ran all its 6 epochs; the curve turned at epoch 3.
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.25, 0.26, 0.27]), limits(6)), 3);
+    // Stopped early by patience (3 epochs without improvement) before its 30: converged.
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.25, 0.26, 0.27]), limits(30)), 3);
+    // Cut by its time at epoch 5 of 30, its last epochs wobbling: it never reached its peak.
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.21, 0.22]), limits(30)), 40);
     // Ran all its 5 epochs and still improving: the retrain's budget may give it more.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), 5, 40), 40);
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), limits(5)), 40);
     // A space overridden beyond its default range never cuts a trial's own epochs.
-    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2]), 50, 40), 50);
+    assert.equal(refitEpochs(trial([0.5, 0.3, 0.2]), { epochs: 50, maxEpochs: 40, patience: 3 }), 50);
   });
 });

@@ -14,7 +14,7 @@ export function formatStudyText(summary: StudySummary): string {
   const lines = [`search: ${headline}`];
   const best = summary.best;
   if (best) {
-    lines.push(`best trial ${best.trialId}: ${summary.errorName} ${fixed(best.values[0])}, latency ${fixed(best.values[1], 3)} ms, ${count(best.values[2])} parameters, best epoch ${best.bestEpoch}${best.refitEpochs !== undefined && best.refitEpochs !== best.bestEpoch ? ` (still improving at its end: retrained for up to ${best.refitEpochs} epochs)` : ''}`);
+    lines.push(`best trial ${best.trialId}: ${summary.errorName} ${fixed(best.values[0])}, latency ${fixed(best.values[1], 3)} ms, ${count(best.values[2])} parameters, best epoch ${best.bestEpoch}${best.refitEpochs !== undefined && best.refitEpochs !== best.bestEpoch ? ` (cut short or still improving: retrained for up to ${best.refitEpochs} epochs)` : ''}`);
     const params = Object.entries(best.params);
     if (params.length > 0) lines.push(`  params: ${params.map(([k, v]) => `${k}=${formatParamValue(v)}`).join(' ')}`);
   }

@@ -213,7 +213,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           genome: familySpace.genomeFromParams(best.params),
           training,
           bestEpoch: complete ? bestEpochOf(best) : training.epochs,
-          refitEpochs: complete ? refitEpochs(best, training.epochs, epochRange(space)[1]) : training.epochs,
+          refitEpochs: complete ? refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }) : training.epochs,
         };
         const summary: StudySummary = {
           formatVersion: STUDY_SUMMARY_FORMAT_VERSION,
