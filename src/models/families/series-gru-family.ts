@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DeeplineError } from '../../errors/index.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
 import { layerSeed } from '../layer-seed.ts';
+import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 
 /** A recurrent forecaster over [window, channels] (the `series-gru` family). */
@@ -61,13 +62,7 @@ export const seriesGruFamily: ModelFamily<SeriesGruGenome> = {
         }),
       );
     }
-    let li = 2 * genome.layers;
-    genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', layerSeed(seed, li++)), name: `dense_${i}` }));
-    });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(tf.layers.dense({ units: head.units, activation: head.activation, kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, li)), name: 'head' }));
+    addDenseHead(model, genome, head, seed, 2 * genome.layers);
     return model;
   },
 };

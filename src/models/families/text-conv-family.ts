@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TextConvGenome } from '../genome.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
 import { layerSeed } from '../layer-seed.ts';
+import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 import { tokenEmbedding } from './token-embedding.ts';
 
@@ -47,12 +48,7 @@ export const textConvFamily: ModelFamily<TextConvGenome> = {
       );
     });
     model.add(tf.layers.globalMaxPooling1d({ name: 'global_pool' }));
-    genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', layerSeed(seed, li++)), name: `dense_${i}` }));
-    });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(tf.layers.dense({ units: head.units, activation: head.activation, kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, li)), name: 'head' }));
+    addDenseHead(model, genome, head, seed, li);
     return model;
   },
 };

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { kernelInitializer } from '../kernel-initializer.ts';
-import { layerSeed } from '../layer-seed.ts';
+import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 import { tokenEmbedding } from './token-embedding.ts';
 
@@ -49,19 +48,7 @@ export const textFamily: ModelFamily<TextPoolGenome> = {
     const model = tf.sequential({ name: 'text_pool' });
     model.add(tokenEmbedding('text-pool', genome.embeddingDim, ctx));
     model.add(genome.pooling === 'avg' ? tf.layers.globalAveragePooling1d({ name: 'pool' }) : tf.layers.globalMaxPooling1d({ name: 'pool' }));
-    genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', layerSeed(seed, i + 1)), name: `dense_${i}` }));
-    });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(
-      tf.layers.dense({
-        units: head.units,
-        activation: head.activation,
-        kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, genome.dense.length + 1)),
-        name: 'head',
-      }),
-    );
+    addDenseHead(model, genome, head, seed, 1);
     return model;
   },
 };

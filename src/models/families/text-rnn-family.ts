@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TextRnnGenome } from '../genome.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
 import { layerSeed } from '../layer-seed.ts';
+import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 import { tokenEmbedding } from './token-embedding.ts';
 
@@ -42,13 +43,7 @@ export const textRnnFamily: ModelFamily<TextRnnGenome> = {
     // tfjs's Bidirectional builds the backward copy from this layer's config, seeds included.
     const cell = genome.cell === 'gru' ? tf.layers.gru(cellArgs) : tf.layers.lstm(cellArgs);
     model.add(tf.layers.bidirectional({ layer: cell as tf.RNN, mergeMode: 'concat', name: 'encoder' }));
-    let li = 3;
-    genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', layerSeed(seed, li++)), name: `dense_${i}` }));
-    });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(tf.layers.dense({ units: head.units, activation: head.activation, kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, li)), name: 'head' }));
+    addDenseHead(model, genome, head, seed, 3);
     return model;
   },
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DeeplineError } from '../../errors/index.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
 import { layerSeed } from '../layer-seed.ts';
+import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 
 /** A windowed 1-D CNN over [window, channels] (the `series-cnn` family). */
@@ -68,19 +69,7 @@ export const timeSeriesFamily: ModelFamily<SeriesCnnGenome> = {
       );
     }
     model.add(tf.layers.flatten({ name: 'flatten' }));
-    genome.dense.forEach((units, i) => {
-      if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: `dropout_${i}` }));
-      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: kernelInitializer('relu', layerSeed(seed, genome.layers + i)), name: `dense_${i}` }));
-    });
-    if (genome.dropout > 0) model.add(tf.layers.dropout({ rate: genome.dropout, name: 'dropout_head' }));
-    model.add(
-      tf.layers.dense({
-        units: head.units,
-        activation: head.activation,
-        kernelInitializer: kernelInitializer(head.activation, layerSeed(seed, genome.layers + genome.dense.length)),
-        name: 'head',
-      }),
-    );
+    addDenseHead(model, genome, head, seed, genome.layers);
     return model;
   },
 };

@@ -59,8 +59,6 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const late = (): boolean => options.deadline !== undefined && now() >= options.deadline;
   const summary = { started: 0, complete: 0, pruned: 0, failed: 0, rejected: 0 };
   const active = new Set<Promise<void>>();
-  // Set when a trial was too slow for the time the deadline left it: later ones would be too.
-  let outOfTime = false;
 
   const runOne = async (): Promise<void> => {
     const { trialId, params } = await study.ask();
@@ -116,9 +114,9 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       summary.complete++;
       await study.tell(trialId, bestReported);
     } else if (result.state === 'rejected' && tooSlowForDeadline(job, result, submittedAt)) {
-      // Not the model's fault but the clock's: told as failed, which samplers ignore, so a good
-      // configuration drawn late is not ranked with the infeasible ones; and no more trials start.
-      outOfTime = true;
+      // The clock's doing as much as the model's: told as failed, which samplers ignore, so a
+      // good configuration drawn late is not ranked with the infeasible ones. Trials go on
+      // starting: a smaller model may still fit in the time left.
       summary.rejected++;
       const left = Math.max(0, (options.deadline! - submittedAt) / 1000);
       await study.tell(trialId, { state: 'failed', error: `rejected: the search had ${left.toFixed(0)} s left, too little for its first epochs (${result.error?.replace(/^rejected: /, '')})` });
@@ -147,7 +145,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const tooSlowForDeadline = (job: TrialJob, result: TrialResult, submittedAt: number): boolean =>
     options.deadline !== undefined && job.timeBudgetMs !== undefined && /too slow/.test(result.error ?? '') && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
   const more = (): boolean =>
-    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && !outOfTime && (options.shouldContinue?.() ?? true);
+    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && (options.shouldContinue?.() ?? true);
   let failure: unknown;
   while (failure === undefined) {
     while (active.size < executor.size && more()) {
