@@ -137,7 +137,7 @@ describe('family search spaces', { timeout: 120_000 }, () => {
   });
 
   it('lists one default space per built-in family, under the family it builds', () => {
-    assert.deepEqual([...builtinSearchSpaces.keys()], ['mlp', 'cnn', 'text-pool', 'text-conv', 'text-rnn', 'series-cnn']);
+    assert.deepEqual([...builtinSearchSpaces.keys()], ['mlp', 'cnn', 'text-pool', 'text-conv', 'text-rnn', 'series-cnn', 'series-gru']);
     for (const c of cases) assert.equal(builtinSearchSpaces.get(c.space.family), c.space);
   });
 
