@@ -143,7 +143,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   };
 
   const tooSlowForDeadline = (job: TrialJob, result: TrialResult, submittedAt: number): boolean =>
-    options.deadline !== undefined && job.timeBudgetMs !== undefined && /too slow/.test(result.error ?? '') && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
+    options.deadline !== undefined && job.timeBudgetMs !== undefined && result.rejectedFor === 'time' && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
   const more = (): boolean =>
     (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && (options.shouldContinue?.() ?? true);
   let failure: unknown;

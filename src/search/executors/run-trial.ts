@@ -50,7 +50,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       const fixed = measured;
       const broken = job.constraints && brokenConstraint(job.constraints, fixed, () => estimateTrainingMemoryMB(model, job.training.batchSize, job.training.optimizer).totalMB);
       if (broken) {
-        return { trialId: job.trialId, state: 'rejected', epochs: 0, error: broken, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
+        return { trialId: job.trialId, state: 'rejected', rejectedFor: 'constraint', epochs: 0, error: broken, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
       }
       const augmentation = job.augment ? createAugmentation(job.augment, augmentModalityOf(train), job.seed) : undefined;
       const fit = await fitModel(model, {
@@ -72,7 +72,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       if (fit.reason === 'too-slow') {
         const epochS = (fit.projectedEpochMs ?? 0) / 1000;
         const error = `rejected: too slow for its time: about ${epochS.toFixed(1)} s per epoch, so ${job.minEpochs} epoch(s) would overrun the trial's ${((job.timeBudgetMs ?? 0) / 1000).toFixed(0)} s`;
-        return { trialId: job.trialId, state: 'rejected', epochs: 0, error, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
+        return { trialId: job.trialId, state: 'rejected', rejectedFor: 'time', epochs: 0, error, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
       }
       // The model holds the best epoch's weights, so that epoch's metric is the model's.
       const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;

@@ -84,6 +84,8 @@ export interface TrialStart {
 export interface TrialResult {
   readonly trialId: number;
   readonly state: 'complete' | 'stopped' | 'failed' | 'rejected';
+  /** Why a `rejected` trial was: a hard constraint, or too slow for its time. */
+  readonly rejectedFor?: 'constraint' | 'time';
   /** Epochs fully trained. */
   readonly epochs: number;
   /** The epoch whose weights were best on validation (complete trials). */
