@@ -90,7 +90,7 @@ function taskYaml(config: Config, dataDir: string): string {
 async function runCli(cwd: string, taskFile: string): Promise<number> {
   const started = performance.now();
   await new Promise<void>((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/deepline.js'), 'run', taskFile], { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), 'run', taskFile], { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: 'true' } });
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`deepline run ${taskFile} exited with ${code}`))));
   });
   return performance.now() - started;

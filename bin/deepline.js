@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// deepline ships its TypeScript sources and runs them through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs the JavaScript compiled from src/ into dist/ (`npm run build`; `npm ci` builds it through
+// the prepare script). Development and tests run the TypeScript sources through tsx instead.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const code = await main(process.argv.slice(2));
-// Exit explicitly: the engine's worker threads would otherwise keep the process alive.
-process.exit(code);
+const entry = new URL('../dist/cli/deepline.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('error[DL_USAGE]: deepline is not built: dist/cli/deepline.js is missing\n  hint: run `npm run build` in the deepline folder (`npm ci` builds it too)\n');
+  process.exit(2);
+}
+await import(entry.href);

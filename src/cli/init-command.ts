@@ -3,9 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
-import { renderTaskYaml } from '../task/render-task.ts';
 import { printJson } from './output.ts';
-import { resolveTaskSpec, type TaskSourceOptions } from './task-source.ts';
+import type { TaskSourceOptions } from './task-source.ts';
 
 interface InitOptions extends TaskSourceOptions {
   file?: string;
@@ -25,6 +24,7 @@ export function registerInitCommand(program: Command): void {
     .option('--force', 'overwrite an existing task file')
     .option('--json', 'print the inferred task as JSON instead of writing a file')
     .action(async (opts: InitOptions) => {
+      const [{ resolveTaskSpec }, { renderTaskYaml }] = await Promise.all([import('./task-source.ts'), import('../task/render-task.ts')]);
       const spec = await resolveTaskSpec(undefined, opts);
       if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, spec });
       const file = resolve(opts.file ?? `${spec.name}.yaml`);

@@ -2,13 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DataProfile } from '../data/profile/data-profile.ts';
-import { buildDataReport } from '../data/profile/data-report.ts';
-import { profileImages } from '../data/profile/profile-images.ts';
-import { profileTable } from '../data/profile/profile-table.ts';
-import { readTaskData } from '../data/profile/read-task-data.ts';
-import { renderDataReportHtml } from '../data/profile/render-data-report-html.ts';
-import { inferSchema } from '../data/schema/infer-schema.ts';
-import { loadTaskFile } from '../task/load-task.ts';
 import { formatNumber, printJson } from './output.ts';
 
 interface ProfileOptions {
@@ -25,6 +18,15 @@ export function registerProfileCommand(program: Command): void {
     .option('--json', 'print a summary as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline profile examples/iris.yaml\n  deepline profile examples/fashion-mnist.yaml --out /tmp/fm')
     .action(async (taskFile: string, opts: ProfileOptions) => {
+      const [{ loadTaskFile }, { readTaskData }, { profileTable }, { profileImages }, { buildDataReport }, { renderDataReportHtml }, { inferSchema }] = await Promise.all([
+        import('../task/load-task.ts'),
+        import('../data/profile/read-task-data.ts'),
+        import('../data/profile/profile-table.ts'),
+        import('../data/profile/profile-images.ts'),
+        import('../data/profile/data-report.ts'),
+        import('../data/profile/render-data-report-html.ts'),
+        import('../data/schema/infer-schema.ts'),
+      ]);
       const spec = await loadTaskFile(taskFile);
       const started = performance.now();
       const data = await readTaskData(spec);

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { createReporter } from '../pipeline/reporters/create-reporter.ts';
-import { openWorkspace } from '../store/workspace.ts';
-import { runTask, type RunTaskResult } from '../templates/run-task.ts';
+import type { RunTaskResult } from '../templates/run-task.ts';
 import { formatNumber, printJson } from './output.ts';
-import { resolveTaskSpec, type TaskSourceOptions } from './task-source.ts';
+import type { TaskSourceOptions } from './task-source.ts';
 
 interface RunOptions extends TaskSourceOptions {
   json?: boolean;
@@ -32,6 +30,13 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
+      // Imported here, not at the top: `deepline --help` and the light commands start without them.
+      const [{ resolveTaskSpec }, { openWorkspace }, { createReporter }, { runTask }] = await Promise.all([
+        import('./task-source.ts'),
+        import('../store/workspace.ts'),
+        import('../pipeline/reporters/create-reporter.ts'),
+        import('../templates/run-task.ts'),
+      ]);
       const spec = await resolveTaskSpec(taskFile, opts);
       if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
       const workspace = await openWorkspace(program.opts().home as string);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openWorkspace } from '../store/workspace.ts';
 import { printTable, printJson } from './output.ts';
 
 export function registerRunsCommand(program: Command): void {
@@ -10,6 +9,7 @@ export function registerRunsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
+      const { openWorkspace } = await import('../store/workspace.ts');
       const workspace = await openWorkspace(program.opts().home as string);
       try {
         const runs = await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 });

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
-import { formatStudyText } from '../search/report/study-report-text.ts';
 import type { StudySummary } from '../search/study-summary.ts';
-import { openWorkspace } from '../store/workspace.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
 
 export function registerShowCommand(program: Command): void {
@@ -12,6 +10,7 @@ export function registerShowCommand(program: Command): void {
     .argument('<run-id>', 'a run id from `deepline runs` (a unique prefix is enough)')
     .option('--json', 'print JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
+      const { openWorkspace } = await import('../store/workspace.ts');
       const workspace = await openWorkspace(program.opts().home as string);
       try {
         const id = await resolveRunId(workspace.metadata, runId);
@@ -47,6 +46,7 @@ export function registerShowCommand(program: Command): void {
         }
         const search = detail.steps.find((s) => s.name === 'search' && s.outputs.study);
         const studyRef = search && (await workspace.artifacts.get(search.outputs.study));
+        const { formatStudyText } = await import('../search/report/study-report-text.ts');
         if (studyRef) out.write(`\n${formatStudyText(await workspace.artifacts.readJson<StudySummary>(studyRef))}`);
         if (detail.artifacts.length) {
           out.write('\nartifacts\n');

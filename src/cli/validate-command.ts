@@ -2,18 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildDataReport } from '../data/profile/data-report.ts';
-import { profileTable } from '../data/profile/profile-table.ts';
-import { readTaskData } from '../data/profile/read-task-data.ts';
-import { renderDataReportHtml } from '../data/profile/render-data-report-html.ts';
-import { parseDataSchema, type DataSchema } from '../data/schema/data-schema.ts';
-import { inferSchema } from '../data/schema/infer-schema.ts';
-import { validateTable } from '../data/schema/validate-table.ts';
-import { sourceContentHash } from '../data/source-fingerprint.ts';
+import type { DataSchema } from '../data/schema/data-schema.ts';
+import type { validateTable } from '../data/schema/validate-table.ts';
 import type { Table } from '../data/table.ts';
 import { DeeplineError } from '../errors/index.ts';
-import { loadTaskFile } from '../task/load-task.ts';
-import { TABLE_FORMATS, type TaskSpec } from '../task/task-spec.ts';
+import type { TaskSpec } from '../task/task-spec.ts';
 import { printJson, printTable } from './output.ts';
 
 interface ValidateOptions {
@@ -42,6 +35,12 @@ export function registerValidateCommand(program: Command): void {
       '\nThe schema is inferred from the training data once and saved as data-schema.json in the task\'s\noutput folder (edit it to loosen a range or add a category); it is inferred again when the\ntraining data changes. Exit code: 0 when no anomaly is an error (warnings allowed), 1 when one\nis, 2 for bad usage or unreadable input.\n\nExample:\n  deepline validate examples/iris.yaml new-flowers.csv',
     )
     .action(async (taskFile: string, newData: string, opts: ValidateOptions) => {
+      const [{ loadTaskFile }, { TABLE_FORMATS }, { readTaskData }, { validateTable }] = await Promise.all([
+        import('../task/load-task.ts'),
+        import('../task/task-spec.ts'),
+        import('../data/profile/read-task-data.ts'),
+        import('../data/schema/validate-table.ts'),
+      ]);
       const spec = await loadTaskFile(taskFile);
       if (!TABLE_FORMATS.some((f) => f === spec.data.format) || spec.task === 'image-classification') {
         throw new DeeplineError('DL_USAGE', `validate checks tables, but task ${spec.name} (${taskFile}) reads ${spec.task === 'image-classification' ? 'images' : spec.data.format} data`, {
@@ -86,6 +85,12 @@ export function registerValidateCommand(program: Command): void {
  * saved there for next time.
  */
 async function schemaFor(spec: TaskSpec, given: string | undefined): Promise<{ schema: DataSchema; origin: SchemaOrigin }> {
+  const [{ parseDataSchema }, { inferSchema }, { sourceContentHash }, { readTaskData }] = await Promise.all([
+    import('../data/schema/data-schema.ts'),
+    import('../data/schema/infer-schema.ts'),
+    import('../data/source-fingerprint.ts'),
+    import('../data/profile/read-task-data.ts'),
+  ]);
   if (given) {
     const path = resolve(given);
     return { schema: parseDataSchema(await readJson(path), path), origin: { path, how: 'given' } };
@@ -127,6 +132,11 @@ async function readJson(path: string): Promise<unknown> {
 }
 
 async function writeReport(dir: string, spec: TaskSpec, table: Table, anomalies: ReturnType<typeof validateTable>, warnings: readonly string[], source: string): Promise<void> {
+  const [{ profileTable }, { buildDataReport }, { renderDataReportHtml }] = await Promise.all([
+    import('../data/profile/profile-table.ts'),
+    import('../data/profile/data-report.ts'),
+    import('../data/profile/render-data-report-html.ts'),
+  ]);
   const targetKind = spec.task.endsWith('regression') ? 'numeric' : 'class';
   const profile = profileTable(table, { targetKind });
   const extras = { title: `${spec.name}: new data`, source, warnings };

@@ -4,9 +4,9 @@ import { registerGradients } from './gradients/fused-batch-norm-grad.ts';
 import { NATIVE_BACKEND } from './native/native-backend.ts';
 import { setNativeThreads } from './native/native-threads.ts';
 import { registerNativeBackend } from './native/register-native-backend.ts';
+import { AUTO_ORDER, type EngineName, type ResolvedEngine } from './probe-engine.ts';
 
-export type EngineName = 'auto' | 'native' | 'tfjs-node' | 'wasm' | 'cpu';
-export type ResolvedEngine = Exclude<EngineName, 'auto'>;
+export type { EngineName, ResolvedEngine } from './probe-engine.ts';
 
 export interface Engine {
   readonly name: ResolvedEngine;
@@ -26,9 +26,6 @@ export interface EngineOptions {
   threads?: number;
 }
 
-/** `auto`'s preference, fastest first. */
-const AUTO_ORDER: ResolvedEngine[] = ['native', 'tfjs-node', 'wasm', 'cpu'];
-
 let current: Engine | undefined;
 // The fallback message is said once per process, not once per initEngine call.
 let fallbackNoticeGiven = false;
@@ -43,7 +40,7 @@ export async function initEngine(name: EngineName = 'auto', options: EngineOptio
   if (options.threads !== undefined) setNativeThreads(options.threads);
   registerGradients();
   if (current && (name === 'auto' || name === current.name)) return current;
-  const order: ResolvedEngine[] = name === 'auto' ? AUTO_ORDER : [name];
+  const order: readonly ResolvedEngine[] = name === 'auto' ? AUTO_ORDER : [name];
   const failures: string[] = [];
   for (const candidate of order) {
     try {

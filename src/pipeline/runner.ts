@@ -28,6 +28,11 @@ export interface RunPipelineOptions {
   readonly signal?: AbortSignal;
   /** Monotonic clock in ms for durations; tests pass a fake one. */
   readonly now?: () => number;
+  /**
+   * Called once, before the first step that is not cached: what only running steps need (the
+   * engine) starts there, so a fully cached run never pays for it.
+   */
+  readonly beforeFirstRun?: () => Promise<void>;
 }
 
 export interface StepOutcome {
@@ -81,6 +86,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const outcomes: StepOutcome[] = [];
   const counts: Record<StepEndStatus, number> = { completed: 0, cached: 0, failed: 0 };
 
+  let prepared = false;
   for (const [index, step] of pipeline.steps.entries()) {
     const stepStart = now();
     let stepId: number | undefined;
@@ -101,6 +107,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         produced = reused;
         status = 'cached';
       } else {
+        if (!prepared) {
+          prepared = true;
+          await options.beforeFirstRun?.();
+        }
         emit({ type: 'step-start', runId, step: step.name, description: step.description, index, total });
         produced = await execute(options, step, stepId, seed, inputs, emit, now);
         status = 'completed';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { initEngine } from '../engine/engine.ts';
+import { probeEngine } from '../engine/probe-engine.ts';
 import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../evaluate/report-html.ts';
 import type { RunReport } from '../evaluate/run-report.ts';
@@ -56,7 +56,13 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
   const template = (options.templates ?? createTemplateRegistry()).get(spec.task, 'DL_TASK_TYPE');
   const { runId, resumed } = await openRun(spec, options);
   const log = options.log ?? (await runLogger(workspace.home, runId));
-  const engine = await initEngine(spec.engine);
+  // The engine starts before the first step that runs; a fully cached run never loads TF.js.
+  const engine = { name: probeEngine(spec.engine) };
+  const startEngine = async (): Promise<void> => {
+    const { initEngine } = await import('../engine/engine.ts');
+    const started = await initEngine(spec.engine, { notify: (message) => log.warn(message) });
+    if (started.name !== engine.name) log.warn(`the ${engine.name} engine did not start, so this run trains on ${started.name}`);
+  };
   log.info({ engine: engine.name, task: spec.task, resumed }, 'run starting');
   if (!resumed) await workspace.metadata.logParams(runId, { ...flattenSpec(spec), engine: engine.name });
 
@@ -71,6 +77,7 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
     log,
     onEvent: options.onEvent,
     resumeHint: options.resumeHint,
+    beforeFirstRun: startEngine,
   });
 
   await mkdir(spec.output, { recursive: true });
@@ -156,14 +163,21 @@ function flattenSpec(spec: TaskSpec): Record<string, unknown> {
   return out;
 }
 
-/** Full logs to a file per run; warnings and errors also to stderr as plain lines. */
+/**
+ * Full logs to a file per run; warnings and errors also to stderr as plain lines, each distinct
+ * message once per run: trial workers report the same notice each (the engine they fell back
+ * to), and a user should read it once.
+ */
 async function runLogger(home: string, runId: string): Promise<Logger> {
   const dir = join(home, 'logs');
   await mkdir(dir, { recursive: true });
   const file = pino.destination({ dest: join(dir, `${runId}.log`), sync: true });
+  const said = new Set<string>();
   const stderr = {
     write(line: string) {
       const entry = JSON.parse(line) as { level: number; msg?: string; step?: string };
+      if (said.has(entry.msg ?? '')) return;
+      said.add(entry.msg ?? '');
       const label = entry.level >= 50 ? 'error' : 'warning';
       process.stderr.write(`${label}${entry.step ? ` [${entry.step}]` : ''}: ${entry.msg ?? ''}\n`);
     },

@@ -8,12 +8,14 @@ import { windowStep } from '../data/steps/window-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
 import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
 import { reportStep } from '../evaluate/steps/report-step.ts';
-import { timeSeriesFamily } from '../models/families/time-series-family.ts';
 import { definePipeline } from '../pipeline/pipeline.ts';
 import { COMMON_DEFAULTS } from '../task/task-defaults.ts';
 import { modelStages } from './model-stages.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import type { Template } from './template.ts';
+
+/** The series family's name (models/families/time-series-family.ts), without loading its TF.js code. */
+const SERIES_FAMILY = 'series-cnn';
 
 /**
  * A column of numbers ordered by `data.time` → its value `series.horizon` steps ahead:
@@ -27,7 +29,7 @@ export const timeSeriesTemplate: Template = {
   async buildPipeline(spec) {
     const target = spec.data.target!;
     const series = spec.series ?? COMMON_DEFAULTS.series;
-    const model = modelStages(spec, { family: timeSeriesFamily.name, train: 'balance.train', validation: 'window.validation', balance: 'balance.balance' });
+    const model = modelStages(spec, { family: SERIES_FAMILY, train: 'balance.train', validation: 'window.validation', balance: 'balance.balance' });
     return definePipeline([
       ingestTableStep({
         source: { path: spec.data.path, format: spec.data.format as 'csv' | 'tsv' | 'jsonl', target },

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/deepline.js');
+// The CLI from its TypeScript sources, so tests never run a stale build; test/e2e/compiled-cli
+// checks the compiled bin/deepline.js that users run.
+const CLI = ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
 
 export interface CliResult {
   code: number | null;
@@ -19,7 +21,7 @@ export function tempDir(prefix = 'deepline-e2e-'): string {
 
 /** Runs the real `deepline` binary as a user would, with its workspace in `home`. */
 export function deepline(args: string[], options: { home: string; cwd?: string }): CliResult {
-  const r = spawnSync(process.execPath, [BIN, '--home', options.home, ...args], {
+  const r = spawnSync(process.execPath, [...CLI, '--home', options.home, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, CI: 'true' },
@@ -30,7 +32,7 @@ export function deepline(args: string[], options: { home: string; cwd?: string }
 
 /** Starts `deepline` and resolves once a stderr line matches `pattern`; returns the live child. */
 export function deeplineUntil(args: string[], options: { home: string }, pattern: RegExp) {
-  const child = spawn(process.execPath, [BIN, '--home', options.home, ...args], {
+  const child = spawn(process.execPath, [...CLI, '--home', options.home, ...args], {
     cwd: ROOT,
     env: { ...process.env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

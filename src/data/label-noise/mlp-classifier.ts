@@ -1,9 +1,4 @@
-import { initEngine } from '../../engine/engine.ts';
-import { predict } from '../../evaluate/predict.ts';
-import { buildModel } from '../../models/build-model.ts';
-import { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { MlpGenome } from '../../models/genome.ts';
-import { fitModel } from '../../train/fit.ts';
 import { subsetDataset, type Dataset } from '../dataset.ts';
 import type { FoldClassifier } from './fold-classifier.ts';
 import { fitFoldStandardizer } from './fold-standardizer.ts';
@@ -27,10 +22,18 @@ export interface MlpClassifierOptions {
  * model classes that are not linearly separable.
  */
 export function mlpClassifier(options: MlpClassifierOptions = {}): FoldClassifier {
-  const families = FamilyRegistry.withBuiltins();
   return {
     name: 'mlp',
     async fitPredict(train, held, ctx) {
+      // TF.js loads only when this classifier trains, not with the pipeline's definition.
+      const [{ initEngine }, { predict }, { buildModel }, { FamilyRegistry }, { fitModel }] = await Promise.all([
+        import('../../engine/engine.ts'),
+        import('../../evaluate/predict.ts'),
+        import('../../models/build-model.ts'),
+        import('../../models/families/family-registry.ts'),
+        import('../../train/fit.ts'),
+      ]);
+      const families = FamilyRegistry.withBuiltins();
       await initEngine('auto');
       const standardize = fitFoldStandardizer(train.x, train.n, train.d);
       const classes = Array.from({ length: train.k }, (_, c) => String(c));

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../readers/load-sharp.ts';
 
 export interface ImageStripOptions {
   readonly height: number;
@@ -44,5 +44,6 @@ export async function renderImageStrip(images: readonly Float32Array[], o: Image
       }
     }
   });
+  const sharp = await loadSharp();
   return sharp(raw, { raw: { width: stripW, height: ch, channels: outChannels } }).png().toBuffer();
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.ts';
 import { DeeplineError } from '../../errors/index.ts';
 import type { ImageShape } from './data-reader.ts';
 
@@ -19,6 +19,7 @@ export const imageDecoder = {
   /** The grid the first image sets when the task does not: its size, and grayscale or RGB. */
   async probe(path: string, where = ''): Promise<ImageShape> {
     try {
+      const sharp = await loadSharp();
       const meta = await sharp(await readFile(path)).metadata();
       if (!meta.width || !meta.height) throw new Error('no image size in the file');
       const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w';
@@ -32,6 +33,7 @@ export const imageDecoder = {
   async decode(path: string, shape: ImageShape, bytes?: Buffer, where = ''): Promise<DecodedImage> {
     try {
       const input = bytes ?? (await readFile(path));
+      const sharp = await loadSharp();
       const meta = await sharp(input).metadata();
       let image = sharp(input).resize(shape.width, shape.height, { fit: 'fill' }).removeAlpha();
       image = shape.channels === 1 ? image.toColourspace('b-w') : image.toColourspace('srgb');

@@ -56,7 +56,10 @@ let loaded: { addon?: NativeAddon; reason?: string } | undefined;
  */
 export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
   if (loaded) return loaded;
-  if (!existsSync(NATIVE_ADDON_PATH)) {
+  if (process.env.DEEPLINE_NATIVE === '0') {
+    // For comparing engines, or working around a native kernel, without rebuilding.
+    loaded = { reason: 'the native engine is turned off (DEEPLINE_NATIVE=0)' };
+  } else if (!existsSync(NATIVE_ADDON_PATH)) {
     loaded = { reason: 'the native addon is not built (oneDNN was not installed when npm ci ran)' };
   } else {
     // OpenMP's idle threads otherwise spin between kernels, taking the core the JS code between

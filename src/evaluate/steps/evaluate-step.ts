@@ -1,13 +1,9 @@
 import { targetScalerOf, unscaleTarget } from '../../data/transform/target-scaler.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
-import { initEngine } from '../../engine/engine.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
-import { loadModel } from '../../train/model-io.ts';
 import { argmaxRows } from '../argmax-rows.ts';
 import { EVALUATION_METRICS_FORMAT_VERSION, type EvaluationMetrics } from '../evaluation-metrics.ts';
-import { measureLatency } from '../measure-latency.ts';
 import { accuracy, confusionMatrix, mae, perClassScores, r2, rmse } from '../metrics.ts';
-import { predict } from '../predict.ts';
 
 export type EvaluateParams = {
   readonly batchSize?: number;
@@ -42,6 +38,13 @@ export function evaluateStep(overrides: EvaluateParams = {}, wiring: EvaluateWir
     outputs: ['metrics'],
     description: 'score the model on the test set',
     async run(ctx, inputs) {
+      // TF.js loads only when the step runs, not when it is cached.
+      const [{ initEngine }, { loadModel }, { measureLatency }, { predict }] = await Promise.all([
+        import('../../engine/engine.ts'),
+        import('../../train/model-io.ts'),
+        import('../measure-latency.ts'),
+        import('../predict.ts'),
+      ]);
       const started = performance.now();
       const engine = await initEngine('auto');
       const [model, test, scaler] = await Promise.all([

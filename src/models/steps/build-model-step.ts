@@ -1,8 +1,7 @@
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { DeeplineError } from '../../errors/index.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
-import { FamilyRegistry } from '../families/family-registry.ts';
-import { taskLoss } from '../losses.ts';
+import type { FamilyRegistry } from '../families/family-registry.ts';
 import { modalityOfDataset } from '../modality-of-dataset.ts';
 
 export type BuildModelParams = {
@@ -24,7 +23,6 @@ export interface BuildModelWiring {
  */
 export function buildModelStep(params: BuildModelParams = {}, wiring: BuildModelWiring = {}): Step<'train', 'genome'> {
   const family = params.family ?? 'auto';
-  const families = wiring.families ?? FamilyRegistry.withBuiltins();
   return defineStep<'train', 'genome'>({
     name: 'build-model',
     version: '1',
@@ -33,6 +31,9 @@ export function buildModelStep(params: BuildModelParams = {}, wiring: BuildModel
     outputs: ['genome'],
     description: 'choose the model architecture (genome)',
     async run(ctx, inputs) {
+      // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
+      const [{ FamilyRegistry }, { taskLoss }] = await Promise.all([import('../families/family-registry.ts'), import('../losses.ts')]);
+      const families = wiring.families ?? FamilyRegistry.withBuiltins();
       const train = await getDataset(ctx, inputs.train);
       const modality = modalityOfDataset(train);
       // 'auto' takes the modality's first family; a miss on 'auto' lists what exists.

@@ -10,6 +10,11 @@ export interface LocalProcessExecutorOptions {
   readonly workers?: number;
   /** How long `close()` waits for running trials to stop before killing their workers (ms). */
   readonly closeGraceMs?: number;
+  /**
+   * Receives the notices workers send (each worker sends its own, e.g. the engine it fell back
+   * to); default: each distinct message once on stderr.
+   */
+  readonly onNotice?: (message: string) => void;
 }
 
 interface Pending {
@@ -26,7 +31,10 @@ interface Worker {
   current?: Pending;
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL('./trial-worker.ts', import.meta.url));
+// The worker is this file's sibling: trial-worker.js in the compiled CLI, trial-worker.ts (run
+// through tsx) when deepline runs from its sources, as in development and tests.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const WORKER_ENTRY = fileURLToPath(new URL(FROM_SOURCES ? './trial-worker.ts' : './trial-worker.js', import.meta.url));
 
 /**
  * Runs trials in `workers` child processes on this machine, each with its own engine and its own
@@ -36,6 +44,7 @@ const WORKER_ENTRY = fileURLToPath(new URL('./trial-worker.ts', import.meta.url)
 export class LocalProcessExecutor implements TrialExecutor {
   readonly size: number;
   readonly #closeGraceMs: number;
+  readonly #onNotice: (message: string) => void;
   readonly #workers = new Set<Worker>();
   readonly #queue: Pending[] = [];
   #closed = false;
@@ -43,6 +52,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   constructor(options: LocalProcessExecutorOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
     this.#closeGraceMs = options.closeGraceMs ?? 5_000;
+    this.#onNotice = options.onNotice ?? onceEach((message) => process.stderr.write(`${message}\n`));
     for (let i = 0; i < this.size; i++) this.#spawn();
   }
 
@@ -93,7 +103,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   #spawn(): void {
     const child = fork(WORKER_ENTRY, [], {
       // Resolved from here, not from the user's working directory, so deepline finds its own tsx.
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [],
       // Worker stdout goes to our stderr: a CLI's stdout (JSON, reports) stays the CLI's own.
       stdio: ['ignore', 2, 2, 'ipc'],
       serialization: 'advanced',
@@ -121,6 +131,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   }
 
   #receive(worker: Worker, message: FromWorker): void {
+    if (message.type === 'notice') return this.#onNotice(message.message);
     const current = worker.current;
     if (!current) return;
     switch (message.type) {
@@ -165,6 +176,15 @@ export class LocalProcessExecutor implements TrialExecutor {
     // A send to a worker that just died fails; its exit handler fails the trial and replaces it.
     if (worker.child.connected) worker.child.send(message, () => undefined);
   }
+}
+
+function onceEach(say: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    say(message);
+  };
 }
 
 function failed(job: TrialJob, error: string, pid?: number): TrialResult {

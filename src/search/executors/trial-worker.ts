@@ -31,6 +31,7 @@ process.on('message', (message: ToWorker) => {
     families,
     signal: controller.signal,
     onProgress: (progress) => send({ type: 'progress', ...progress }),
+    onNotice: (message) => send({ type: 'notice', message }),
   }).then((result) => {
     running.delete(job.trialId);
     send({ type: 'result', result: { ...result, pid: process.pid } });

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import type { EngineName } from '../../engine/engine.ts';
 import { DeeplineError } from '../../errors/index.ts';
-import { FamilyRegistry } from '../../models/families/family-registry.ts';
-import { taskLoss } from '../../models/losses.ts';
+import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
-import { builtinSearchSpaces } from '../../models/search-spaces/builtin-search-spaces.ts';
 import { deriveSeed } from '../../pipeline/cache-key.ts';
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
 import { canonicalJson } from '../../store/canonical-json.ts';
@@ -85,7 +83,6 @@ export const SEARCH_OBJECTIVES = [
  * and the epochs to retrain for), `study` (a StudySummary for the report).
  */
 export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Step<SearchInput, SearchOutput> {
-  const families = wiring.families ?? FamilyRegistry.withBuiltins();
   if (params.trials === undefined && params.minutes === undefined) {
     throw new DeeplineError('DL_INTERNAL', 'the search step needs a trial or a time budget');
   }
@@ -102,6 +99,13 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
     description: 'search architectures and hyper-parameters',
     async run(ctx, inputs) {
       const started = Date.now();
+      // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
+      const [{ FamilyRegistry }, { taskLoss }, { builtinSearchSpaces }] = await Promise.all([
+        import('../../models/families/family-registry.ts'),
+        import('../../models/losses.ts'),
+        import('../../models/search-spaces/builtin-search-spaces.ts'),
+      ]);
+      const families = wiring.families ?? FamilyRegistry.withBuiltins();
       const train = await getDataset(ctx, inputs.train);
       const outputs = taskLoss(train.target).head.units;
       const modality = modalityOfDataset(train);
@@ -156,7 +160,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = new LocalProcessExecutor({ workers });
+          executor = new LocalProcessExecutor({ workers, onNotice: (message) => ctx.log.warn(message) });
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,

@@ -1,18 +1,13 @@
 import { join } from 'node:path';
 import { concatDatasets } from '../../data/dataset.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
-import { initEngine } from '../../engine/engine.ts';
-import { buildModel } from '../../models/build-model.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
-import { FamilyRegistry } from '../../models/families/family-registry.ts';
+import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { GenomeBase } from '../../models/genome.ts';
-import { taskLoss } from '../../models/losses.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
-import { augmentModalityOf, createAugmentation } from '../../data/augment/create-augmentation.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
-import { fitModel, type LearningRateSchedule } from '../fit.ts';
-import { saveModel } from '../model-io.ts';
+import type { LearningRateSchedule } from '../fit.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
 
 export type TrainParams = {
@@ -65,7 +60,6 @@ const DEFAULTS: TrainParams = { epochs: 60, batchSize: 32, learningRate: 1e-3, p
  */
 export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWiring = {}): Step<TrainInput, 'model' | 'history'> {
   const params: TrainParams = { ...DEFAULTS, ...overrides };
-  const families = wiring.families ?? FamilyRegistry.withBuiltins();
   return defineStep<TrainInput, 'model' | 'history'>({
     name: 'train',
     version: '3',
@@ -81,6 +75,17 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
     outputs: ['model', 'history'],
     description: 'train the model with early stopping',
     async run(ctx, inputs) {
+      // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
+      const [{ initEngine }, { buildModel }, { FamilyRegistry }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }] = await Promise.all([
+        import('../../engine/engine.ts'),
+        import('../../models/build-model.ts'),
+        import('../../models/families/family-registry.ts'),
+        import('../../models/losses.ts'),
+        import('../../data/augment/create-augmentation.ts'),
+        import('../fit.ts'),
+        import('../model-io.ts'),
+      ]);
+      const families = wiring.families ?? FamilyRegistry.withBuiltins();
       const engine = await initEngine('auto');
       const chosenRef = (inputs as Partial<Record<TrainInput | 'training', ArtifactRef>>).training;
       const [fitData, validation, genome, balance, chosen] = await Promise.all([
