@@ -23,21 +23,36 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 failed run, 2 bad usage or input. */
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 1 failed run, 2 bad usage or input. With
+ * `--json`, an error is a JSON object on stdout too: `{"error": {code, message, hint, location}}`.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const json = argv.includes('--json');
+  // A usage error in JSON mode is reported as JSON below, not as commander's text.
+  if (json) {
+    const quiet = { outputError: () => undefined };
+    program.configureOutput(quiet);
+    for (const cmd of program.commands) cmd.configureOutput(quiet);
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
-    return reportError(e, argv.includes('--debug'));
+    return reportError(e, { debug: argv.includes('--debug'), json });
   }
 }
 
-function reportError(e: unknown, debug: boolean): number {
+function reportError(e: unknown, mode: { debug: boolean; json: boolean }): number {
   if (e instanceof CommanderError) {
     // Help and version exit through here with code 0; commander already printed the message.
-    return e.exitCode === 0 ? 0 : 2;
+    if (e.exitCode === 0) return 0;
+    if (!mode.json) return 2;
+    const usage = new DeeplineError('DL_USAGE', e.message.replace(/^error: /, ''), { hint: 'run with --help for usage' });
+    process.stdout.write(`${JSON.stringify({ error: errorJson(usage) }, null, 2)}\n`);
+    process.stderr.write(`error[DL_USAGE]: ${usage.message}\n`);
+    return 2;
   }
   const error = isDeeplineError(e)
     ? e
@@ -45,9 +60,20 @@ function reportError(e: unknown, debug: boolean): number {
         hint: 'this is a bug in deepline: rerun with --debug and report the stack trace',
         cause: e,
       });
+  if (mode.json) process.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
   // Messages name their own file, line and field (one error may list several problems).
   process.stderr.write(`error[${error.code}]: ${error.message}\n`);
   if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
-  if (debug) process.stderr.write(`${(error.cause as Error | undefined)?.stack ?? error.stack}\n`);
+  if (mode.debug) process.stderr.write(`${(error.cause as Error | undefined)?.stack ?? error.stack}\n`);
   return error.exitCode;
+}
+
+/** The JSON form of an error: stable code, message, hint and location (absent fields left out). */
+function errorJson(error: DeeplineError): Record<string, unknown> {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint !== undefined && { hint: error.hint }),
+    ...(error.location !== undefined && { location: error.location }),
+  };
 }

@@ -28,6 +28,12 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
     assert.match(r.stderr, new RegExp(`error\\[${code}\\]`));
     for (const p of patterns) assert.match(r.stderr, p);
     assert.doesNotMatch(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace for bad input');
+    // With --json, the same error is a JSON object on stdout, with the same exit code.
+    const asJson = deepline([...args, '--json'], { home, cwd: dir });
+    assert.equal(asJson.code, 2, asJson.stderr);
+    const { error } = JSON.parse(asJson.stdout) as { error: { code: string; message: string; hint?: string } };
+    assert.equal(error.code, code);
+    assert.equal(error.message, /error\[\w+\]: (.*)/.exec(r.stderr)?.[1]);
     // Earlier records are untouched (a run that failed on bad data may add its own record).
     const now = JSON.parse(deepline(['runs', '--json'], { home }).stdout) as { id: string }[];
     for (const run of JSON.parse(recorded) as { id: string }[]) assert.deepEqual(now.find((r) => r.id === run.id), run);
