@@ -24,8 +24,12 @@ export function registerInitCommand(program: Command): void {
     .option('--force', 'overwrite an existing task file')
     .option('--json', 'print the inferred task as JSON instead of writing a file')
     .action(async (opts: InitOptions) => {
-      const [{ resolveTaskSpec }, { renderTaskYaml }] = await Promise.all([import('./task-source.ts'), import('../task/render-task.ts')]);
-      const spec = await resolveTaskSpec(undefined, opts);
+      const [{ resolveTaskSpec }, { renderTaskYaml }, { createRegistries }] = await Promise.all([
+        import('./task-source.ts'),
+        import('../task/render-task.ts'),
+        import('../context/registries.ts'),
+      ]);
+      const spec = await resolveTaskSpec(undefined, opts, createRegistries());
       if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, spec });
       const file = resolve(opts.file ?? `${spec.name}.yaml`);
       if (existsSync(file) && !opts.force) {

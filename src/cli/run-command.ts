@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RunTaskResult } from '../templates/run-task.ts';
 import { formatNumber, printJson } from './output.ts';
+import { collect } from './collect.ts';
 import type { TaskSourceOptions } from './task-source.ts';
 
 interface RunOptions extends TaskSourceOptions {
@@ -25,19 +26,22 @@ export function registerRunCommand(program: Command): void {
     .option('--workers <n>', 'trials trained at once (search.workers; default one per core)')
     .option('--no-search', "train the family's default model once instead of searching (search.enabled: false)")
     .option('--seed <n>', 'seed for every random choice')
+    .option('--plugin <module>', 'load a plugin module exporting register(context) (repeatable; after the task file\'s plugins)', collect)
     .option('--new', 'start a new run even if the last run of this task was interrupted')
     .option('--resume <run-id>', 'continue this run (finished steps are kept)')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
       // Imported here, not at the top: `deepline --help` and the light commands start without them.
-      const [{ resolveTaskSpec }, { openWorkspace }, { createReporter }, { runTask }] = await Promise.all([
+      const [{ resolveTaskSpec }, { createRegistries }, { openWorkspace }, { createReporter }, { runTask }] = await Promise.all([
         import('./task-source.ts'),
+        import('../context/registries.ts'),
         import('../store/workspace.ts'),
         import('../pipeline/reporters/create-reporter.ts'),
         import('../templates/run-task.ts'),
       ]);
-      const spec = await resolveTaskSpec(taskFile, opts);
+      const registries = createRegistries();
+      const spec = await resolveTaskSpec(taskFile, opts, registries);
       if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
       const workspace = await openWorkspace(program.opts().home as string);
       const reporter = createReporter(process.stderr);
@@ -46,6 +50,7 @@ export function registerRunCommand(program: Command): void {
           workspace,
           onEvent: (e) => reporter.onEvent(e),
           resume: opts.resume ?? (opts.new ? 'new' : 'auto'),
+          registries,
           resumeHint: `resume with: ${rerunCommand(taskFile, opts)}`,
         });
         reporter.close();

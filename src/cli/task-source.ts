@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import type { Registries } from '../context/registries.ts';
+import { taskExtensions } from '../context/task-vocabulary.ts';
 import { DeeplineError } from '../errors/index.ts';
 import { loadTaskFile } from '../task/load-task.ts';
 import { parseTaskObject } from '../task/parse-task-object.ts';
@@ -17,21 +20,24 @@ export interface TaskSourceOptions {
   workers?: string;
   /** commander's `--no-search`: false when given. */
   search?: boolean;
+  /** `--plugin` paths (repeatable), relative to the current folder. */
+  plugin?: string[];
 }
 
 /**
  * A validated spec from a task file (with command-line overrides), or — with no file — from
  * `--data` and `--target` alone, the task type then inferred from the data.
  */
-export async function resolveTaskSpec(taskFile: string | undefined, opts: TaskSourceOptions): Promise<TaskSpec> {
+export async function resolveTaskSpec(taskFile: string | undefined, opts: TaskSourceOptions, registries: Registries): Promise<TaskSpec> {
   const overrides = toOverrides(opts);
+  const extensions = taskExtensions(registries);
   if (taskFile) {
     if (opts.data || opts.target) {
       throw new DeeplineError('DL_USAGE', `give either a task file (${taskFile}) or --data/--target, not both`, {
         hint: 'edit data.path and data.target in the task file instead',
       });
     }
-    return loadTaskFile(taskFile, overrides);
+    return loadTaskFile(taskFile, overrides, { extensions });
   }
   if (!opts.data) {
     throw new DeeplineError('DL_USAGE', 'no task: give a task file, or --data <path> (and --target <column> for tables)', {
@@ -40,7 +46,7 @@ export async function resolveTaskSpec(taskFile: string | undefined, opts: TaskSo
   }
   const data: Record<string, unknown> = { path: opts.data };
   if (opts.target) data.target = opts.target;
-  return parseTaskObject({ ...overrides, data }, { baseDir: process.cwd() });
+  return parseTaskObject({ ...overrides, data }, { baseDir: process.cwd(), extensions });
 }
 
 function toOverrides(opts: TaskSourceOptions): TaskOverrides {
@@ -49,6 +55,7 @@ function toOverrides(opts: TaskSourceOptions): TaskOverrides {
   if (opts.name) out.name = opts.name;
   if (opts.output) out.output = opts.output;
   if (opts.engine) out.engine = opts.engine;
+  if (opts.plugin?.length) out.plugins = opts.plugin.map((path) => resolve(path));
   if (opts.seed !== undefined) {
     const seed = Number(opts.seed);
     if (!Number.isInteger(seed)) throw new DeeplineError('DL_USAGE', `--seed must be a whole number, but got \`${opts.seed}\``);

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   DL_DATA_ANOMALY: { exit: 1, summary: 'new data does not match the schema learnt from the training data' },
   DL_RUN_NOT_FOUND: { exit: 2, summary: 'no run with that id in the metadata store' },
   DL_PIPELINE: { exit: 2, summary: 'a pipeline definition is invalid: bad or duplicate step name, unknown input, cycle' },
+  DL_PLUGIN: { exit: 2, summary: 'a plugin module is missing, fails to load, exports no register(context), or its registration failed' },
   DL_ENGINE: { exit: 1, summary: 'the deep-learning engine could not start or a kernel failed' },
   DL_SEARCH: { exit: 1, summary: 'the model search ended without a usable model (every trial failed or broke a constraint)' },
   DL_STEP_FAILED: { exit: 1, summary: 'a pipeline step failed' },

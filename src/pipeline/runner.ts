@@ -1,3 +1,4 @@
+import type { DeeplineContext } from '../context/deepline-context.ts';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +34,8 @@ export interface RunPipelineOptions {
    * engine) starts there, so a fully cached run never pays for it.
    */
   readonly beforeFirstRun?: () => Promise<void>;
+  /** The run context every step receives. */
+  readonly context: DeeplineContext;
 }
 
 export interface StepOutcome {
@@ -202,6 +205,7 @@ async function execute(
       });
     },
     signal: options.signal ?? new AbortController().signal,
+    deepline: options.context,
   };
 
   const returned: unknown = await step.run(ctx, Object.freeze({ ...inputs }));

@@ -1,3 +1,4 @@
+import type { DeeplineContext } from '../context/deepline-context.ts';
 import type { ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.ts';
 import type { Logger } from 'pino';
 
@@ -31,6 +32,8 @@ export interface StepContext {
   logMetric(key: string, value: number, at?: { step?: number; epoch?: number }): Promise<void>;
   /** Aborted when the run is cancelled; long loops should check it. */
   readonly signal: AbortSignal;
+  /** The run context: registries (plugins included), study store, executors and the engine. */
+  readonly deepline: DeeplineContext;
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { DeeplineError, type ErrorLocation } from '../errors/index.ts';
-import { parseTaskObject } from './parse-task-object.ts';
+import { parseTaskObject, type ParseTaskOptions } from './parse-task-object.ts';
 import { SourceLocator, type FieldPath } from './source-locator.ts';
 import type { TaskOverrides, TaskSpec } from './task-spec.ts';
 import { valueAt } from './value-at.ts';
@@ -12,7 +12,7 @@ import { valueAt } from './value-at.ts';
  * merged over the file's fields before validation. Every error names the file with the line and
  * column to change, except errors in overridden values, which name only the field.
  */
-export async function loadTaskFile(path: string, overrides: TaskOverrides = {}): Promise<TaskSpec> {
+export async function loadTaskFile(path: string, overrides: TaskOverrides = {}, options: Pick<ParseTaskOptions, 'extensions'> = {}): Promise<TaskSpec> {
   const file = resolve(path);
   const text = await readTaskText(path, file);
   const lineCounter = new LineCounter();
@@ -51,7 +51,9 @@ export async function loadTaskFile(path: string, overrides: TaskOverrides = {}):
   };
   // A file that is not a mapping is reported as such by parseTaskObject, not papered over.
   const merged = isPlainObject(raw) ? mergeOverrides(raw, overrides) : raw;
-  return parseTaskObject(merged, { file, baseDir: dirname(file), locate });
+  // Plugins given on the command line come after the file's own, not instead of them.
+  if (isPlainObject(merged) && isPlainObject(raw) && Array.isArray(raw.plugins) && overrides.plugins) merged.plugins = [...raw.plugins, ...overrides.plugins];
+  return parseTaskObject(merged, { file, baseDir: dirname(file), locate, ...options });
 }
 
 async function readTaskText(shown: string, file: string): Promise<string> {

@@ -8,7 +8,8 @@ import { inferTask } from './infer-task.ts';
 import type { FieldPath } from './source-locator.ts';
 import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
 import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
-import { taskFileSchema, TASK_NAME_PATTERN, type DataFormat, type TaskFile, type TaskSpec } from './task-spec.ts';
+import { checkStrategies } from './check-strategies.ts';
+import { taskFileSchema, TASK_NAME_PATTERN, type DataFormat, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
 import type { SupportedTask, TaskType } from './task-types.ts';
 
 export interface ParseTaskOptions {
@@ -21,6 +22,12 @@ export interface ParseTaskOptions {
    * only the field, which suits objects built from command-line options.
    */
   locate?: (path: FieldPath, options: { key?: boolean }) => ErrorLocation;
+  /**
+   * Loads the task's plugins (absolute paths, possibly none) into the run's registries and
+   * returns the names they now hold, which `search.sampler` / `search.scheduler` are checked
+   * against. Without it, plugins are only recorded and names are checked when the search starts.
+   */
+  extensions?: (plugins: readonly string[]) => Promise<TaskVocabulary>;
 }
 
 /**
@@ -46,6 +53,11 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
   const parsed = taskFileSchema.safeParse(obj);
   if (!parsed.success) fail(firstPerField(parsed.error.issues.flatMap((issue) => describeIssue(issue, obj, taskFileSchema))));
   const file = parsed.data as TaskFile;
+  const vocabulary = await options.extensions?.((file.plugins ?? []).map((path) => resolve(options.baseDir, path)));
+  if (vocabulary) {
+    const problems = checkStrategies(file, vocabulary);
+    if (problems.length > 0) fail(problems);
+  }
 
   const dataPath = resolve(options.baseDir, file.data.path);
   const format = await fromData(['data', 'path'], fail, async () => {
@@ -98,11 +110,14 @@ function buildSpec(
     search: {
       ...COMMON_DEFAULTS.search,
       ...file.search,
+      ...strategy('sampler', file.search?.sampler, COMMON_DEFAULTS.search.sampler),
+      ...strategy('scheduler', file.search?.scheduler, COMMON_DEFAULTS.search.scheduler),
       prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
       space: { ...file.search?.space },
     },
     ...(task === 'time-series-forecasting' && { series: { ...COMMON_DEFAULTS.series, ...file.series } }),
     engine: file.engine ?? COMMON_DEFAULTS.engine,
+    ...(file.plugins?.length && { plugins: file.plugins.map((path) => resolve(options.baseDir, path)) }),
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
     source: {
       ...(options.file !== undefined && { file: options.file }),
@@ -174,4 +189,14 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** `search.sampler` as written (a name, or `{ name, options }`) → the spec's name and options fields. */
+function strategy<K extends 'sampler' | 'scheduler'>(
+  kind: K,
+  given: string | { name: string; options?: Record<string, unknown> } | undefined,
+  fallback: string,
+): Record<K, string> & Partial<Record<`${K}Options`, Record<string, unknown>>> {
+  if (given === undefined || typeof given === 'string') return { [kind]: given ?? fallback } as never;
+  return { [kind]: given.name, ...(given.options !== undefined && { [`${kind}Options`]: given.options }) } as never;
 }

@@ -59,8 +59,23 @@ const augmentSchema = z.strictObject({
   tokenDropout: z.number().min(0).max(0.5).optional(),
 });
 
-export const SAMPLERS = ['tpe', 'random', 'grid'] as const;
-export const SCHEDULERS = ['asha', 'median', 'none'] as const;
+/**
+ * The names a task file may choose from, read from the run context's registries (built-ins and
+ * plugins), with each entry's options schema: the schema below accepts any name, and
+ * `parseTaskObject` checks names and options against this.
+ */
+export interface TaskVocabulary {
+  readonly samplers: ReadonlyMap<string, z.ZodType>;
+  /** `none` (no early stopping) is always accepted besides these. */
+  readonly schedulers: ReadonlyMap<string, z.ZodType>;
+}
+
+/** A registered strategy by name, or `{ name, options }` for its options (validated by its entry). */
+const strategySchema = z.union([
+  z.string().min(1),
+  z.strictObject({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }),
+]);
+
 export const PREFERENCES = ['accuracy', 'balanced'] as const;
 
 /** One search-space override: a fixed value, a range, or a list of choices. */
@@ -72,8 +87,8 @@ const spaceOverrideSchema = z.union([
 
 const searchSchema = z.strictObject({
   enabled: z.boolean().optional(),
-  sampler: z.enum(SAMPLERS).optional(),
-  scheduler: z.enum(SCHEDULERS).optional(),
+  sampler: strategySchema.optional(),
+  scheduler: strategySchema.optional(),
   workers: z.int().min(1).max(256).optional(),
   family: z.string().min(1).optional(),
   prefer: z
@@ -127,6 +142,8 @@ export const taskFileSchema = z.strictObject({
   series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
+  /** Plugin modules (paths relative to the task file) whose `register(context)` adds entries. */
+  plugins: z.array(z.string().min(1)).optional(),
 });
 
 /** A task file's content as written, before defaults. */
@@ -186,9 +203,14 @@ export type SpaceOverride = string | number | boolean | { readonly low: number; 
 export interface SearchSettings {
   /** false: train the family's default model once with `train` settings (no search). */
   readonly enabled: boolean;
-  readonly sampler: (typeof SAMPLERS)[number];
+  /** A registered sampler's name (default `tpe`). */
+  readonly sampler: string;
+  /** Options for the sampler, validated by its entry; absent means its defaults. */
+  readonly samplerOptions?: Readonly<Record<string, unknown>>;
   /** Early stopping of unpromising trials; `none` trains every trial to its end. */
-  readonly scheduler: (typeof SCHEDULERS)[number];
+  readonly scheduler: string;
+  /** Options for the scheduler, validated by its entry; absent means its defaults. */
+  readonly schedulerOptions?: Readonly<Record<string, unknown>>;
   /** Trials in parallel; absent: one per core. */
   readonly workers?: number;
   /** Model family, or `auto` (the modality's default). */
@@ -254,6 +276,8 @@ export interface TaskSpec {
   /** Windowing, set (defaults applied) exactly when the task is time-series-forecasting. */
   readonly series?: SeriesSettings;
   readonly engine: EngineName;
+  /** Absolute paths of the plugin modules the run loads, in order; absent when none. */
+  readonly plugins?: readonly string[];
   /** Absolute path of the output folder. */
   readonly output: string;
   /** Where the spec came from; not part of what is learnt. */

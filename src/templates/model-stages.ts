@@ -76,7 +76,9 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
         {
           family,
           sampler: spec.search.sampler,
+          ...(spec.search.samplerOptions !== undefined && { samplerOptions: spec.search.samplerOptions }),
           scheduler: spec.search.scheduler,
+          ...(spec.search.schedulerOptions !== undefined && { schedulerOptions: spec.search.schedulerOptions }),
           prefer: spec.search.prefer,
           space: spec.search.space,
           ...(trials !== undefined && { trials }),

@@ -3,19 +3,17 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { probeEngine } from '../engine/probe-engine.ts';
+import { createDefaultContext } from '../context/deepline-context.ts';
+import type { Registries } from '../context/registries.ts';
 import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../evaluate/report-html.ts';
 import type { RunReport } from '../evaluate/run-report.ts';
-import type { Registry } from '../extensions/registry.ts';
 import type { PipelineEventListener } from '../pipeline/events.ts';
 import { runPipeline, type StepOutcome } from '../pipeline/runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 import type { ArtifactRef } from '../store/artifacts/artifact-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
-import { createTemplateRegistry } from './template-registry.ts';
-import type { Template } from './template.ts';
 
 export interface RunTaskOptions {
   readonly workspace: Workspace;
@@ -27,7 +25,8 @@ export interface RunTaskOptions {
    * failed, else start a new one. `new`: always start a new run. A run id: continue that run.
    */
   readonly resume?: 'auto' | 'new' | string;
-  readonly templates?: Registry<Template>;
+  /** The registries the task was validated with (plugins loaded); default: built-ins + `spec.plugins`. */
+  readonly registries?: Registries;
   /** Where logs go; default: `<home>/logs/<run-id>.log`, with warnings also on stderr. */
   readonly log?: Logger;
 }
@@ -53,14 +52,20 @@ export interface RunTaskResult {
 export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<RunTaskResult> {
   const started = performance.now();
   const { workspace } = options;
-  const template = (options.templates ?? createTemplateRegistry()).get(spec.task, 'DL_TASK_TYPE');
   const { runId, resumed } = await openRun(spec, options);
   const log = options.log ?? (await runLogger(workspace.home, runId));
+  const context = await createDefaultContext({
+    plugins: spec.plugins ?? [],
+    ...(options.registries && { registries: options.registries }),
+    home: workspace.home,
+    engine: spec.engine,
+    notify: (message) => log.warn(message),
+  });
+  const template = context.registries.templates.get(spec.task, 'DL_TASK_TYPE');
   // The engine starts before the first step that runs; a fully cached run never loads TF.js.
-  const engine = { name: probeEngine(spec.engine) };
+  const { engine } = context;
   const startEngine = async (): Promise<void> => {
-    const { initEngine } = await import('../engine/engine.ts');
-    const started = await initEngine(spec.engine, { notify: (message) => log.warn(message) });
+    const started = await engine.start();
     if (started.name !== engine.name) log.warn(`the ${engine.name} engine did not start, so this run trains on ${started.name}`);
   };
   log.info({ engine: engine.name, task: spec.task, resumed }, 'run starting');
@@ -78,7 +83,8 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
     onEvent: options.onEvent,
     resumeHint: options.resumeHint,
     beforeFirstRun: startEngine,
-  });
+    context,
+  }).finally(() => context.close());
 
   await mkdir(spec.output, { recursive: true });
   for (const [output, name] of Object.entries(template.publish(spec))) {

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createDefaultContext, type DeeplineContext } from '../context/deepline-context.ts';
 import type { StepContext, StepProgress } from '../pipeline/step.ts';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.ts';
 
@@ -12,6 +13,8 @@ export interface TestStepContextOptions {
   readonly seed?: number;
   readonly onProgress?: (p: StepProgress) => void;
   readonly onMetric?: (key: string, value: number, at?: { step?: number; epoch?: number }) => void;
+  /** The run context; default: deepline's built-ins, with the study store under `<root>/state`. */
+  readonly context?: DeeplineContext;
 }
 
 /**
@@ -31,5 +34,6 @@ export async function createTestStepContext(options: TestStepContextOptions): Pr
     progress: (p) => options.onProgress?.(p),
     logMetric: async (key, value, at) => options.onMetric?.(key, value, at),
     signal: new AbortController().signal,
+    deepline: options.context ?? (await createDefaultContext({ home: join(options.root, 'state') })),
   };
 }

@@ -5,7 +5,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
 import { predict } from '../../src/evaluate/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
 describe('predict', () => {
   before(async () => {
@@ -14,7 +14,7 @@ describe('predict', () => {
 
   it('matches one whole-set forward pass whatever the batch size, leaving no tensors', async () => {
     const genome = { family: 'mlp', hidden: [6], dropout: 0.5, batchNorm: true, activation: 'tanh' };
-    const model = buildModel(genome, { inputShape: [3], head: { units: 4, activation: 'softmax' }, seed: 8, families: FamilyRegistry.withBuiltins() });
+    const model = buildModel(genome, { inputShape: [3], head: { units: 4, activation: 'softmax' }, seed: 8, families: (await builtinFamilies()) });
     const input = { n: 23, featureShape: [3], x: Float32Array.from({ length: 69 }, (_, i) => Math.cos(i * 0.7)) };
     const whole = tf.tidy(() => (model.predict(tf.tensor2d(input.x, [23, 3])) as tf.Tensor).dataSync());
     const before = tf.memory().numTensors;

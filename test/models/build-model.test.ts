@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const softmax = (units: number) => ({ units, activation: 'softmax' as const });
 
 function weightsOf(model: tf.LayersModel): Float32Array[] {

@@ -5,11 +5,11 @@ import { createSeededRandom } from '../../src/data/seeded-random.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { CnnBlock, CnnGenome } from '../../src/models/genome.ts';
 import { fitModel } from '../../src/train/fit.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const head = { units: 2, activation: 'softmax' as const };
 const block = (kind: CnnBlock['kind'], filters: number, batchNorm: boolean): CnnBlock => ({ kind, filters, kernelSize: 3, pool: 'none', batchNorm });
 const genome = (blocks: CnnBlock[]): CnnGenome => ({ family: 'cnn', blocks, dense: [], dropout: 0, globalPool: 'avg' });

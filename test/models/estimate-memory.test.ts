@@ -3,13 +3,13 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
 import { estimateTrainingMemoryMB } from '../../src/models/estimate-memory.ts';
 import { taskLoss } from '../../src/models/losses.ts';
 import type { FitOptimizer } from '../../src/train/fit.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const MB = 1024 * 1024;
 
 function dense(batchNorm: boolean): tf.LayersModel {

@@ -5,7 +5,6 @@ import { createSeededRandom } from '../../src/data/seeded-random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { predict } from '../../src/evaluate/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import { seriesGruFamily } from '../../src/models/families/series-gru-family.ts';
 import { builtinSearchSpaces } from '../../src/models/search-spaces/builtin-search-spaces.ts';
 import { seriesGruSearchSpace } from '../../src/models/search-spaces/series-gru-search-space.ts';
@@ -13,8 +12,9 @@ import { randomSampler } from '../../src/search/samplers/random-sampler.ts';
 import { searchSpaceSchema } from '../../src/search/space/search-space-schema.ts';
 import { validateParams } from '../../src/search/space/validate-params.ts';
 import { fitModel } from '../../src/train/fit.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const HEAD = { units: 1, activation: 'linear' } as const;
 
 /** Windows of an AR(2) series x_t = 1.2·x_{t−1} − 0.6·x_{t−2} + ε, each labelled with the next value. */

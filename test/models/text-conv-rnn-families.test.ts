@@ -6,7 +6,6 @@ import { applyTableTransform } from '../../src/data/transform/apply-table-transf
 import { fitTableTransform } from '../../src/data/transform/fit-table-transform.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import { textConvFamily } from '../../src/models/families/text-conv-family.ts';
 import { textRnnFamily } from '../../src/models/families/text-rnn-family.ts';
 import type { TextConvGenome, TextRnnGenome } from '../../src/models/genome.ts';
@@ -15,8 +14,9 @@ import { fitModel } from '../../src/train/fit.ts';
 import { expectDeeplineError } from '../data/fixtures/expect-deepline-error.ts';
 import { tableFromRows } from '../data/transform/make-table.ts';
 import { textCorpus } from '../data/transform/text-corpus.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 if (!families.has('text', 'text-conv')) families.register(textConvFamily);
 if (!families.has('text', 'text-rnn')) families.register(textRnnFamily);
 const head = { units: 3, activation: 'softmax' } as const;

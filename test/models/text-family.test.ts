@@ -10,15 +10,15 @@ import { argmaxRows } from '../../src/evaluate/argmax-rows.ts';
 import { accuracy } from '../../src/evaluate/metrics.ts';
 import { predict } from '../../src/evaluate/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import { textFamily, type TextPoolGenome } from '../../src/models/families/text-family.ts';
 import { taskLoss } from '../../src/models/losses.ts';
 import { fitModel } from '../../src/train/fit.ts';
 import { expectDeeplineError } from '../data/fixtures/expect-deepline-error.ts';
 import { tableFromRows } from '../data/transform/make-table.ts';
 import { CORPUS_CLASSES, textCorpus } from '../data/transform/text-corpus.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 
 describe('text-pool family', { timeout: 120_000 }, () => {
   before(async () => {

@@ -12,6 +12,7 @@ import { runPipeline } from '../../src/pipeline/runner.ts';
 import { defineStep, type Step, type StepParams } from '../../src/pipeline/step.ts';
 import { FsArtifactStore } from '../../src/store/artifacts/fs-artifact-store.ts';
 import { SqliteMetadataStore } from '../../src/store/metadata/sqlite-metadata-store.ts';
+import { createDefaultContext } from '../../src/context/deepline-context.ts';
 
 const RESUME = 'rerun `deepline run task.yaml` to resume';
 
@@ -46,6 +47,7 @@ async function withWs(fn: (ws: Ws) => Promise<void>): Promise<void> {
         log: pino({ level: 'silent' }),
         onEvent: (e) => events.push(e),
         resumeHint: RESUME,
+        context: await createDefaultContext({ home: dir }),
       });
       return { result, events };
     },
@@ -300,7 +302,7 @@ describe('runPipeline', () => {
 
   it('refuses an unknown run and survives a throwing event listener', () =>
     withWs(async (ws) => {
-      const base = { metadata: ws.metadata, artifacts: ws.artifacts, stateDir: ws.dir, seed: 1, log: pino({ level: 'silent' }) };
+      const base = { metadata: ws.metadata, artifacts: ws.artifacts, stateDir: ws.dir, seed: 1, log: pino({ level: 'silent' }), context: await createDefaultContext({ home: ws.dir }) };
       const pipeline = definePipeline(chain(ws));
       await assert.rejects(runPipeline({ ...base, pipeline, runId: 'ghost' }), (e: unknown) => e instanceof DeeplineError && e.code === 'DL_RUN_NOT_FOUND');
       await ws.metadata.createRun({ id: 'r', name: 'r', taskType: 't', taskFile: '', spec: {} });

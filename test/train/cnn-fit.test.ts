@@ -5,10 +5,10 @@ import type { Dataset } from '../../src/data/dataset.ts';
 import { createSeededRandom } from '../../src/data/seeded-random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { CnnGenome } from '../../src/models/genome.ts';
 import { taskLoss } from '../../src/models/losses.ts';
 import { fitModel } from '../../src/train/fit.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
 /** 6x6 images holding one noisy bar: class 0 horizontal, class 1 vertical. */
 function bars(n: number, seed: number): Dataset {
@@ -36,7 +36,7 @@ describe('fitModel with a CNN', { timeout: 120_000 }, () => {
   it('learns orientation from pixels, without leaking tensors', async () => {
     const [train, validation] = [bars(80, 1), bars(40, 2)];
     const genome: CnnGenome = { family: 'cnn', blocks: [{ filters: 4, kernelSize: 3, pool: 'max', batchNorm: true }], dense: [8], dropout: 0.1, globalPool: 'none' };
-    const model = buildModel(genome, { inputShape: train.featureShape, head: taskLoss(train.target).head, seed: 3, families: FamilyRegistry.withBuiltins() });
+    const model = buildModel(genome, { inputShape: train.featureShape, head: taskLoss(train.target).head, seed: 3, families: (await builtinFamilies()) });
     const built = tf.memory().numTensors;
     const result = await fitModel(model, { train, validation, epochs: 15, batchSize: 16, learningRate: 0.01, patience: 15, seed: 1 });
     assert.equal(tf.memory().numTensors, built);

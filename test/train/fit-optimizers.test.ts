@@ -5,13 +5,13 @@ import type { Dataset } from '../../src/data/dataset.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { MlpGenome } from '../../src/models/genome.ts';
 import { taskLoss } from '../../src/models/losses.ts';
 import { fitModel, type FitOptimizer, type FitOptions } from '../../src/train/fit.ts';
 import { blobs } from './synthetic-data.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
 const KERNEL = /kernel(_\d+)?$/;
 

@@ -8,13 +8,13 @@ import { argmaxRows } from '../../src/evaluate/argmax-rows.ts';
 import { accuracy } from '../../src/evaluate/metrics.ts';
 import { predict } from '../../src/evaluate/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { MlpGenome } from '../../src/models/genome.ts';
 import { taskLoss } from '../../src/models/losses.ts';
 import { fitModel, type FitOptions } from '../../src/train/fit.ts';
 import { blobs, linear, noise } from './synthetic-data.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 
 function mlp(ds: Dataset, hidden: number[], seed = 1, extra: Partial<MlpGenome> = {}): tf.LayersModel {
   const genome: MlpGenome = { family: 'mlp', hidden, dropout: 0, batchNorm: false, activation: 'relu', ...extra };

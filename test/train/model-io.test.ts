@@ -7,13 +7,13 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
 import { predict } from '../../src/evaluate/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../src/models/families/family-registry.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
 import { fitModel } from '../../src/train/fit.ts';
 import { loadModel, saveModel } from '../../src/train/model-io.ts';
 import { blobs } from './synthetic-data.ts';
+import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 let root: string;
 
 describe('saveModel / loadModel', { timeout: 60_000 }, () => {

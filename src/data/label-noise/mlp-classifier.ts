@@ -3,6 +3,7 @@ import { subsetDataset, type Dataset } from '../dataset.ts';
 import type { FoldClassifier } from './fold-classifier.ts';
 import { fitFoldStandardizer } from './fold-standardizer.ts';
 import { stratifiedFolds } from './stratified-folds.ts';
+import type { DeeplineContext } from '../../context/deepline-context.ts';
 
 export interface MlpClassifierOptions {
   /** Units of the one hidden layer. */
@@ -21,20 +22,18 @@ export interface MlpClassifierOptions {
  * probabilities stay truly out of fold. Slower than `softmaxRegression` on small data but can
  * model classes that are not linearly separable.
  */
-export function mlpClassifier(options: MlpClassifierOptions = {}): FoldClassifier {
+export function mlpClassifier(context: Pick<DeeplineContext, 'registries' | 'engine'>, options: MlpClassifierOptions = {}): FoldClassifier {
   return {
     name: 'mlp',
     async fitPredict(train, held, ctx) {
       // TF.js loads only when this classifier trains, not with the pipeline's definition.
-      const [{ initEngine }, { predict }, { buildModel }, { FamilyRegistry }, { fitModel }] = await Promise.all([
-        import('../../engine/engine.ts'),
+      const [{ predict }, { buildModel }, { fitModel }] = await Promise.all([
         import('../../evaluate/predict.ts'),
         import('../../models/build-model.ts'),
-        import('../../models/families/family-registry.ts'),
         import('../../train/fit.ts'),
       ]);
-      const families = FamilyRegistry.withBuiltins();
-      await initEngine('auto');
+      const families = await context.registries.families.ready();
+      await context.engine.start();
       const standardize = fitFoldStandardizer(train.x, train.n, train.d);
       const classes = Array.from({ length: train.k }, (_, c) => String(c));
       const all: Dataset = {

@@ -3,7 +3,6 @@ import type { Registry } from '../../extensions/registry.ts';
 import type { Dataset } from '../dataset.ts';
 import type { DataReader, DataSource } from '../readers/data-reader.ts';
 import { detectFormat } from '../readers/detect-format.ts';
-import { createReaderRegistry } from '../readers/reader-registry.ts';
 import { sourceContentHash } from '../source-fingerprint.ts';
 import { putDataset } from './dataset-artifact.ts';
 
@@ -48,7 +47,7 @@ export function ingestStep(params: IngestParams, options: { readers?: Registry<D
     async run(ctx) {
       const { source } = params;
       const format = source.format === 'auto' ? await detectFormat(source.path) : source.format;
-      const reader = (options.readers ?? createReaderRegistry()).get(format, 'DL_TASK_FIELD');
+      const reader = (options.readers ?? ctx.deepline.registries.readers).get(format, 'DL_TASK_FIELD');
       const [result, dataVersion] = await Promise.all([
         reader.read({ ...source, format }, { onProgress: (p) => ctx.progress(p), signal: ctx.signal }),
         sourceContentHash(source.path),

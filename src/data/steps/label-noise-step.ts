@@ -1,4 +1,4 @@
-import { defineStep, type Step } from '../../pipeline/step.ts';
+import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
 import { subsetDataset } from '../dataset.ts';
 import { findLabelIssues } from '../label-noise/find-label-issues.ts';
 import type { FoldClassifier } from '../label-noise/fold-classifier.ts';
@@ -21,9 +21,9 @@ export interface LabelNoiseParams {
 export type LabelNoiseInput = 'train';
 export type LabelNoiseOutput = 'train' | 'labelNoise';
 
-const MODELS: Record<NonNullable<LabelNoiseParams['model']>, () => FoldClassifier> = {
+const MODELS: Record<NonNullable<LabelNoiseParams['model']>, (ctx: StepContext) => FoldClassifier> = {
   softmax: () => softmaxRegression(),
-  mlp: () => mlpClassifier(),
+  mlp: (ctx) => mlpClassifier(ctx.deepline),
 };
 
 /**
@@ -67,7 +67,7 @@ export function labelNoiseStep(params: LabelNoiseParams = {}, options: { from?: 
         folds: settings.folds,
         seed: ctx.seed,
         method: settings.method,
-        model: MODELS[settings.model](),
+        model: MODELS[settings.model](ctx),
         signal: ctx.signal,
         onFold: (done, total) => ctx.progress({ done, total, unit: 'fold' }),
       });

@@ -39,14 +39,13 @@ export function evaluateStep(overrides: EvaluateParams = {}, wiring: EvaluateWir
     description: 'score the model on the test set',
     async run(ctx, inputs) {
       // TF.js loads only when the step runs, not when it is cached.
-      const [{ initEngine }, { loadModel }, { measureLatency }, { predict }] = await Promise.all([
-        import('../../engine/engine.ts'),
+      const [{ loadModel }, { measureLatency }, { predict }] = await Promise.all([
         import('../../train/model-io.ts'),
         import('../measure-latency.ts'),
         import('../predict.ts'),
       ]);
       const started = performance.now();
-      const engine = await initEngine('auto');
+      const engine = await ctx.deepline.engine.start();
       const [model, test, scaler] = await Promise.all([
         ctx.artifacts.localPath(inputs.model).then(loadModel),
         getDataset(ctx, inputs.test),

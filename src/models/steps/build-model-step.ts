@@ -32,8 +32,8 @@ export function buildModelStep(params: BuildModelParams = {}, wiring: BuildModel
     description: 'choose the model architecture (genome)',
     async run(ctx, inputs) {
       // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
-      const [{ FamilyRegistry }, { taskLoss }] = await Promise.all([import('../families/family-registry.ts'), import('../losses.ts')]);
-      const families = wiring.families ?? FamilyRegistry.withBuiltins();
+      const { taskLoss } = await import('../losses.ts');
+      const families = wiring.families ?? (await ctx.deepline.registries.families.ready());
       const train = await getDataset(ctx, inputs.train);
       const modality = modalityOfDataset(train);
       // 'auto' takes the modality's first family; a miss on 'auto' lists what exists.

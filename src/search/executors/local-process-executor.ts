@@ -15,6 +15,8 @@ export interface LocalProcessExecutorOptions {
    * to); default: each distinct message once on stderr.
    */
   readonly onNotice?: (message: string) => void;
+  /** Plugin module paths each worker loads before its first trial. */
+  readonly plugins?: readonly string[];
 }
 
 interface Pending {
@@ -45,6 +47,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   readonly size: number;
   readonly #closeGraceMs: number;
   readonly #onNotice: (message: string) => void;
+  readonly #plugins: readonly string[];
   readonly #workers = new Set<Worker>();
   readonly #queue: Pending[] = [];
   #closed = false;
@@ -52,6 +55,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   constructor(options: LocalProcessExecutorOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
     this.#closeGraceMs = options.closeGraceMs ?? 5_000;
+    this.#plugins = options.plugins ?? [];
     this.#onNotice = options.onNotice ?? onceEach((message) => process.stderr.write(`${message}\n`));
     for (let i = 0; i < this.size; i++) this.#spawn();
   }
@@ -101,7 +105,7 @@ export class LocalProcessExecutor implements TrialExecutor {
   }
 
   #spawn(): void {
-    const child = fork(WORKER_ENTRY, [], {
+    const child = fork(WORKER_ENTRY, [JSON.stringify(this.#plugins)], {
       // Resolved from here, not from the user's working directory, so deepline finds its own tsx.
       execArgv: FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [],
       // Worker stdout goes to our stderr: a CLI's stdout (JSON, reports) stays the CLI's own.

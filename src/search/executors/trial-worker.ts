@@ -1,9 +1,11 @@
 /**
  * Entry point of one local worker process (started by LocalProcessExecutor with `fork`): runs
  * the jobs it is sent over IPC one at a time on its own engine, and keeps loaded data sets
- * between them. Messages are `ToWorker` / `FromWorker`.
+ * between them. Messages are `ToWorker` / `FromWorker`. Like the CLI, it is a process entry
+ * point: it builds the run context from deepline's built-ins and the plugin paths it is given as
+ * its one argument (a JSON array), so trials see the registries the run sees.
  */
-import { FamilyRegistry } from '../../models/families/family-registry.ts';
+import { createDefaultContext } from '../../context/deepline-context.ts';
 import { DatasetCache } from './dataset-cache.ts';
 import { runTrial } from './run-trial.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
@@ -14,7 +16,9 @@ const send = (message: FromWorker): void => {
   process.send?.(message);
 };
 const datasets = new DatasetCache();
-const families = FamilyRegistry.withBuiltins();
+const plugins = JSON.parse(process.argv[2] ?? '[]') as string[];
+// Loaded once, before the first trial: the families (TF.js with them) and the plugins' entries.
+const families = createDefaultContext({ plugins }).then((context) => context.registries.families.ready());
 const running = new Map<number, AbortController>();
 
 process.on('message', (message: ToWorker) => {
@@ -26,13 +30,13 @@ process.on('message', (message: ToWorker) => {
   const controller = new AbortController();
   running.set(job.trialId, controller);
   send({ type: 'start', trialId: job.trialId, pid: process.pid });
-  void runTrial(job, {
+  void families.then((loaded) => runTrial(job, {
     datasets,
-    families,
+    families: loaded,
     signal: controller.signal,
     onProgress: (progress) => send({ type: 'progress', ...progress }),
     onNotice: (message) => send({ type: 'notice', message }),
-  }).then((result) => {
+  })).then((result) => {
     running.delete(job.trialId);
     send({ type: 'result', result: { ...result, pid: process.pid } });
   });

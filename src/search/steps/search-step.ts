@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import type { EngineName } from '../../engine/engine.ts';
 import { DeeplineError } from '../../errors/index.ts';
@@ -9,18 +8,16 @@ import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import { deriveSeed } from '../../pipeline/cache-key.ts';
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
 import { canonicalJson } from '../../store/canonical-json.ts';
-import { SqliteStudyStore } from '../../store/metadata/sqlite-study-store.ts';
 import type { StoredTrial } from '../../store/metadata/study-store.ts';
 import type { AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
-import { LocalProcessExecutor } from '../executors/local-process-executor.ts';
+import type { TrialExecutor } from '../executors/executor.ts';
 import { runTrials } from '../executors/run-study-trials.ts';
 import type { TrialConstraints } from '../executors/trial-job.ts';
 import type { LearningRateSchedule } from '../../train/fit.ts';
 import { bestEpochOf, refitEpochs } from '../refit-epochs.ts';
 import type { ParetoPreference } from '../pareto.ts';
-import { createSamplerRegistry } from '../samplers/sampler-registry.ts';
-import { createSchedulerRegistry } from '../schedulers/scheduler-registry.ts';
-import type { Scheduler } from '../schedulers/scheduler.ts';
+import type { Registry } from '../../extensions/registry.ts';
+import type { Scheduler, SchedulerEntry } from '../schedulers/scheduler.ts';
 import type { Param, Params, SearchSpace } from '../space.ts';
 import { validateParams } from '../space/validate-params.ts';
 import type { Sampler } from '../samplers/sampler.ts';
@@ -33,7 +30,10 @@ import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial
 export type SearchParams = {
   readonly family: string;
   readonly sampler: SearchSettings['sampler'];
+  /** The task file's options for the sampler (absent: deepline's defaults for it). */
+  readonly samplerOptions?: SearchSettings['samplerOptions'];
   readonly scheduler: SearchSettings['scheduler'];
+  readonly schedulerOptions?: SearchSettings['schedulerOptions'];
   readonly prefer: SearchSettings['prefer'];
   readonly space: SearchSettings['space'];
   /** Trials to run in all (a resumed study counts those it has). */
@@ -100,20 +100,17 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
     async run(ctx, inputs) {
       const started = Date.now();
       // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
-      const [{ FamilyRegistry }, { taskLoss }, { builtinSearchSpaces }] = await Promise.all([
-        import('../../models/families/family-registry.ts'),
-        import('../../models/losses.ts'),
-        import('../../models/search-spaces/builtin-search-spaces.ts'),
-      ]);
-      const families = wiring.families ?? FamilyRegistry.withBuiltins();
+      const { taskLoss } = await import('../../models/losses.ts');
+      const { registries } = ctx.deepline;
+      const families = wiring.families ?? (await registries.families.ready());
       const train = await getDataset(ctx, inputs.train);
       const outputs = taskLoss(train.target).head.units;
       const modality = modalityOfDataset(train);
       const family = params.family === 'auto' ? families.list(modality)[0] : families.get(modality, params.family);
-      const familySpace = family && builtinSearchSpaces.get(family.name);
+      const familySpace = family && families.searchSpace(family.name);
       if (!family || !familySpace) {
         throw new DeeplineError('DL_TASK_FIELD', `search.family: the ${family?.name ?? modality} family has no search space`, {
-          hint: `set search.enabled: false to train its default model, or pick one of: ${[...builtinSearchSpaces.keys()].join(', ')}`,
+          hint: `set search.enabled: false to train its default model, or pick one of: ${families.searchable().join(', ')}`,
           location: { field: 'search.family' },
         });
       }
@@ -121,17 +118,17 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       const balance = await ctx.artifacts.readJson<{ classWeights?: readonly number[] }>(inputs.balance);
       const [trainDir, validationDir] = await Promise.all([ctx.artifacts.localPath(inputs.train), ctx.artifacts.localPath(inputs.validation)]);
 
-      const store = new SqliteStudyStore(join(ctx.stateDir, 'metadata.db'));
-      let executor: LocalProcessExecutor | undefined;
+      const store = ctx.deepline.studies();
+      let executor: TrialExecutor | undefined;
       const closeExecutor = (): void => void executor?.close();
       ctx.signal.addEventListener('abort', closeExecutor);
       try {
         // Same inputs, params and seed → same study: a rerun after a kill picks it up again.
         const name = `search-${createHash('sha256').update(canonicalJson({ params, inputs: Object.values(inputs).map((r) => r.hash), seed: ctx.seed })).digest('hex').slice(0, 16)}`;
-        const samplerEntry = createSamplerRegistry().get(params.sampler);
+        const samplerEntry = registries.samplers.get(params.sampler, 'DL_TASK_FIELD');
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
-        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(samplerOptions(params))), initial);
-        const scheduler = createScheduler(params, space);
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params))), initial);
+        const scheduler = createScheduler(params, space, registries.schedulers);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
         const resumed = (await store.getStudy(name)) !== undefined;
@@ -160,7 +157,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = new LocalProcessExecutor({ workers, onNotice: (message) => ctx.log.warn(message) });
+          executor = ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message) });
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,
@@ -248,7 +245,6 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       } finally {
         ctx.signal.removeEventListener('abort', closeExecutor);
         await executor?.close();
-        await store.close();
       }
     },
   });
@@ -326,9 +322,10 @@ function epochRange(space: SearchSpace): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
 
-function createScheduler(params: SearchParams, space: SearchSpace): Scheduler | undefined {
+function createScheduler(params: SearchParams, space: SearchSpace, schedulers: Registry<SchedulerEntry>): Scheduler | undefined {
   if (params.scheduler === 'none') return undefined;
-  const entry = createSchedulerRegistry().get(params.scheduler);
+  const entry = schedulers.get(params.scheduler, 'DL_TASK_FIELD');
+  if (params.schedulerOptions) return entry.create(entry.optionsSchema.parse(params.schedulerOptions));
   // Ranked on error alone when the model is picked by error; on every objective otherwise.
   const rankOn = params.prefer === 'accuracy' ? { rankOn: [0] } : {};
   if (params.scheduler === 'asha') {

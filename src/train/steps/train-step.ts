@@ -76,17 +76,15 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
     description: 'train the model with early stopping',
     async run(ctx, inputs) {
       // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
-      const [{ initEngine }, { buildModel }, { FamilyRegistry }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }] = await Promise.all([
-        import('../../engine/engine.ts'),
+      const [{ buildModel }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }] = await Promise.all([
         import('../../models/build-model.ts'),
-        import('../../models/families/family-registry.ts'),
         import('../../models/losses.ts'),
         import('../../data/augment/create-augmentation.ts'),
         import('../fit.ts'),
         import('../model-io.ts'),
       ]);
-      const families = wiring.families ?? FamilyRegistry.withBuiltins();
-      const engine = await initEngine('auto');
+      const families = wiring.families ?? (await ctx.deepline.registries.families.ready());
+      const engine = await ctx.deepline.engine.start();
       const chosenRef = (inputs as Partial<Record<TrainInput | 'training', ArtifactRef>>).training;
       const [fitData, validation, genome, balance, chosen] = await Promise.all([
         getDataset(ctx, inputs.train),
@@ -107,7 +105,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         modality: modalityOfDataset(train),
         ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
       });
-      const augmentation = params.augment ? createAugmentation(params.augment, augmentModalityOf(train), seed) : undefined;
+      const augmentation = params.augment ? createAugmentation(params.augment, augmentModalityOf(train), seed, await ctx.deepline.registries.augmenters.ready()) : undefined;
       if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
       try {
         const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';

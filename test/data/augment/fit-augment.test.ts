@@ -8,14 +8,14 @@ import { initEngine } from '../../../src/engine/engine.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
 import { predict } from '../../../src/evaluate/predict.ts';
 import { buildModel } from '../../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
 import type { CnnGenome, MlpGenome } from '../../../src/models/genome.ts';
 import { taskLoss } from '../../../src/models/losses.ts';
 import { fitModel, type FitOptions } from '../../../src/train/fit.ts';
 import { blobs } from '../../train/synthetic-data.ts';
 import { digitsDataset } from '../label-noise/digits-dataset.ts';
+import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 
 function mlp(ds: Dataset, seed = 1): tf.LayersModel {
   const genome: MlpGenome = { family: 'mlp', hidden: [16], dropout: 0, batchNorm: false, activation: 'relu' };

@@ -7,6 +7,7 @@ import { initEngine } from '../../../src/engine/engine.ts';
 import { expectDeeplineError } from '../fixtures/expect-deepline-error.ts';
 import { digitsDataset } from './digits-dataset.ts';
 import { flipLabels } from './flip-labels.ts';
+import { createDefaultContext } from '../../../src/context/deepline-context.ts';
 
 function score(result: LabelIssueResult, flipped: Set<number>): { recall: number; precision: number; flagged: number } {
   const hits = result.suspects.filter((s) => flipped.has(s.index)).length;
@@ -83,7 +84,7 @@ describe('findLabelIssues', { timeout: 120_000 }, () => {
 
   it('also works with a one-hidden-layer MLP per fold', async () => {
     const started = performance.now();
-    const result = await findLabelIssues(noisy.dataset, { seed: 1, model: mlpClassifier() });
+    const result = await findLabelIssues(noisy.dataset, { seed: 1, model: mlpClassifier(await createDefaultContext()) });
     const s = score(result, noisy.flipped);
     console.log(line('digits mlp', s, performance.now() - started, noisy.flipped.size));
     assert.ok(s.recall >= 0.8, `recall ${s.recall}`);

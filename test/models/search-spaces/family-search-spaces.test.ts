@@ -5,7 +5,6 @@ import { createSeededRandom } from '../../../src/data/seeded-random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
 import { buildModel } from '../../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
 import type { Modality } from '../../../src/models/families/model-family.ts';
 import { textConvFamily } from '../../../src/models/families/text-conv-family.ts';
 import { textRnnFamily } from '../../../src/models/families/text-rnn-family.ts';
@@ -21,8 +20,9 @@ import { randomSampler } from '../../../src/search/samplers/random-sampler.ts';
 import type { Params } from '../../../src/search/space.ts';
 import { searchSpaceSchema } from '../../../src/search/space/search-space-schema.ts';
 import { validateParams } from '../../../src/search/space/validate-params.ts';
+import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 // Registered as a user's extension would be, which also proves they need nothing built in.
 if (!families.has('text', 'text-conv')) families.register(textConvFamily);
 if (!families.has('text', 'text-rnn')) families.register(textRnnFamily);

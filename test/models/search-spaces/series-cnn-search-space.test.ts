@@ -3,7 +3,6 @@ import { before, describe, it } from 'node:test';
 import { createSeededRandom } from '../../../src/data/seeded-random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { buildModel } from '../../../src/models/build-model.ts';
-import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
 import { timeSeriesFamily } from '../../../src/models/families/time-series-family.ts';
 import { builtinSearchSpaces } from '../../../src/models/search-spaces/builtin-search-spaces.ts';
 import { seriesCnnSearchSpace } from '../../../src/models/search-spaces/series-cnn-search-space.ts';
@@ -11,8 +10,9 @@ import { randomSampler } from '../../../src/search/samplers/random-sampler.ts';
 import type { Params } from '../../../src/search/space.ts';
 import { searchSpaceSchema } from '../../../src/search/space/search-space-schema.ts';
 import { validateParams } from '../../../src/search/space/validate-params.ts';
+import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const HEAD = { units: 1, activation: 'linear' } as const;
 
 function paramCount(shape: readonly number[], p: Params): number {

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { saveDataset, type Dataset } from '../../../src/data/dataset.ts';
 import { createSeededRandom } from '../../../src/data/seeded-random.ts';
-import { FamilyRegistry } from '../../../src/models/families/family-registry.ts';
 import { DatasetCache } from '../../../src/search/executors/dataset-cache.ts';
 import { runTrial } from '../../../src/search/executors/run-trial.ts';
 import type { TrialJob, TrialProgress } from '../../../src/search/executors/trial-job.ts';
 import { writeTinyDataset } from './fixtures/write-tiny-dataset.ts';
+import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'deepline-run-trial-'));
 let data: { train: string; validation: string };
@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const families = FamilyRegistry.withBuiltins();
+const families = await builtinFamilies();
 const job = (epochs: number): TrialJob => ({
   trialId: 1,
   genome: { family: 'mlp', hidden: [6], dropout: 0, batchNorm: false, activation: 'tanh' },

@@ -1,0 +1,10 @@
+// deepline loads this module for `plugins: [./plugins/register.js]` in a task file (or
+// `deepline run --plugin examples/plugins/register.js`) and calls register(context) once,
+// after its own built-ins: every entry added here reaches validation, the search and its workers.
+import { haltonSampler } from './halton-sampler.js';
+import { residualMlpFamily, residualMlpSpace } from './residual-mlp-family.js';
+
+export function register({ registries }) {
+  registries.samplers.register(haltonSampler.name, haltonSampler);
+  registries.families.register(residualMlpFamily, residualMlpSpace);
+}

@@ -1,0 +1,54 @@
+import type { Augmenter } from '../data/augment/augmenter.ts';
+import type { DataReader } from '../data/readers/data-reader.ts';
+import { registerBuiltins as registerReaders } from '../data/readers/reader-registry.ts';
+import { Registry } from '../extensions/registry.ts';
+import { FamilyRegistry } from '../models/families/family-registry.ts';
+import type { ExecutorEntry } from '../search/executors/executor-entry.ts';
+import { registerBuiltins as registerExecutors } from '../search/executors/executor-registry.ts';
+import type { SamplerEntry } from '../search/samplers/sampler.ts';
+import { registerBuiltins as registerSamplers } from '../search/samplers/sampler-registry.ts';
+import type { SchedulerEntry } from '../search/schedulers/scheduler.ts';
+import { registerBuiltins as registerSchedulers } from '../search/schedulers/scheduler-registry.ts';
+import { registerBuiltins as registerTemplates } from '../templates/template-registry.ts';
+import type { Template } from '../templates/template.ts';
+
+/**
+ * Every extension point of deepline, one registry each. A plugin's `register(context)` adds to
+ * these; the task schema's choices (data formats, samplers, schedulers) are read from them.
+ */
+export interface Registries {
+  /** Task type → the template that builds its pipeline. */
+  readonly templates: Registry<Template>;
+  /** `data.format` → reader. */
+  readonly readers: Registry<DataReader>;
+  readonly samplers: Registry<SamplerEntry>;
+  readonly schedulers: Registry<SchedulerEntry>;
+  /** `appliesTo/name` (`image/flip`) → training-time augmenter; `await augmenters.ready()` before reading. */
+  readonly augmenters: Registry<Augmenter>;
+  /** (modality, name) → model family with its search space; `await families.ready()` before reading. */
+  readonly families: FamilyRegistry;
+  /** How trials run: `local` worker processes by default. */
+  readonly executors: Registry<ExecutorEntry>;
+}
+
+/** The registries holding deepline's built-ins, registered exactly as a plugin's entries are. */
+export function createRegistries(): Registries {
+  const registries: Registries = {
+    templates: new Registry<Template>('task type'),
+    readers: new Registry<DataReader>('data format'),
+    samplers: new Registry<SamplerEntry>('sampler'),
+    schedulers: new Registry<SchedulerEntry>('scheduler'),
+    augmenters: new Registry<Augmenter>('augmenter'),
+    families: new FamilyRegistry(),
+    executors: new Registry<ExecutorEntry>('executor'),
+  };
+  registerTemplates(registries.templates);
+  registerReaders(registries.readers);
+  registerSamplers(registries.samplers);
+  registerSchedulers(registries.schedulers);
+  registerExecutors(registries.executors);
+  registries.augmenters.defer(async (augmenters) => (await import('../data/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
+  // The families' modules import TF.js: loaded when a step first needs a family, not before.
+  registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));
+  return registries;
+}

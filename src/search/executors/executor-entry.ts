@@ -1,0 +1,18 @@
+import type { TrialExecutor } from './executor.ts';
+
+/** What a search asks of a new executor. */
+export interface ExecutorOptions {
+  /** Trials at once. */
+  readonly workers: number;
+  /** Module paths of the run's plugins: workers load them so trials see the same registries. */
+  readonly plugins: readonly string[];
+  /** Where workers' notices go (the run de-duplicates them). */
+  readonly onNotice?: (message: string) => void;
+}
+
+/** A registry entry: how trials are run (`local` worker processes; a queue-backed one at scale). */
+export interface ExecutorEntry {
+  readonly name: string;
+  readonly description: string;
+  create(options: ExecutorOptions): TrialExecutor;
+}

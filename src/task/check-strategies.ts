@@ -1,0 +1,45 @@
+import { didYouMean } from '../extensions/did-you-mean.ts';
+import type { FieldProblem } from './describe-issue.ts';
+import { formatValue } from './format-value.ts';
+import type { TaskFile, TaskVocabulary } from './task-spec.ts';
+
+type Strategy = NonNullable<NonNullable<TaskFile['search']>['sampler']>;
+
+/**
+ * Checks `search.sampler` and `search.scheduler` against what is registered (built-ins and
+ * plugins): an unknown name gets a did-you-mean and the registered names, and `options` are
+ * validated by the entry's own schema, each problem at its field.
+ */
+export function checkStrategies(file: TaskFile, vocabulary: TaskVocabulary): FieldProblem[] {
+  return [
+    ...checkOne('sampler', file.search?.sampler, vocabulary.samplers, []),
+    ...checkOne('scheduler', file.search?.scheduler, vocabulary.schedulers, ['none']),
+  ];
+}
+
+function checkOne(kind: 'sampler' | 'scheduler', given: Strategy | undefined, entries: TaskVocabulary['samplers'], extra: readonly string[]): FieldProblem[] {
+  if (given === undefined) return [];
+  const name = typeof given === 'string' ? given : given.name;
+  const namePath = typeof given === 'string' ? ['search', kind] : ['search', kind, 'name'];
+  const valid = [...entries.keys(), ...extra];
+  if (!valid.includes(name)) {
+    const suggestion = didYouMean(name, valid);
+    return [
+      {
+        code: 'DL_TASK_FIELD',
+        path: namePath,
+        problem: `expected a registered ${kind} (${valid.join(', ')}), but got ${formatValue(name)}${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`,
+      },
+    ];
+  }
+  if (typeof given === 'string' || given.options === undefined) return [];
+  const schema = entries.get(name);
+  if (!schema) return [{ code: 'DL_TASK_FIELD', path: ['search', kind, 'options'], problem: `${kind} \`${name}\` takes no options` }];
+  const parsed = schema.safeParse(given.options);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    code: 'DL_TASK_FIELD' as const,
+    path: ['search', kind, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+    problem: issue.message,
+  }));
+}
