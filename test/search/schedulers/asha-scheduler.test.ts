@@ -118,3 +118,18 @@ test('ASHA refuses a rankOn index the study does not have', () => {
   const scheduler = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9, rankOn: [2] }));
   assert.throws(() => replay(scheduler, ['minimize', 'minimize'], [[1, 1, [0.1, 2]]]), /rankOn \[2\] names an objective the study does not have \(it has 2\)/);
 });
+
+test('ASHA ranks a diverged trial last at its rung, but counts it in the rung size', () => {
+  // Objectives (error, latency), both minimised, η = 3, one rung at resource 1. T1 diverged: the
+  // study stopped it at its NaN error, and stores keep the NaN — next to its finite, tiny latency.
+  const scheduler = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9 }));
+  const directions: Direction[] = ['minimize', 'minimize'];
+  // Ranked as is, NaN ties on error, so T1 with its latency 0.01 would dominate T2 and T3, and both would stop.
+  const diverged: Event = [1, 1, [Number.NaN, 0.01]];
+  assert.deepEqual(replay(scheduler, directions, [diverged, [2, 1, [0.1, 2]], [3, 1, [0.2, 0.5]]]), [false, false, false]);
+  // -Infinity is no better: T2 alone with it at the rung continues.
+  assert.deepEqual(replay(scheduler, ['minimize'], [[1, 1, [-Infinity]], [2, 1, [0.4]]]), [false, false]);
+  // The diverged trial still counts: with it, 6 recorded at the rung keep 2, so a second-best continues.
+  const six: Event[] = [[1, 1, [Number.NaN]], [2, 1, [0.1]], [3, 1, [0.5]], [4, 1, [0.6]], [5, 1, [0.7]], [6, 1, [0.2]]];
+  assert.deepEqual(replay(scheduler, ['minimize'], six), [false, false, true, true, true, false]);
+});
