@@ -4,6 +4,12 @@ import { ashaRungs, ashaScheduler } from '../../../src/search/schedulers/asha-sc
 import { createSchedulerRegistry } from '../../../src/search/schedulers/scheduler-registry.ts';
 import type { Scheduler } from '../../../src/search/schedulers/scheduler.ts';
 import type { Direction, IntermediateValue, TrialRecord } from '../../../src/search/trial.ts';
+import { schedulerConformance } from '../../../src/testing/scheduler-conformance.ts';
+
+const asha = (options: object) => () => ashaScheduler.create(ashaScheduler.optionsSchema.parse(options));
+schedulerConformance('asha', asha({ maxResource: 9 }), { firstStop: 1, horizon: 9 });
+schedulerConformance('asha η=2, from resource 2', asha({ minResource: 2, maxResource: 20, reductionFactor: 2 }), { firstStop: 2, horizon: 20 });
+schedulerConformance('asha ranking on objective 0', asha({ minResource: 3, maxResource: 27, rankOn: [0] }), { firstStop: 3, horizon: 12 });
 
 type Event = [trial: number, step: number, values: number[]];
 
