@@ -48,7 +48,9 @@ export interface ReadResult {
 
 /**
  * One data format. Readers validate what they read and throw a DeeplineError (DL_DATA_*) that
- * names the file, row, column or value at fault; they never return partial data.
+ * names the file, row, column or value at fault (DL_DATA_MISSING for a path that does not
+ * exist); they never return partial data, and reject when `signal` is aborted.
+ * `readerConformance` checks every reader against this.
  */
 export interface DataReader {
   readonly name: string;

@@ -67,9 +67,12 @@ async function listImages(root: string, source: DataSource, warnings: string[]):
   const candidates = source.classes ? [...source.classes] : sortNaturally(folders);
   const classes: string[] = [];
   const files: ImageEntry[] = [];
-  const perClassLimit = source.limit === undefined ? Infinity : Math.ceil(source.limit / Math.max(1, candidates.length));
+  // data.limit caps the whole set: split it as evenly as the classes allow, the first classes
+  // taking one more, so the total never exceeds it (a per-class ceiling overshot it by up to a class count).
+  const quota = (k: number): number =>
+    source.limit === undefined ? Infinity : Math.floor(source.limit / candidates.length) + (k < source.limit % candidates.length ? 1 : 0);
   const skipped: string[] = [];
-  for (const name of candidates) {
+  for (const [k, name] of candidates.entries()) {
     const all = (await readdir(join(root, name), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.'));
     const images = sortNaturally(all.filter((e) => IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => e.name));
     for (const e of all) if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push(join(name, e.name));
@@ -80,10 +83,13 @@ async function listImages(root: string, source: DataSource, warnings: string[]):
     if (images.length === 0) warnings.push(`class \`${name}\` (from data.classes) has no images`);
     const classIndex = classes.length;
     classes.push(name);
-    for (const image of images.slice(0, perClassLimit)) files.push({ path: join(root, name, image), target: classIndex });
+    for (const image of images.slice(0, quota(k))) files.push({ path: join(root, name, image), target: classIndex });
   }
   if (skipped.length > 0) warnings.push(`skipped ${skipped.length} file(s) in ${root} that are not PNG, JPEG or WebP images: ${listSome(sortNaturally(skipped))}`);
-  if (source.limit !== undefined) warnings.push(`read at most ${perClassLimit} images per class (data.limit)`);
+  if (source.limit !== undefined) {
+    const [fewest, most] = [quota(candidates.length - 1), quota(0)];
+    warnings.push(`read at most ${source.limit} images, ${fewest === most ? most : `${fewest} or ${most}`} per class (data.limit)`);
+  }
   return { classes, files };
 }
 

@@ -19,12 +19,18 @@ export interface TrialHandle {
 
 /**
  * Runs trials somewhere else (worker processes, a job queue), at most `size` at a time; the rest
- * wait in submission order. Kept small so a queue-backed executor can implement it as well.
+ * wait in submission order. A worker that crashes fails its trial only and is replaced, so the
+ * executor keeps its size. Kept small so a queue-backed executor can implement it as well;
+ * `executorConformance` checks an implementation against this contract.
  */
 export interface TrialExecutor {
   /** How many trials run at once. */
   readonly size: number;
   submit(job: TrialJob, listeners?: TrialListeners): TrialHandle;
-  /** Stops every trial, settles every handle, and releases the workers. */
+  /**
+   * Stops every trial, settles every handle (queued ones, and running ones that stop in time, as
+   * `stopped`), and releases the workers. A job submitted afterwards settles `failed` at once and
+   * never starts.
+   */
   close(): Promise<void>;
 }

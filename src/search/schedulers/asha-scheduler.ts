@@ -50,7 +50,7 @@ function vector(v: IntermediateValue, rankOn: readonly number[] | undefined): re
  * is the best so far, because a trial once stopped is never resumed, and letting everything
  * through early would waste the budget ASHA exists to save. Decisions use only the trials seen so
  * far, so no trial waits for another. With several objectives the rank is the non-dominated
- * rank, ties broken by crowding distance.
+ * rank, ties broken by crowding distance. A trial with a non-finite value at a rung ranks last there.
  */
 export const ashaScheduler: SchedulerEntry<AshaOptions> = {
   name: 'asha',
@@ -75,8 +75,13 @@ export const ashaScheduler: SchedulerEntry<AshaOptions> = {
           const competitors = trials.filter((t: TrialRecord) => t.id !== trial.id && t.state !== 'failed' && atRung(t.intermediate, resource));
           const mine = atRung(trial.intermediate, resource);
           if (!mine) continue;
-          const points = [vector(mine, rankOn), ...competitors.map((t) => vector(atRung(t.intermediate, resource)!, rankOn))];
-          const keep = Math.max(1, Math.floor(points.length / options.reductionFactor));
+          const theirs = competitors.map((t) => vector(atRung(t.intermediate, resource)!, rankOn));
+          // A trial that diverged (a NaN or infinite value, recorded when the study stopped it)
+          // lost at this rung: it counts towards the rung's size but ranks behind every finite
+          // one. Ranked as is, NaN compares as a tie and -Infinity as the best, so a diverged
+          // trial with a small model would sit on the Pareto front and push good trials out.
+          const points = [vector(mine, rankOn), ...theirs.filter((v) => v.every(Number.isFinite))];
+          const keep = Math.max(1, Math.floor((1 + theirs.length) / options.reductionFactor));
           if (rungRank(points, 0, rankDirections) >= keep) return true;
         }
         return false;

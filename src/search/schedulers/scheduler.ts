@@ -18,7 +18,11 @@ export interface SchedulerReport {
  * decision rather than a pause/promote one: a stopped trial is recorded as pruned and is never
  * resumed, so the study never holds checkpoints for paused trials, and a scheduler keeps no
  * state of its own: every decision is computed from the recorded trials, which makes it
- * survive a restart and lets several workers share one study.
+ * survive a restart and lets several workers share one study. Every scheduler also honours
+ * (and `schedulerConformance` checks): a trial with no other to compare with, or whose report
+ * is better than every value recorded, is not stopped; failed trials are no evidence; a
+ * non-finite value (a diverged trial) never ranks ahead of a finite one; maximising is
+ * minimising the negated values.
  */
 export interface Scheduler {
   readonly name: string;

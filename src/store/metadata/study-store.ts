@@ -38,13 +38,21 @@ export interface TrialOutcome {
  *   the call in flight);
  * - trials are append-only apart from one transition, `running` → final (`updateTrial`);
  *   a finished trial never changes again, and intermediate values only accumulate, one per step;
- * - records are returned frozen, trials in creation order.
+ * - records are returned frozen, trials in creation order;
+ * - values may be NaN or ±Infinity (a diverged trial) and come back non-finite (±Infinity may
+ *   come back as NaN);
+ * - several handles (processes) may share one storage: numbers never repeat, and of two calls
+ *   ending the same trial or reporting the same step, one fails;
+ * - a broken rule is a DL_STORE error. `studyStoreConformance` checks all of this.
  */
 export interface StudyStore {
   /** Throws DL_STORE when a study of that name exists. */
   createStudy(study: { name: string; objectives: readonly StudyObjective[]; seed: number }): Promise<StudyRecord>;
   getStudy(name: string): Promise<StudyRecord | undefined>;
-  /** Adds a `running` trial, numbered after the study's last one. */
+  /**
+   * Adds a `running` trial, numbered after the study's last one. A `retryOf` trial is re-run at
+   * most once, so two processes resuming one study cannot both take it.
+   */
   addTrial(study: string, trial: { params: Params; retryOf?: number }): Promise<StoredTrial>;
   updateTrial(id: number, outcome: TrialOutcome): Promise<StoredTrial>;
   /** Records one intermediate result of a running trial; a step may be recorded once. */

@@ -49,6 +49,14 @@ describe('image folder reader', { timeout: 30_000 }, () => {
     assert.equal(max, 255);
   });
 
+  it('keeps data.limit for the whole set, split as evenly as the classes allow', async () => {
+    // 25 over 10 classes: 3 for the first five, 2 for the rest (a per-class ceiling of 3 read 30).
+    const { dataset, warnings } = await imageFolderReader.read(source(DIGITS, { limit: 25 }));
+    assert.equal(dataset.n, 25);
+    assert.deepEqual(Array.from({ length: 10 }, (_, k) => dataset.y.filter((v) => v === k).length), [3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
+    assert.ok(warnings.includes('read at most 25 images, 2 or 3 per class (data.limit)'), warnings.join(' | '));
+  });
+
   it('resizes to data.image and converts grayscale to RGB', async () => {
     const { dataset } = await imageFolderReader.read(source(DIGITS, { image: { width: 8, height: 8, channels: 3 }, limit: 20 }));
     assert.deepEqual(dataset.featureShape, [8, 8, 3]);

@@ -4,6 +4,12 @@ import { ashaRungs, ashaScheduler } from '../../../src/search/schedulers/asha-sc
 import { createSchedulerRegistry } from '../../../src/search/schedulers/scheduler-registry.ts';
 import type { Scheduler } from '../../../src/search/schedulers/scheduler.ts';
 import type { Direction, IntermediateValue, TrialRecord } from '../../../src/search/trial.ts';
+import { schedulerConformance } from '../../../src/testing/scheduler-conformance.ts';
+
+const asha = (options: object) => () => ashaScheduler.create(ashaScheduler.optionsSchema.parse(options));
+schedulerConformance('asha', asha({ maxResource: 9 }), { firstStop: 1, horizon: 9 });
+schedulerConformance('asha η=2, from resource 2', asha({ minResource: 2, maxResource: 20, reductionFactor: 2 }), { firstStop: 2, horizon: 20 });
+schedulerConformance('asha ranking on objective 0', asha({ minResource: 3, maxResource: 27, rankOn: [0] }), { firstStop: 3, horizon: 12 });
 
 type Event = [trial: number, step: number, values: number[]];
 
@@ -117,4 +123,19 @@ test('ASHA with rankOn ranks only the named objectives: a tiny but inaccurate mo
 test('ASHA refuses a rankOn index the study does not have', () => {
   const scheduler = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9, rankOn: [2] }));
   assert.throws(() => replay(scheduler, ['minimize', 'minimize'], [[1, 1, [0.1, 2]]]), /rankOn \[2\] names an objective the study does not have \(it has 2\)/);
+});
+
+test('ASHA ranks a diverged trial last at its rung, but counts it in the rung size', () => {
+  // Objectives (error, latency), both minimised, η = 3, one rung at resource 1. T1 diverged: the
+  // study stopped it at its NaN error, and stores keep the NaN — next to its finite, tiny latency.
+  const scheduler = ashaScheduler.create(ashaScheduler.optionsSchema.parse({ minResource: 1, maxResource: 9 }));
+  const directions: Direction[] = ['minimize', 'minimize'];
+  // Ranked as is, NaN ties on error, so T1 with its latency 0.01 would dominate T2 and T3, and both would stop.
+  const diverged: Event = [1, 1, [Number.NaN, 0.01]];
+  assert.deepEqual(replay(scheduler, directions, [diverged, [2, 1, [0.1, 2]], [3, 1, [0.2, 0.5]]]), [false, false, false]);
+  // -Infinity is no better: T2 alone with it at the rung continues.
+  assert.deepEqual(replay(scheduler, ['minimize'], [[1, 1, [-Infinity]], [2, 1, [0.4]]]), [false, false]);
+  // The diverged trial still counts: with it, 6 recorded at the rung keep 2, so a second-best continues.
+  const six: Event[] = [[1, 1, [Number.NaN]], [2, 1, [0.1]], [3, 1, [0.5]], [4, 1, [0.6]], [5, 1, [0.7]], [6, 1, [0.2]]];
+  assert.deepEqual(replay(scheduler, ['minimize'], six), [false, false, true, true, true, false]);
 });

@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { medianScheduler } from '../../../src/search/schedulers/median-scheduler.ts';
 import type { Direction, IntermediateValue, TrialRecord } from '../../../src/search/trial.ts';
+import { schedulerConformance } from '../../../src/testing/scheduler-conformance.ts';
+
+const median = (options: object) => () => medianScheduler.create(medianScheduler.optionsSchema.parse(options));
+schedulerConformance('median', median({}), { firstStop: 1, horizon: 8 });
+schedulerConformance('median, warm-up 3 steps, 2 trials', median({ warmupSteps: 3, minTrials: 2 }), { firstStop: 3, horizon: 8 });
 
 function trial(id: number, state: TrialRecord['state'], curve: number[]): TrialRecord {
   const intermediate: IntermediateValue[] = curve.map((value, step) => ({ step, value }));
