@@ -159,5 +159,5 @@ export function supervisedPublication(spec: TaskSpec): Publication {
 }
 
 function isTableTask(spec: TaskSpec): boolean {
-  return spec.data.format !== 'image-folder' && spec.data.format !== 'idx' && spec.data.image === undefined;
+  return spec.data.format !== 'image-folder' && spec.data.format !== 'image-list' && spec.data.format !== 'idx' && spec.data.image === undefined;
 }
