@@ -104,7 +104,8 @@ async function sniffJsonl(path: string, maxRows: number): Promise<TableSample> {
     source.destroy();
   }
   if (records.length === 0) throw emptyFile(path);
-  return { columns, rows: records.map((r) => columns.map((c) => r[c] ?? null)), truncated };
+  // Own keys only: a row without a "constructor" key must read as missing, not as Object.
+  return { columns, rows: records.map((r) => columns.map((c) => (Object.hasOwn(r, c) ? r[c] : null))), truncated };
 }
 
 function parseJsonObject(line: string, path: string, lineNumber: number): Record<string, unknown> {
