@@ -235,7 +235,7 @@ describe('file faults at every entry point', { timeout: 600_000 }, () => {
     assert.ok(moved, `no progress line was seen:\n${stderr}`);
     assert.equal(code, 2, stderr);
     // Whichever read finds the hole (decoding the images, or hashing them for the data version).
-    assert.match(stderr, /^error\[DL_DATA_MISSING\]: .*(image|data) \S*vanishing\/[01]\/\d+\.png does not exist/m);
+    assert.match(stderr, /^error\[DL_DATA_MISSING\]: .*(image|data file) \S*vanishing\/[01]\/\d+\.png does not exist/m);
     assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m);
   });
 
