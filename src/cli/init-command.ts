@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
 import { printJson } from './output.ts';
 import type { TaskSourceOptions } from './task-source.ts';
+import { writeOutputFile } from './write-output-file.ts';
 
 interface InitOptions extends TaskSourceOptions {
   file?: string;
@@ -35,7 +35,7 @@ export function registerInitCommand(program: Command): void {
       if (existsSync(file) && !opts.force) {
         throw new DeeplineError('DL_USAGE', `${file} exists already`, { hint: 'pass --force to overwrite it, or --file to write elsewhere' });
       }
-      await writeFile(file, renderTaskYaml(spec, undefined, { baseDir: dirname(file) }));
+      await writeOutputFile(file, renderTaskYaml(spec, undefined, { baseDir: dirname(file) }), 'task file');
       process.stdout.write(`task: ${spec.task}${spec.source.taskInference ? ` — ${spec.source.taskInference}` : ''}\n`);
       process.stdout.write(`wrote ${file}: edit it, then \`deepline run ${opts.file ?? `${spec.name}.yaml`}\`\n`);
     });

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DeeplineError, isDeeplineError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError, isDeeplineError, isFileSystemError } from '../errors/index.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerShowCommand } from './show-command.ts';
@@ -56,7 +56,10 @@ function reportError(e: unknown, mode: { debug: boolean; json: boolean }): numbe
   }
   const error = isDeeplineError(e)
     ? e
-    : new DeeplineError('DL_INTERNAL', (e as Error)?.message ?? String(e), {
+    : isFileSystemError(e)
+      ? // A file fault no entry point foresaw: still the user's to fix, so no "bug" and no stack.
+        fileAccessError(e, e.path ?? e.dest ?? '(unknown path)', { what: 'file' })
+      : new DeeplineError('DL_INTERNAL', (e as Error)?.message ?? String(e), {
         hint: 'this is a bug in deepline: rerun with --debug and report the stack trace',
         cause: e,
       });

@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DataProfile } from '../data/profile/data-profile.ts';
 import { formatNumber, printJson } from './output.ts';
+import { writeOutputFile } from './write-output-file.ts';
 
 interface ProfileOptions {
   json?: boolean;
@@ -37,19 +37,18 @@ export function registerProfileCommand(program: Command): void {
       const profileMs = performance.now() - started - readMs;
 
       const outDir = resolve(opts.out ?? spec.output);
-      await mkdir(outDir, { recursive: true });
       const near = relative(process.cwd(), spec.data.path);
       const extras = { title: spec.name, source: near && !near.startsWith('..') ? near : spec.data.path, warnings: data.warnings };
       const files: Record<string, string> = {
         report: join(outDir, 'data-report.html'),
         profile: join(outDir, 'data-profile.json'),
       };
-      await writeFile(files.report, renderDataReportHtml(profile, undefined, extras));
-      await writeFile(files.profile, `${JSON.stringify(buildDataReport(profile, undefined, extras))}\n`);
+      await writeOutputFile(files.report, renderDataReportHtml(profile, undefined, extras), 'data report');
+      await writeOutputFile(files.profile, `${JSON.stringify(buildDataReport(profile, undefined, extras))}\n`, 'data profile');
       if (data.kind === 'table') {
         // Written beside the report so `deepline validate` can reuse it, and people can edit it.
         files.schema = join(outDir, 'data-schema.json');
-        await writeFile(files.schema, `${JSON.stringify(inferSchema(data.table, profile.kind === 'table' ? profile : undefined), null, 1)}\n`);
+        await writeOutputFile(files.schema, `${JSON.stringify(inferSchema(data.table, profile.kind === 'table' ? profile : undefined), null, 1)}\n`, 'data schema');
       }
       if (opts.json) {
         printJson({ name: spec.name, ...headline(profile), testRows: data.kind === 'images' ? data.testRows : undefined, readMs: Math.round(readMs), profileMs: Math.round(profileMs), files, warnings: data.warnings });

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DataSchema } from '../data/schema/data-schema.ts';
 import type { validateTable } from '../data/schema/validate-table.ts';
 import type { Table } from '../data/table.ts';
-import { DeeplineError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../errors/index.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import { printJson, printTable } from './output.ts';
+import { writeOutputFile } from './write-output-file.ts';
 
 interface ValidateOptions {
   json?: boolean;
@@ -49,6 +50,7 @@ export function registerValidateCommand(program: Command): void {
       }
       const { schema, origin } = await schemaFor(spec, opts.schema);
       const path = resolve(newData);
+      await checkNewData(path);
       const data = await readTaskData(spec, { path });
       if (data.kind !== 'table') throw new DeeplineError('DL_INTERNAL', `${path} was not read as a table`);
       const anomalies = validateTable(schema, data.table);
@@ -104,9 +106,26 @@ async function schemaFor(spec: TaskSpec, given: string | undefined): Promise<{ s
   const training = await readTaskData(spec);
   if (training.kind !== 'table') throw new DeeplineError('DL_INTERNAL', `${spec.data.path} was not read as a table`);
   const schema = inferSchema(training.table);
-  await mkdir(spec.output, { recursive: true });
-  await writeFile(path, `${JSON.stringify(schema, null, 1)}\n`);
+  try {
+    await writeOutputFile(path, `${JSON.stringify(schema, null, 1)}\n`, 'data schema');
+  } catch (e) {
+    // Saving only spares the next validate a read of the training data: the check goes on.
+    process.stderr.write(`warning: the schema was not saved, so it will be inferred again next time: ${(e as Error).message}\n`);
+  }
   return { schema, origin: { path, how: 'inferred' } };
+}
+
+/** The new data must be a file, named in the message when it is not (not `data.path`: that is the training data). */
+async function checkNewData(path: string): Promise<void> {
+  const info = await stat(path).catch((e: unknown) => {
+    throw fileAccessError(e, path, { what: 'new data file', missingCode: 'DL_DATA_MISSING', missingHint: 'check the <new-data> path given to validate' });
+  });
+  if (info.isDirectory()) {
+    throw new DeeplineError('DL_FILE_ACCESS', `new data file ${path} is a folder, not a file`, {
+      hint: "give validate a file in the task's data format (CSV, TSV or JSONL)",
+      location: { file: path },
+    });
+  }
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -114,11 +133,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new DeeplineError('DL_DATA_MISSING', `schema file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      hint: 'check the path given to --schema',
-      location: { file: path },
-      cause: e,
-    });
+    throw fileAccessError(e, path, { what: 'schema file', missingCode: 'DL_DATA_MISSING', missingHint: 'check the path given to --schema' });
   }
   try {
     return JSON.parse(text);
@@ -140,7 +155,6 @@ async function writeReport(dir: string, spec: TaskSpec, table: Table, anomalies:
   const targetKind = spec.task.endsWith('regression') ? 'numeric' : 'class';
   const profile = profileTable(table, { targetKind });
   const extras = { title: `${spec.name}: new data`, source, warnings };
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'data-report.html'), renderDataReportHtml(profile, anomalies, extras));
-  await writeFile(join(dir, 'data-profile.json'), `${JSON.stringify(buildDataReport(profile, anomalies, extras))}\n`);
+  await writeOutputFile(join(dir, 'data-report.html'), renderDataReportHtml(profile, anomalies, extras), 'data report');
+  await writeOutputFile(join(dir, 'data-profile.json'), `${JSON.stringify(buildDataReport(profile, anomalies, extras))}\n`, 'data profile');
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { DeeplineError } from '../errors/index.ts';
+import { fileAccessError, type FileAccessOptions } from '../errors/index.ts';
 
 interface SourceFile {
   /** Path relative to the source root, with '/' separators ('' when the source is one file). */
@@ -34,27 +34,30 @@ export async function sourceContentHash(path: string): Promise<string> {
   return sha256(lines.join(''));
 }
 
-async function listSourceFiles(root: string): Promise<SourceFile[]> {
-  let info;
+/**
+ * `action(path)`, its file-system errors turned into DeeplineErrors naming `path`: a missing one
+ * is DL_DATA_MISSING, an unreadable one DL_FILE_ACCESS.
+ */
+async function onPath<T>(path: string, what: FileAccessOptions['what'], action: (path: string) => Promise<T>): Promise<T> {
   try {
-    info = await stat(root);
+    return await action(path);
   } catch (e) {
-    throw new DeeplineError('DL_DATA_MISSING', `data path ${root} does not exist`, {
-      hint: 'check data.path (relative paths are resolved from the task file\'s folder)',
-      location: { file: root },
-      cause: e,
-    });
+    throw fileAccessError(e, path, { what, missingCode: 'DL_DATA_MISSING', missingHint: "check data.path (relative paths are resolved from the task file's folder)" });
   }
+}
+
+async function listSourceFiles(root: string): Promise<SourceFile[]> {
+  const info = await onPath(root, 'data', (p) => stat(p));
   if (!info.isDirectory()) return [{ rel: '', path: root, size: info.size, mtimeMs: info.mtimeMs }];
   const files: SourceFile[] = [];
   const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
+    for (const entry of await onPath(dir, 'data folder', (d) => readdir(d, { withFileTypes: true }))) {
       // Readers skip hidden entries (.DS_Store, .git), so they are not part of the data either.
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) {
-        const s = await stat(path);
+        const s = await onPath(path, 'data file', (p) => stat(p));
         files.push({ rel: relative(root, path).split(sep).join('/'), path, size: s.size, mtimeMs: s.mtimeMs });
       }
     }
@@ -64,13 +67,18 @@ async function listSourceFiles(root: string): Promise<SourceFile[]> {
 }
 
 function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+  return onPath(
+    path,
+    'data file',
+    (p) =>
+      new Promise((resolve, reject) => {
+        const hash = createHash('sha256');
+        createReadStream(p)
+          .on('data', (chunk) => hash.update(chunk))
+          .on('error', reject)
+          .on('end', () => resolve(hash.digest('hex')));
+      }),
+  );
 }
 
 function sha256(text: string): string {

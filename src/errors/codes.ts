@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   DL_DATA_VALUE: { exit: 2, summary: 'a value in a data file cannot be used (non-numeric in a numeric column, ...)' },
   DL_DATA_TARGET: { exit: 2, summary: 'the target column is missing or unusable (e.g. a single class)' },
   DL_DATA_IMAGE: { exit: 2, summary: 'an image cannot be decoded or has an unexpected shape' },
+  DL_FILE_ACCESS: { exit: 2, summary: 'a file or folder cannot be read or written: permission denied, a folder where a file belongs (or the reverse), locked, out of space' },
   DL_DATA_ANOMALY: { exit: 1, summary: 'new data does not match the schema learnt from the training data' },
   DL_RUN_NOT_FOUND: { exit: 2, summary: 'no run with that id in the metadata store' },
   DL_PIPELINE: { exit: 2, summary: 'a pipeline definition is invalid: bad or duplicate step name, unknown input, cycle' },

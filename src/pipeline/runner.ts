@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { DeeplineError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError, isFileSystemError } from '../errors/index.ts';
 import type { ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.ts';
 import type { MetadataStore } from '../store/metadata/metadata-store.ts';
 import { computeCacheKey, deriveSeed } from './cache-key.ts';
@@ -265,7 +265,9 @@ function workDirName(stepId: number, stepName: string): string {
   return `step-${stepId}-${stepName}`;
 }
 
-function toRunError(step: Step, e: unknown, resumeHint: string | undefined): DeeplineError {
+function toRunError(step: Step, thrown: unknown, resumeHint: string | undefined): DeeplineError {
+  // A file the step could not read or write is a fault to fix (DL_FILE_ACCESS), not a bug in it.
+  const e = isFileSystemError(thrown) ? fileAccessError(thrown, thrown.path ?? thrown.dest ?? '(unknown path)', { what: 'file' }) : thrown;
   if (e instanceof DeeplineError) {
     // Keep the code (and so the exit code) and location; only say where it happened.
     const hint = [e.hint, resumeHint].filter((h): h is string => !!h).join('\n') || undefined;

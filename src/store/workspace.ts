@@ -1,4 +1,6 @@
+import { mkdir, open } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fileAccessError, isFileSystemError } from '../errors/index.ts';
 import { FsArtifactStore } from './artifacts/fs-artifact-store.ts';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
@@ -15,11 +17,29 @@ export interface Workspace {
 
 /**
  * Opens (creating when absent) the embedded stores under `home`: `metadata.db` (SQLite) and
- * `artifacts/` (content-addressed files). Step scratch folders go to `home/tmp/`.
+ * `artifacts/` (content-addressed files). Step scratch folders go to `home/tmp/`. A folder or
+ * database file that cannot be made or opened is DL_FILE_ACCESS naming it and the cause.
  */
 export async function openWorkspace(home: string): Promise<Workspace> {
   const root = path.resolve(home);
-  const metadata = new SqliteMetadataStore(path.join(root, 'metadata.db'));
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (e) {
+    throw fileAccessError(e, root, { what: 'workspace folder (--home)', action: 'write' });
+  }
+  const file = path.join(root, 'metadata.db');
+  await checkDatabaseFile(file);
+  const metadata = new SqliteMetadataStore(file);
   const artifacts = new FsArtifactStore(path.join(root, 'artifacts'));
   return Object.freeze({ home: root, metadata, artifacts, close: () => metadata.close() });
+}
+
+/** SQLite says only "unable to open database file": opening the file first names the real cause. */
+async function checkDatabaseFile(file: string): Promise<void> {
+  try {
+    await (await open(file, 'r+')).close();
+  } catch (e) {
+    if (isFileSystemError(e) && e.code === 'ENOENT') return;
+    throw fileAccessError(e, file, { what: 'metadata store', action: 'write' });
+  }
 }

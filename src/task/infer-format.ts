@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { DeeplineError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../errors/index.ts';
 import { IDX_FILE_PATTERN, scanDataFolder } from './scan-data-folder.ts';
 import { DATA_FORMATS, type DataFormat } from './task-spec.ts';
 
@@ -37,17 +37,15 @@ export async function inferFormat(path: string): Promise<DataFormat> {
   });
 }
 
-/** `stat`, turning "nothing there" and "not allowed to look" into the user-facing DL_DATA_MISSING. */
+/** `stat`, turning "nothing there" into DL_DATA_MISSING and "not allowed to look" into DL_FILE_ACCESS, naming the path. */
 export async function statOrMissing(path: string): Promise<Awaited<ReturnType<typeof stat>>> {
   try {
     return await stat(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const absent = code === 'ENOENT' || code === 'ENOTDIR';
-    throw new DeeplineError('DL_DATA_MISSING', absent ? `data not found: ${path}` : `data cannot be read (${code}): ${path}`, {
-      hint: absent ? "fix `data.path`; a relative path is resolved from the task file's folder" : 'check the permissions of the path',
-      location: { file: path },
-      cause: e,
+    throw fileAccessError(e, path, {
+      what: 'data',
+      missingCode: 'DL_DATA_MISSING',
+      missingHint: "fix `data.path`; a relative path is resolved from the task file's folder",
     });
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { DeeplineError, type ErrorLocation } from '../errors/index.ts';
+import { DeeplineError, fileAccessError, type ErrorLocation } from '../errors/index.ts';
 import { parseTaskObject, type ParseTaskOptions } from './parse-task-object.ts';
 import { SourceLocator, type FieldPath } from './source-locator.ts';
 import type { TaskOverrides, TaskSpec } from './task-spec.ts';
@@ -60,13 +60,11 @@ async function readTaskText(shown: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT' ? 'task file not found' : code === 'EISDIR' ? 'this is a folder, not a task file' : `cannot read the task file (${code})`;
-    throw new DeeplineError('DL_TASK_FILE', `${problem}: ${shown}`, {
-      hint: code === 'ENOENT' ? 'check the path, or write one with `deepline init --data <file>`' : 'pass the path of a .yaml or .json task file',
-      location: { file: shown },
-      cause: e,
+    throw fileAccessError(e, shown, {
+      what: 'task file',
+      code: 'DL_TASK_FILE',
+      missingCode: 'DL_TASK_FILE',
+      missingHint: 'check the path, or write one with `deepline init --data <file>`',
     });
   }
 }

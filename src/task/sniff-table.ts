@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CsvError, parse } from 'csv-parse';
-import { DeeplineError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError, isFileSystemError } from '../errors/index.ts';
 
 /** The head of a table: its column names and up to `maxRows` rows, values as read. */
 export interface TableSample {
@@ -19,13 +19,19 @@ export interface TableSample {
  * with the line it was found on.
  */
 export async function sniffTable(path: string, format: 'csv' | 'tsv' | 'jsonl', maxRows = 2000): Promise<TableSample> {
-  return format === 'jsonl' ? sniffJsonl(path, maxRows) : sniffDelimited(path, format === 'tsv' ? '\t' : ',', maxRows);
+  try {
+    return await (format === 'jsonl' ? sniffJsonl(path, maxRows) : sniffDelimited(path, format === 'tsv' ? '\t' : ',', maxRows));
+  } catch (e) {
+    throw isFileSystemError(e) ? fileAccessError(e, path, { what: 'data file', missingCode: 'DL_DATA_MISSING' }) : e;
+  }
 }
 
 async function sniffDelimited(path: string, delimiter: string, maxRows: number): Promise<TableSample> {
   const source = createReadStream(path);
   // Field counts are checked here rather than by csv-parse, so the error names the data row too.
   const parser = source.pipe(parse({ delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  // pipe() does not forward a read error (an unreadable file): without this it would crash the process.
+  source.on('error', (e) => parser.destroy(e));
   let columns: string[] | undefined;
   const rows: string[][] = [];
   let truncated = false;
@@ -98,7 +104,8 @@ async function sniffJsonl(path: string, maxRows: number): Promise<TableSample> {
     source.destroy();
   }
   if (records.length === 0) throw emptyFile(path);
-  return { columns, rows: records.map((r) => columns.map((c) => r[c] ?? null)), truncated };
+  // Own keys only: a row without a "constructor" key must read as missing, not as Object.
+  return { columns, rows: records.map((r) => columns.map((c) => (Object.hasOwn(r, c) ? r[c] : null))), truncated };
 }
 
 function parseJsonObject(line: string, path: string, lineNumber: number): Record<string, unknown> {

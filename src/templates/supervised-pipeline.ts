@@ -87,9 +87,11 @@ async function tableStages(spec: TaskSpec, options: SupervisedOptions): Promise<
   const format = spec.data.format as 'csv' | 'tsv' | 'jsonl';
   const target = spec.data.target!;
   // Group and time columns organise the split; they are not features.
-  const exclude: Record<string, string> = {};
-  if (spec.data.group) exclude[spec.data.group] = 'the group column (data.group) decides the split';
-  if (spec.data.time) exclude[spec.data.time] = 'the time column (data.time) orders the split';
+  // fromEntries defines own keys: assigning `exclude['__proto__']` would set the prototype instead.
+  const exclude: Record<string, string> = Object.fromEntries([
+    ...(spec.data.group ? [[spec.data.group, 'the group column (data.group) decides the split']] : []),
+    ...(spec.data.time ? [[spec.data.time, 'the time column (data.time) orders the split']] : []),
+  ]);
   return {
     prepared: 'transform',
     steps: [
@@ -159,5 +161,5 @@ export function supervisedPublication(spec: TaskSpec): Publication {
 }
 
 function isTableTask(spec: TaskSpec): boolean {
-  return spec.data.format !== 'image-folder' && spec.data.format !== 'idx' && spec.data.image === undefined;
+  return spec.data.format !== 'image-folder' && spec.data.format !== 'image-list' && spec.data.format !== 'idx' && spec.data.image === undefined;
 }

@@ -236,6 +236,24 @@ describe('runPipeline', () => {
       assert.equal((await ws.metadata.getRun('r1'))?.status, 'failed');
     }));
 
+  it('makes a file a step cannot read a DL_FILE_ACCESS naming the path, not a step bug', () =>
+    withWs(async (ws) => {
+      const missing = path.join(ws.dir, 'gone', 'rows.csv');
+      const unreadable = await fs.readFile(missing).then(
+        () => assert.fail('the file should be missing'),
+        (e: unknown) => e as Error,
+      );
+      await assert.rejects(ws.run('r1', chain(ws, { sumFails: unreadable })), (e: unknown) => {
+        assert.ok(e instanceof DeeplineError);
+        assert.equal(e.code, 'DL_FILE_ACCESS');
+        assert.equal(e.exitCode, 2);
+        assert.equal(e.message, `file ${missing} does not exist (in step "sum")`);
+        assert.deepEqual(e.location, { file: missing });
+        assert.ok(e.hint?.endsWith(RESUME), e.hint);
+        return true;
+      });
+    }));
+
   it('fails a step that does not return exactly its declared, stored outputs', () =>
     withWs(async (ws) => {
       const returning = (name: string, out: (s: FsArtifactStore) => Promise<Record<string, unknown>>): Step => ({

@@ -158,6 +158,15 @@ describe('inferTask', { timeout: 20_000 }, () => {
     assert.deepEqual(tableDetails(fromJsonl.details).columns.map((c) => c.name), ['x', 'label', 'extra']);
   });
 
+  it('reads a JSONL key that is a prototype key, and absent from some rows, as missing there', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `{"__proto__": ${i / 10}${i % 4 === 0 ? '' : `, "constructor": ${i % 3}`}, "toString": "${'ab'[i % 2]}"}`);
+    const t = await inferTask({ path: await write('proto.jsonl', lines.join('\n')), target: 'constructor' });
+    const d = tableDetails(t.details);
+    assert.deepEqual(d.columns.map((c) => c.name), ['__proto__', 'toString', 'constructor']);
+    const target = d.columns[2];
+    assert.deepEqual({ kind: target.kind, present: target.present, missing: target.missing, distinct: target.distinct }, { kind: 'numeric', present: 30, missing: 10, distinct: 3 });
+  });
+
   it('samples only the first 2,000 rows of a large table', async () => {
     const rows = Array.from({ length: 2600 }, (_, i) => `${i},${i % 4}`);
     const t = await inferTask({ path: await write('big.csv', ['x,y', ...rows].join('\n')), target: 'y' });

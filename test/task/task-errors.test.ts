@@ -42,7 +42,7 @@ describe('task file errors', { timeout: 20_000 }, () => {
   const IRIS = ['data:', '  path: ./iris.csv', '  target: species'];
 
   it('names a missing task file', async () => {
-    await assert.rejects(loadTaskFile('nowhere/task.yaml'), { code: 'DL_TASK_FILE', message: 'task file not found: nowhere/task.yaml' });
+    await assert.rejects(loadTaskFile('nowhere/task.yaml'), { code: 'DL_TASK_FILE', message: 'task file nowhere/task.yaml does not exist' });
   });
 
   it('reports YAML syntax errors at their line and column', async () => {
@@ -210,7 +210,7 @@ describe('task file errors', { timeout: 20_000 }, () => {
   it('reports missing data at data.path, keeping the data code', async () => {
     const e = await failure(['data:', '  path: ./gone.csv', '  target: species']);
     assert.equal(e.code, 'DL_DATA_MISSING');
-    assert.equal(e.message, `task.yaml:2:9 data.path: data not found: ${join(dir, 'gone.csv')}`);
+    assert.equal(e.message, `task.yaml:2:9 data.path: data ${join(dir, 'gone.csv')} does not exist`);
   });
 
   it('reports an unknown target column at data.target, with the columns and a did-you-mean', async () => {

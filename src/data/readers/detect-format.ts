@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../../errors/index.ts';
 
 /**
  * Guesses `data.format` from the path, for `data.format: auto` and `deepline run --data`: a folder
@@ -12,14 +12,16 @@ export async function detectFormat(path: string): Promise<string> {
   try {
     info = await stat(path);
   } catch (e) {
-    throw new DeeplineError('DL_DATA_MISSING', `data path ${path} does not exist`, {
-      hint: 'check data.path (relative paths are resolved from the task file\'s folder)',
-      location: { file: path },
-      cause: e,
+    throw fileAccessError(e, path, {
+      what: 'data',
+      missingCode: 'DL_DATA_MISSING',
+      missingHint: "check data.path (relative paths are resolved from the task file's folder)",
     });
   }
   if (info.isDirectory()) {
-    const names = await readdir(path);
+    const names = await readdir(path).catch((e: unknown) => {
+      throw fileAccessError(e, path, { what: 'data folder', missingCode: 'DL_DATA_MISSING' });
+    });
     return names.some((n) => /^train-images[.-]idx3-ubyte(\.gz)?$/.test(n)) ? 'idx' : 'image-folder';
   }
   const ext = extname(path).toLowerCase();

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../../errors/index.ts';
 import type { Dataset, TargetInfo } from '../dataset.ts';
 import type { DataReader, DataSource, ReadOptions, ReadResult } from './data-reader.ts';
 import { statSource } from './stat-source.ts';
@@ -130,7 +130,9 @@ async function exists(path: string): Promise<boolean> {
 
 /** Parses one IDX file; `limit` keeps only the first examples (the first dimension). */
 async function readIdxFile(file: string, kind: 'images' | 'labels', limit: number | undefined): Promise<IdxArray> {
-  let bytes: Buffer = await readFile(file);
+  let bytes: Buffer = await readFile(file).catch((e: unknown) => {
+    throw fileAccessError(e, file, { what: 'IDX file', missingCode: 'DL_DATA_MISSING' });
+  });
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = await gunzipAsync(bytes);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadSharp } from './load-sharp.ts';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError, isFileSystemError } from '../../errors/index.ts';
 import type { ImageShape } from './data-reader.ts';
 
 /** Decoded pixels (0–255, row-major [height, width, channels]) and the size the file had. */
@@ -50,6 +50,7 @@ export const imageDecoder = {
 
 function imageError(path: string, where: string, e: unknown): DeeplineError {
   if (e instanceof DeeplineError) return e;
+  if (isFileSystemError(e)) return fileAccessError(e, path, { what: 'image', where, missingCode: 'DL_DATA_MISSING' });
   const reason = e instanceof Error ? e.message : String(e);
   return new DeeplineError('DL_DATA_IMAGE', `cannot read image ${path}${where}: ${reason}`, {
     hint: 'replace or delete the file (PNG, JPEG and WebP are supported)',

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../../errors/index.ts';
 import type { Dataset } from '../dataset.ts';
 import { sortNaturally } from '../sort-naturally.ts';
 import type { DataReader, DataSource, ReadOptions, ReadResult } from './data-reader.ts';
@@ -51,7 +51,11 @@ async function readImageFolder(source: DataSource, options: ReadOptions = {}): P
 }
 
 async function listImages(root: string, source: DataSource, warnings: string[]): Promise<{ classes: string[]; files: ImageEntry[] }> {
-  const entries = await readdir(root, { withFileTypes: true });
+  const list = (folder: string) =>
+    readdir(folder, { withFileTypes: true }).catch((e: unknown) => {
+      throw fileAccessError(e, folder, { what: 'image folder', missingCode: 'DL_DATA_MISSING' });
+    });
+  const entries = await list(root);
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
   const strays = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
   if (strays.length > 0) warnings.push(`ignored ${strays.length} file(s) directly in ${root} (only images inside class folders are read): ${listSome(sortNaturally(strays))}`);
@@ -73,7 +77,7 @@ async function listImages(root: string, source: DataSource, warnings: string[]):
     source.limit === undefined ? Infinity : Math.floor(source.limit / candidates.length) + (k < source.limit % candidates.length ? 1 : 0);
   const skipped: string[] = [];
   for (const [k, name] of candidates.entries()) {
-    const all = (await readdir(join(root, name), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.'));
+    const all = (await list(join(root, name))).filter((e) => e.isFile() && !e.name.startsWith('.'));
     const images = sortNaturally(all.filter((e) => IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => e.name));
     for (const e of all) if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push(join(name, e.name));
     if (images.length === 0 && !source.classes) {

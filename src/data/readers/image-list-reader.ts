@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError, isFileSystemError } from '../../errors/index.ts';
 import type { Dataset, TargetInfo } from '../dataset.ts';
 import { sortNaturally } from '../sort-naturally.ts';
 import { cellSyntax } from './cell-syntax.ts';
@@ -94,7 +94,11 @@ async function listImages(file: string, size: number, source: DataSource, option
   }
   // Every file must exist before any is decoded, so a typo is reported with its row at once.
   for (const item of listed) {
-    const info = await stat(item.path).catch(() => undefined);
+    const info = await stat(item.path).catch((e: unknown) => {
+      // Only "not there" is a typo to report with its row; "not allowed" is a permission to fix.
+      if (isFileSystemError(e) && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return undefined;
+      throw fileAccessError(e, item.path, { what: 'image', where: ` (${file} row ${item.row}, line ${item.line})` });
+    });
     if (!info?.isFile()) {
       throw new DeeplineError('DL_DATA_MISSING', `${file} row ${item.row} (line ${item.line}): image ${item.path} ${info ? 'is not a file' : 'does not exist'}`, {
         hint: `paths are resolved from the list's folder (${base}): fix the path or remove the row`,

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { DeeplineError } from '../../errors/index.ts';
+import { fileAccessError, type DeeplineError } from '../../errors/index.ts';
 import { mapConcurrent } from '../map-concurrent.ts';
 import type { ImageShape, ReadOptions } from './data-reader.ts';
 import { imageDecoder } from './image-decoder.ts';
@@ -51,11 +51,7 @@ export async function readImageFiles(entries: readonly ImageEntry[], shape: Imag
     concurrency,
     async (entry, i) => {
       const bytes = await readFile(entry.path).catch((e: unknown) => {
-        throw new DeeplineError('DL_DATA_IMAGE', `cannot read image ${describe(entry)}: ${(e as Error).message}`, {
-          hint: 'check that the file exists and is readable',
-          location: { file: entry.path },
-          cause: e,
-        });
+        throw imageFileError(e, entry);
       });
       if (bytes.length === 0) {
         skipped[i] = 1;
@@ -93,10 +89,17 @@ export async function readImageFiles(entries: readonly ImageEntry[], shape: Imag
 /** The grid of the first image that has content; undefined when every file is empty. */
 async function probeFirst(entries: readonly ImageEntry[]): Promise<ImageShape | undefined> {
   for (const entry of entries) {
-    const { size } = await stat(entry.path);
+    const { size } = await stat(entry.path).catch((e: unknown) => {
+      throw imageFileError(e, entry);
+    });
     if (size > 0) return imageDecoder.probe(entry.path, entry.where);
   }
   return undefined;
+}
+
+/** An image that vanished or cannot be opened: named with the list row it came from. */
+function imageFileError(e: unknown, entry: ImageEntry): DeeplineError {
+  return fileAccessError(e, entry.path, { what: 'image', where: entry.where, missingCode: 'DL_DATA_MISSING', missingHint: 'restore the image, or remove it from the data' });
 }
 
 function describe(entry: ImageEntry): string {

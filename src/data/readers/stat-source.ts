@@ -1,21 +1,25 @@
-import { stat } from 'node:fs/promises';
+import { opendir, open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../../errors/index.ts';
 
 /**
- * Checks that a data path exists and is the kind the reader needs, so every reader reports a
- * missing file or a file-for-folder mix-up the same way (DL_DATA_MISSING / DL_DATA_FORMAT).
+ * Checks that a data path exists, is the kind the reader needs and can be opened, so every
+ * reader reports a missing file (DL_DATA_MISSING), a file-for-folder mix-up (DL_DATA_FORMAT) or
+ * an unreadable file or folder (DL_FILE_ACCESS) the same way, before any step spends time.
  */
 export async function statSource(path: string, expected: 'file' | 'folder', readerName: string): Promise<Stats> {
+  const what = `data ${expected}`;
+  const problem = (e: unknown) =>
+    fileAccessError(e, path, {
+      what,
+      missingCode: 'DL_DATA_MISSING',
+      missingHint: "check data.path in the task file (relative paths are resolved from the task file's folder)",
+    });
   let info: Stats;
   try {
     info = await stat(path);
   } catch (e) {
-    throw new DeeplineError('DL_DATA_MISSING', `data ${expected} ${path} does not exist`, {
-      hint: 'check data.path in the task file (relative paths are resolved from the task file\'s folder)',
-      location: { file: path },
-      cause: e,
-    });
+    throw problem(e);
   }
   const isFolder = info.isDirectory();
   if (isFolder !== (expected === 'folder')) {
@@ -29,6 +33,13 @@ export async function statSource(path: string, expected: 'file' | 'folder', read
         location: { file: path },
       },
     );
+  }
+  // Opening now turns "permission denied" into one clear error instead of a failed stream later.
+  try {
+    if (isFolder) await (await opendir(path)).close();
+    else await (await open(path, 'r')).close();
+  } catch (e) {
+    throw problem(e);
   }
   return info;
 }

@@ -57,7 +57,8 @@ export function fitTableTransform(train: Table, options: TableTransformOptions =
     for (const c of features) if (c !== col) ignored.push({ column: c.name, reason: `text classification reads only the text column ${col.name}` });
   } else {
     for (const col of features) {
-      const excluded = options.exclude?.[col.name];
+      // Own keys only: a column named `constructor` must not find Object.prototype's.
+      const excluded = options.exclude && Object.hasOwn(options.exclude, col.name) ? options.exclude[col.name] : undefined;
       if (excluded !== undefined) ignored.push({ column: col.name, reason: excluded });
       else if (col.type === 'text') ignored.push({ column: col.name, reason: 'free text: a tabular model does not read it (task text-classification does)' });
       else {

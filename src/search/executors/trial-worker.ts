@@ -12,8 +12,19 @@ import type { FromWorker, ToWorker } from './worker-messages.ts';
 
 if (!process.send) throw new Error('trial-worker.ts must be started with child_process.fork');
 
+/**
+ * The parent is gone (killed, or it closed the channel): no one is left to report to, so the
+ * worker ends, quietly — a stack trace about a broken pipe would only confuse whoever reads the
+ * terminal the dead parent shared with it.
+ */
+const leave = (): void => process.exit(0);
+
 const send = (message: FromWorker): void => {
-  process.send?.(message);
+  if (!process.connected) return leave();
+  // With a callback a failed send (EPIPE once the parent is killed) comes here, not as an 'error' event.
+  process.send?.(message, undefined, undefined, (error) => {
+    if (error) leave();
+  });
 };
 const datasets = new DatasetCache();
 const plugins = JSON.parse(process.argv[2] ?? '[]') as string[];
@@ -43,4 +54,7 @@ process.on('message', (message: ToWorker) => {
 });
 
 // The engine's threads would keep an orphaned worker alive after its parent is gone.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', leave);
+// Our stdout and stderr are the parent's stderr: when that pipe closes, a write fails with EPIPE.
+process.stdout.on('error', leave);
+process.stderr.on('error', leave);

@@ -1,9 +1,18 @@
 import type Database from 'better-sqlite3';
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError, fileAccessError, isFileSystemError } from '../../errors/index.ts';
 
 /** A driver failure as the DL_STORE error users see, naming the store's file and the operation. */
 export function storeError(store: string, file: string, what: string, e: unknown): DeeplineError {
   if (e instanceof DeeplineError) return e;
+  if (isFileSystemError(e)) return fileAccessError(e, e.path ?? file, { what: store });
+  const code = (e as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new DeeplineError('DL_STORE', `${store} ${file} is locked by another process: ${what} waited for it and gave up (${code})`, {
+      hint: 'another deepline command (or a tool such as sqlite3) holds it: wait for that to finish, or stop it, then rerun',
+      location: { file },
+      cause: e,
+    });
+  }
   return new DeeplineError('DL_STORE', `${store} ${file}: ${what} failed: ${(e as Error).message}`, {
     hint: 'check disk space and permissions of .deepline/',
     cause: e,
