@@ -26,13 +26,14 @@ export function registerInitCommand(program: Command): void {
     .option('--json', 'print the inferred task as JSON instead of writing a file')
     .action(async (opts: InitOptions) => {
       const spec = await resolveTaskSpec(undefined, opts);
-      if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, spec });
+      if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, header: spec.source.headerInference, spec });
       const file = resolve(opts.file ?? `${spec.name}.yaml`);
       if (existsSync(file) && !opts.force) {
         throw new DeeplineError('DL_USAGE', `${file} exists already`, { hint: 'pass --force to overwrite it, or --file to write elsewhere' });
       }
       await writeFile(file, renderTaskYaml(spec, undefined, { baseDir: dirname(file) }));
       process.stdout.write(`task: ${spec.task}${spec.source.taskInference ? ` — ${spec.source.taskInference}` : ''}\n`);
+      if (spec.source.headerInference) process.stdout.write(`header: line ${spec.data.header} — ${spec.source.headerInference}\n`);
       process.stdout.write(`wrote ${file}: edit it, then \`deepline run ${opts.file ?? `${spec.name}.yaml`}\`\n`);
     });
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createReporter } from '../pipeline/reporters/create-reporter.ts';
 import { openWorkspace } from '../store/workspace.ts';
@@ -34,6 +35,9 @@ export function registerRunCommand(program: Command): void {
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
       const spec = await resolveTaskSpec(taskFile, opts);
       if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
+      if (spec.source.headerInference) {
+        process.stderr.write(`warning: ${basename(spec.data.path)}: ${spec.source.headerInference} (data.header: ${spec.data.header})\n`);
+      }
       const workspace = await openWorkspace(program.opts().home as string);
       const reporter = createReporter(process.stderr);
       try {

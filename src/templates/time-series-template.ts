@@ -30,7 +30,7 @@ export const timeSeriesTemplate: Template = {
     const model = modelStages(spec, { family: timeSeriesFamily.name, train: 'balance.train', validation: 'window.validation', balance: 'balance.balance' });
     return definePipeline([
       ingestTableStep({
-        source: { path: spec.data.path, format: spec.data.format as 'csv' | 'tsv' | 'jsonl', target },
+        source: { path: spec.data.path, format: spec.data.format as 'csv' | 'tsv' | 'jsonl', target, ...(spec.data.header !== undefined && { header: spec.data.header }) },
         fingerprint: await sourceFingerprint(spec.data.path),
         taskKind: 'regression',
       }),

@@ -2,7 +2,9 @@ import type { TaskSpec } from '../../task/task-spec.ts';
 import { TABLE_FORMATS } from '../../task/task-spec.ts';
 import { concatDatasets, type Dataset } from '../dataset.ts';
 import type { ReadOptions } from '../readers/data-reader.ts';
+import { detectHeaderLine } from '../readers/detect-header-line.ts';
 import { createReaderRegistry } from '../readers/reader-registry.ts';
+import { readHeadRecords } from '../readers/read-head-records.ts';
 import { readTable } from '../readers/read-table.ts';
 import { sourceContentHash } from '../source-fingerprint.ts';
 import type { Table } from '../table.ts';
@@ -25,7 +27,13 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
   // Pixel columns of an image task are images, not a table of 784 features.
   const tableFormat = spec.task === 'image-classification' ? undefined : TABLE_FORMATS.find((f) => f === format);
   if (tableFormat && spec.data.target) {
-    const { table, warnings } = await readTable({ path, format: tableFormat, target: spec.data.target }, options);
+    const other = options.path !== undefined && options.path !== spec.data.path;
+    // Another file's header is found on its own: new data need not have the training file's preamble.
+    const found = other && tableFormat !== 'jsonl' ? detectHeaderLine(await readHeadRecords(path, tableFormat === 'tsv' ? '\t' : ',', 50), spec.data.target) : undefined;
+    const header = other ? found?.line : spec.data.header;
+    const { table, warnings } = await readTable({ path, format: tableFormat, target: spec.data.target, ...(header !== undefined && { header }) }, options);
+    const note = other ? found?.note : spec.source.headerInference;
+    if (note) warnings.unshift(`${path}: ${note}`);
     return { kind: 'table', table: { ...table, dataVersion }, warnings };
   }
   const reader = createReaderRegistry().get(format, 'DL_TASK_FIELD');
@@ -37,6 +45,7 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
       image: spec.data.image,
       classes: spec.data.classes,
       taskKind: spec.task.endsWith('regression') ? 'regression' : 'classification',
+      ...(spec.data.header !== undefined && options.path === undefined && { header: spec.data.header }),
     },
     options,
   );
@@ -44,4 +53,3 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
   const dataset = test ? concatDatasets(result.dataset, test) : result.dataset;
   return { kind: 'images', dataset: { ...dataset, dataVersion }, testRows: test?.n ?? 0, warnings: result.warnings };
 }
-

@@ -66,3 +66,22 @@ describe('readTable with the header below line 1', () => {
       assert.deepEqual((await read(path, { header: 1 })).table, (await read(path)).table);
     }));
 });
+
+describe('readTable on files that are not what they seem', () => {
+  it('a CRLF header over LF rows reads every row (no "601 fields")', () =>
+    withFile('mixed.csv', `a,b,MEDV\r\n${Array.from({ length: 300 }, (_, i) => `${i},${i * 2},${i % 7}`).join('\n')}\n`, async (path) => {
+      const { table } = await read(path);
+      assert.equal(table.n, 300);
+      const medv = table.columns[2];
+      assert.deepEqual(medv.type === 'numeric' && [medv.values[0], medv.values[299]], [0, 299 % 7]);
+    }));
+
+  it('a binary file named .csv is DL_DATA_FORMAT saying binary data, in a short message', async () => {
+    // Every byte but NUL, so it is the control bytes that give it away.
+    const bytes = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i % 255) + 1));
+    await withFile('data.csv', bytes, async (path) => {
+      const e = await expectDeeplineError(read(path), 'DL_DATA_FORMAT', /data\.csv is not a text table: it looks like binary data: its first KB holds \d+ control bytes/);
+      assert.ok(e.message.length < 300, e.message);
+    });
+  });
+});
