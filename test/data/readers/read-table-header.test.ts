@@ -84,4 +84,16 @@ describe('readTable on files that are not what they seem', () => {
       assert.ok(e.message.length < 300, e.message);
     });
   });
+
+  it('a huge field in a numeric column is a warning naming the column, row and its size', () => {
+    const huge = 'x'.repeat(3 << 20);
+    const rows = Array.from({ length: 50 }, (_, i) => `${i},${i === 5 ? huge : i * 2},${i % 3}`);
+    return withFile('huge.csv', `a,b,MEDV\n${rows.join('\n')}\n`, async (path) => {
+      const { table, warnings } = await read(path);
+      // Not free text: 49 of its 50 values are numbers.
+      assert.equal(table.columns[1].type, 'categorical');
+      const warning = warnings.find((w) => w.includes('column "b"'));
+      assert.match(warning ?? '', /column "b" was read as categorical: 49 of its 50 values are numbers, but 1 is not \("x{40}…" \(a 3\.0 MB field\) ×1; first .* in row 6, line 7\)/);
+    });
+  });
 });
