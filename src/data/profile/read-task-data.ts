@@ -11,7 +11,8 @@ import type { Table } from '../table.ts';
 
 /** A task's data as the data stage sees it: a raw table, or images (with the source's own test set appended). */
 export type TaskData =
-  | { readonly kind: 'table'; readonly table: Table; readonly warnings: readonly string[] }
+  /** `targetMissing`: read with `labelOptional`, the file has no target column (its table then lacks it). */
+  | { readonly kind: 'table'; readonly table: Table; readonly warnings: readonly string[]; readonly targetMissing?: boolean }
   | { readonly kind: 'images'; readonly dataset: Dataset; readonly testRows: number; readonly warnings: readonly string[] };
 
 /**
@@ -19,8 +20,9 @@ export type TaskData =
  * same target (new data to validate). Tables (CSV/TSV/JSONL of a non-image task) go through
  * readTable; images through the reader registry, the source's predefined test set (IDX t10k)
  * appended so the profile covers all the task's data. The content hash is the data version.
+ * With `labelOptional` another file may lack the target column, as data to predict on does.
  */
-export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path?: string } = {}): Promise<TaskData> {
+export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path?: string; labelOptional?: boolean } = {}): Promise<TaskData> {
   const path = options.path ?? spec.data.path;
   const dataVersion = await sourceContentHash(path);
   const format = spec.data.format;
@@ -31,10 +33,13 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
     // Another file's header is found on its own: new data need not have the training file's preamble.
     const found = other && tableFormat !== 'jsonl' ? detectHeaderLine(await readHeadRecords(path, tableFormat === 'tsv' ? '\t' : ',', 50), spec.data.target) : undefined;
     const header = other ? found?.line : spec.data.header;
-    const { table, warnings } = await readTable({ path, format: tableFormat, target: spec.data.target, ...(header !== undefined && { header }) }, options);
+    const { table, warnings, targetMissing } = await readTable(
+      { path, format: tableFormat, target: spec.data.target, ...(header !== undefined && { header }), ...(options.labelOptional && { targetOptional: true }) },
+      options,
+    );
     const note = other ? found?.note : spec.source.headerInference;
     if (note) warnings.unshift(`${path}: ${note}`);
-    return { kind: 'table', table: { ...table, dataVersion }, warnings };
+    return { kind: 'table', table: { ...table, dataVersion }, warnings, ...(targetMissing && { targetMissing }) };
   }
   const reader = createReaderRegistry().get(format, 'DL_TASK_FIELD');
   const result = await reader.read(

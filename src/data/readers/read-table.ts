@@ -18,12 +18,20 @@ export interface TableSource {
   readonly limit?: number;
   /** CSV/TSV: the 1-based line of the header (data.header); the lines above it are skipped. Default: the first. */
   readonly header?: number;
+  /**
+   * The target column may be absent (new data to predict on, which has no labels yet): the table
+   * is then read without it and the result says `targetMissing`.
+   */
+  readonly targetOptional?: boolean;
 }
 
 export interface ReadTableResult {
+  /** The table; with `targetMissing`, its `target` names a column it does not hold. */
   readonly table: Table;
   /** What the user should know but that did not stop the read (values read as missing, retyped columns, ...). */
   readonly warnings: string[];
+  /** True when `targetOptional` was given and the file has no target column. */
+  readonly targetMissing?: boolean;
 }
 
 /**
@@ -61,9 +69,10 @@ export async function readTable(source: TableSource, options: ReadOptions = {}):
     warnings = [...new Set([...warnings, ...result.warnings])];
   }
   const { n, columns, sourceRows } = result.built;
-  checkTarget(file, columns.find((c) => c.name === source.target)!, n, sourceRows, warnings);
+  const target = columns.find((c) => c.name === source.target);
+  if (target) checkTarget(file, target, n, sourceRows, warnings);
   options.onProgress?.({ done: size * result.pass, total: size * result.pass, unit: 'byte' });
-  return { table: { n, columns, target: source.target, sourceRows }, warnings };
+  return { table: { n, columns, target: source.target, sourceRows }, warnings, ...(!target && { targetMissing: true }) };
 }
 
 /**
@@ -91,12 +100,14 @@ interface Pass {
 async function readPass(source: TableSource, options: ReadOptions, size: number, pass: number, forced: ReadonlyMap<string, ColumnType> | undefined): Promise<Pass> {
   const file = source.path;
   const jsonl = source.format === 'jsonl';
+  // Without the target (new data to predict on), only the names themselves are checked.
+  const required = (names: readonly string[]): string | undefined => (source.targetOptional && !names.includes(source.target) ? undefined : source.target);
   const builder = new TableBuilder({
     file,
     target: source.target,
     forced,
     // JSONL has no header: its columns are the keys of the sampled rows.
-    onSampled: jsonl ? (names) => checkColumnNames(file, names, source.target) : undefined,
+    onSampled: jsonl ? (names) => checkColumnNames(file, names, required(names)) : undefined,
   });
   const chunks = { onProgress: options.onProgress, signal: options.signal, progressBase: (pass - 1) * size, progressTotal: pass * size };
   const blankRows: { count: number; first?: { row: number; line: number } } = { count: 0 };
@@ -136,7 +147,7 @@ async function readPass(source: TableSource, options: ReadOptions, size: number,
     await readDelimited(file, { ...chunks, delimiter, blankRows, headerLine: source.header, onAboveHeader }, (cells, row, line) => {
       if (row > 0) return pushRow(cells, row, line);
       headerLine = line;
-      checkColumnNames(file, cells, source.target, line);
+      checkColumnNames(file, cells, required(cells), line);
       for (const name of cells) builder.addColumn(name);
       return true;
     });

@@ -67,6 +67,22 @@ describe('readTable with the header below line 1', () => {
     }));
 });
 
+describe('readTable with an optional target', () => {
+  it('reads new data without the label column and says so', () =>
+    withFile('new.csv', `CRIM,ZN\n1.5,2\n2.5,3\n`, async (path) => {
+      const result = await read(path, { targetOptional: true });
+      assert.equal(result.targetMissing, true);
+      assert.deepEqual(result.table.columns.map((c) => c.name), ['CRIM', 'ZN']);
+      assert.equal(result.table.n, 2);
+      await expectDeeplineError(read(path), 'DL_DATA_TARGET', /has no column "MEDV"/);
+    }));
+
+  it('still checks the label when it is there', () =>
+    withFile('labelled.csv', `CRIM,MEDV\n1.5,\n2.5,\n`, async (path) => {
+      await expectDeeplineError(read(path, { targetOptional: true }), 'DL_DATA_TARGET', /the target column "MEDV" has no values/);
+    }));
+});
+
 describe('readTable on files that are not what they seem', () => {
   it('a CRLF header over LF rows reads every row (no "601 fields")', () =>
     withFile('mixed.csv', `a,b,MEDV\r\n${Array.from({ length: 300 }, (_, i) => `${i},${i * 2},${i % 7}`).join('\n')}\n`, async (path) => {
