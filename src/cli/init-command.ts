@@ -30,13 +30,14 @@ export function registerInitCommand(program: Command): void {
         import('../context/registries.ts'),
       ]);
       const spec = await resolveTaskSpec(undefined, opts, createRegistries());
-      if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, spec });
+      if (opts.json) return printJson({ task: spec.task, reason: spec.source.taskInference, header: spec.source.headerInference, spec });
       const file = resolve(opts.file ?? `${spec.name}.yaml`);
       if (existsSync(file) && !opts.force) {
         throw new DeeplineError('DL_USAGE', `${file} exists already`, { hint: 'pass --force to overwrite it, or --file to write elsewhere' });
       }
       await writeOutputFile(file, renderTaskYaml(spec, undefined, { baseDir: dirname(file) }), 'task file');
       process.stdout.write(`task: ${spec.task}${spec.source.taskInference ? ` — ${spec.source.taskInference}` : ''}\n`);
+      if (spec.source.headerInference) process.stdout.write(`header: line ${spec.data.header} — ${spec.source.headerInference}\n`);
       process.stdout.write(`wrote ${file}: edit it, then \`deepline run ${opts.file ?? `${spec.name}.yaml`}\`\n`);
     });
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { RunTaskResult } from '../templates/run-task.ts';
 import { formatNumber, printJson } from './output.ts';
@@ -43,6 +44,9 @@ export function registerRunCommand(program: Command): void {
       const registries = createRegistries();
       const spec = await resolveTaskSpec(taskFile, opts, registries);
       if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
+      if (spec.source.headerInference) {
+        process.stderr.write(`warning: ${basename(spec.data.path)}: ${spec.source.headerInference} (data.header: ${spec.data.header})\n`);
+      }
       const workspace = await openWorkspace(program.opts().home as string);
       const reporter = createReporter(process.stderr);
       try {

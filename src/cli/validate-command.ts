@@ -27,7 +27,7 @@ export function registerValidateCommand(program: Command): void {
     .command('validate')
     .description("check new data against the schema of a task's training data: missing or extra columns, wrong types, unseen categories, out-of-range values, more missing values")
     .argument('<task-file>', 'the task whose training data defines the schema')
-    .argument('<new-data>', "a file in the task's data format, with the same columns")
+    .argument('<new-data>', "a file in the task's data format, with the same columns (without the label column, the features alone are checked)")
     .option('--schema <file>', "check against this data-schema.json instead of the one inferred from the task's data")
     .option('--out <dir>', 'also write data-report.html and data-profile.json of the new data, anomalies included')
     .option('--json', 'print the anomalies as JSON on stdout')
@@ -51,18 +51,29 @@ export function registerValidateCommand(program: Command): void {
       const { schema, origin } = await schemaFor(spec, opts.schema);
       const path = resolve(newData);
       await checkNewData(path);
-      const data = await readTaskData(spec, { path });
+      // New data to predict on has no labels yet: it is checked as serving data, features only.
+      const data = await readTaskData(spec, { path, labelOptional: true });
       if (data.kind !== 'table') throw new DeeplineError('DL_INTERNAL', `${path} was not read as a table`);
-      const anomalies = validateTable(schema, data.table);
+      const unlabelled = data.targetMissing === true;
+      const anomalies = validateTable(schema, data.table, { environment: unlabelled ? 'serving' : 'training' });
       const errors = anomalies.filter((a) => a.severity === 'error').length;
       const warnings = anomalies.length - errors;
-      if (opts.out) await writeReport(resolve(opts.out), spec, data.table, anomalies, data.warnings, newData);
+      const notes: string[] = [];
+      if (unlabelled) {
+        notes.push(`the label column "${spec.data.target}" is missing from the new data: the features were validated, the labels could not be (data to predict on has none)`);
+      }
+      if (opts.out) {
+        // The report profiles each column against the label, so it needs one.
+        if (unlabelled) notes.push(`no report written to ${opts.out}: the data report needs the label column`);
+        else await writeReport(resolve(opts.out), spec, data.table, anomalies, data.warnings, newData);
+      }
 
       if (opts.json) {
-        printJson({ task: spec.name, data: path, rows: data.table.n, schema: origin, errors, warnings, anomalies, readerWarnings: data.warnings });
+        printJson({ task: spec.name, data: path, rows: data.table.n, schema: origin, labels: !unlabelled, errors, warnings, anomalies, readerWarnings: data.warnings, notes });
       } else {
         const out = process.stdout;
         out.write(`${newData}: ${data.table.n.toLocaleString('en-US')} rows checked against the schema of ${spec.name} (${schema.rows.toLocaleString('en-US')} training rows; ${origin.how} ${relative(process.cwd(), origin.path) || origin.path})\n`);
+        for (const n of notes) out.write(`note: ${n}\n`);
         for (const w of data.warnings) out.write(`reader warning: ${w}\n`);
         if (anomalies.length === 0) {
           out.write('no anomalies: the data matches the schema\n');

@@ -67,6 +67,14 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
+    name: 'header-for-delimited-formats',
+    needsTask: false,
+    check: ({ file, format }) =>
+      file.data.header !== undefined && format !== 'csv' && format !== 'tsv' && format !== 'image-list'
+        ? [problem(['data', 'header'], `applies to csv, tsv and image-list files, which have a header line; ${format} data has none: remove it`)]
+        : [],
+  },
+  {
     name: 'classes-are-unique',
     needsTask: false,
     check: ({ file }) => {

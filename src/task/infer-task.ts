@@ -5,7 +5,7 @@ import { DeeplineError } from '../errors/index.ts';
 import { didYouMean } from '../extensions/did-you-mean.ts';
 import { inferFormat, statOrMissing } from './infer-format.ts';
 import { scanDataFolder } from './scan-data-folder.ts';
-import { sniffTable } from './sniff-table.ts';
+import { sniffTable, type TableSample } from './sniff-table.ts';
 import { summariseColumn, type ColumnSummary } from './summarise-column.ts';
 import type { DataFormat } from './task-spec.ts';
 import type { TaskType } from './task-types.ts';
@@ -32,6 +32,14 @@ export type InferenceDetails =
       readonly columns: readonly ColumnSummary[];
       /** Feature columns holding free text. */
       readonly textColumns: readonly string[];
+      /** CSV/TSV: the line the header was read from. */
+      readonly headerLine?: number;
+      /**
+       * Set when the header was found below line 1 rather than given (data.header): which lines
+       * were skipped and why, e.g. `line 1 has only 2 non-empty fields ("506", "13") where the
+       * rows below have 14: the header was read from line 2, skipping line 1`.
+       */
+      readonly headerDetected?: string;
     }
   | {
       readonly kind: 'image-list';
@@ -66,7 +74,7 @@ export interface TaskInference {
  * Only the first SNIFF_ROWS rows of a table are read. Without `target` the last column is
  * taken, and the reason says so.
  */
-export async function inferTask(input: { path: string; format?: DataFormat; target?: string }): Promise<TaskInference> {
+export async function inferTask(input: { path: string; format?: DataFormat; target?: string; header?: number }): Promise<TaskInference> {
   const info = await statOrMissing(input.path);
   const format = input.format ?? (await inferFormat(input.path));
   const wantsFolder = format === 'image-folder' || (format === 'idx' && info.isDirectory());
@@ -87,7 +95,7 @@ export async function inferTask(input: { path: string; format?: DataFormat; targ
     };
   }
   if (format === 'idx') return inferIdx(input.path, info.isDirectory());
-  return inferTable(input.path, format, input.target);
+  return inferTable(input.path, format, input.target, input.header);
 }
 
 async function inferImageFolder(path: string): Promise<TaskInference> {
@@ -133,21 +141,35 @@ async function inferIdx(path: string, isFolder: boolean): Promise<TaskInference>
   };
 }
 
-async function inferTable(path: string, format: 'csv' | 'tsv' | 'jsonl', target: string | undefined): Promise<TaskInference> {
-  const sample = await sniffTable(path, format, SNIFF_ROWS);
+async function inferTable(path: string, format: 'csv' | 'tsv' | 'jsonl', target: string | undefined, header: number | undefined): Promise<TaskInference> {
+  const sample = await sniffTable(path, format, SNIFF_ROWS, { target, header });
   if (sample.rows.length === 0) {
-    throw new DeeplineError('DL_DATA_FORMAT', `${basename(path)} has a header but no data rows`, { location: { file: path } });
+    throw new DeeplineError('DL_DATA_FORMAT', `${basename(path)} has a header${sample.headerLine !== undefined && sample.headerLine > 1 ? ` (line ${sample.headerLine})` : ''} but no data rows`, {
+      location: { file: path },
+    });
   }
   const targetGuessed = target === undefined;
   const targetName = target ?? sample.columns[sample.columns.length - 1];
   const targetIndex = sample.columns.indexOf(targetName);
-  if (targetIndex < 0) throw missingTarget(path, targetName, sample.columns);
+  if (targetIndex < 0) throw missingTarget(path, targetName, sample);
+  const guess = sample.headerGuess;
+  const headerDetected = header === undefined && guess !== undefined && guess.line === sample.headerLine ? guess.note : undefined;
   const columns = sample.columns.map((name, i) => summariseColumn(name, sample.rows.map((row) => row[i])));
   const y = columns[targetIndex];
   const textColumns = columns.filter((c, i) => i !== targetIndex && c.kind === 'text').map((c) => c.name);
   const rows = `${sample.truncated ? 'the first ' : ''}${count(sample.rows.length)} rows`;
   const subject = `target \`${targetName}\`${targetGuessed ? ' (the last column, as no target was given)' : ''}`;
-  const details = { kind: 'table' as const, target: targetName, targetGuessed, rowsSampled: sample.rows.length, sampleTruncated: sample.truncated, columns, textColumns };
+  const details = {
+    kind: 'table' as const,
+    target: targetName,
+    targetGuessed,
+    rowsSampled: sample.rows.length,
+    sampleTruncated: sample.truncated,
+    columns,
+    textColumns,
+    ...(sample.headerLine !== undefined && { headerLine: sample.headerLine }),
+    ...(headerDetected !== undefined && { headerDetected }),
+  };
 
   if (y.kind === 'empty') {
     throw new DeeplineError('DL_DATA_TARGET', `target column \`${targetName}\` has no values in ${rows} of ${basename(path)}`, {
@@ -176,14 +198,25 @@ async function inferTable(path: string, format: 'csv' | 'tsv' | 'jsonl', target:
   return { task: 'tabular-classification', format, reason: `${subject} ${labels} ${count(y.distinct)} distinct values in ${rows} → classification`, details };
 }
 
-function missingTarget(path: string, target: string, columns: readonly string[]): DeeplineError {
+/**
+ * The target is not among the columns. When the header seems to be on another line than the one
+ * read (a line of counts above it, or data.header set to the wrong line), that is the likelier
+ * cause, and the message says which line.
+ */
+function missingTarget(path: string, target: string, sample: TableSample): DeeplineError {
+  const { columns, headerLine, headerGuess } = sample;
   const near = didYouMean(target, columns);
   const listed = columns.length <= 12 ? columns.join(', ') : `${columns.slice(0, 12).join(', ')}, … (${columns.length} in all)`;
-  return new DeeplineError(
-    'DL_DATA_TARGET',
-    `target column \`${target}\` is not in ${basename(path)} (columns: ${listed})${near ? ` — did you mean \`${near}\`?` : ''}`,
-    { hint: 'set `data.target` to one of the columns listed', location: { file: path, field: target } },
-  );
+  const from = headerLine !== undefined && headerLine > 1 ? `columns of the header on line ${headerLine}` : 'columns';
+  const message = `target column \`${target}\` is not in ${basename(path)} (${from}: ${listed})${near ? ` — did you mean \`${near}\`?` : ''}`;
+  const location = { file: path, field: target };
+  if (headerGuess !== undefined && headerGuess.line !== headerLine) {
+    return new DeeplineError('DL_DATA_TARGET', `${message}; the header seems to be on line ${headerGuess.line}: set data.header: ${headerGuess.line}`, {
+      hint: `${headerGuess.reason}; data.header: ${headerGuess.line} reads the table from that line`,
+      location,
+    });
+  }
+  return new DeeplineError('DL_DATA_TARGET', message, { hint: 'set `data.target` to one of the columns listed', location });
 }
 
 /** The count and size in an IDX images header (magic, n, rows, cols), reading only its first 16 bytes. */

@@ -68,20 +68,25 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
 
   // Looked at even when the task is given: a wrong target column or an unreadable table is
   // then reported at its line in the task file, before any work starts.
-  const inference = await fromData(['data', 'path'], fail, () => inferTask({ path: dataPath, format, target: file.data.target }));
+  const inference = await fromData(['data', 'path'], fail, () => inferTask({ path: dataPath, format, target: file.data.target, header: file.data.header }), file.data.header);
   const task: TaskType = file.task ?? inference.task;
   const taskReason = file.task === undefined ? inference.reason : undefined;
   runChecks({ file, format, task, taskReason }, true, fail);
 
+  // A header found below line 1 is recorded in the spec, so the run reads (and caches) what was inferred.
+  const table = inference.details.kind === 'table' ? inference.details : undefined;
+  const header = file.data.header ?? (table?.headerDetected !== undefined ? table.headerLine : undefined);
+  const headerReason = table?.headerDetected;
+
   // task-is-supported has passed, so the task has a template.
-  return deepFreeze(buildSpec(file, { dataPath, format, task: task as SupportedTask, taskReason, options }));
+  return deepFreeze(buildSpec(file, { dataPath, format, task: task as SupportedTask, taskReason, header, headerReason, options }));
 }
 
 function buildSpec(
   file: TaskFile,
-  resolved: { dataPath: string; format: DataFormat; task: SupportedTask; taskReason?: string; options: ParseTaskOptions },
+  resolved: { dataPath: string; format: DataFormat; task: SupportedTask; taskReason?: string; header?: number; headerReason?: string; options: ParseTaskOptions },
 ): TaskSpec {
-  const { dataPath, format, task, taskReason, options } = resolved;
+  const { dataPath, format, task, taskReason, header, headerReason, options } = resolved;
   const defaults = TASK_DEFAULTS[task];
   const name = file.name ?? nameFrom(options.file ?? dataPath);
   const budgetEpochs = file.budget?.epochs;
@@ -94,6 +99,7 @@ function buildSpec(
       path: dataPath,
       format,
       ...(file.data.target !== undefined && { target: file.data.target }),
+      ...(header !== undefined && { header }),
       ...(file.data.image !== undefined && { image: { ...file.data.image } }),
       ...(file.data.classes !== undefined && { classes: [...file.data.classes] }),
       ...(file.data.group !== undefined && { group: file.data.group }),
@@ -123,6 +129,7 @@ function buildSpec(
       ...(options.file !== undefined && { file: options.file }),
       baseDir: options.baseDir,
       ...(taskReason !== undefined && { taskInference: taskReason }),
+      ...(headerReason !== undefined && { headerInference: headerReason }),
     },
   };
 }
@@ -133,19 +140,26 @@ function runChecks(draft: TaskDraft, needsTask: boolean, fail: (problems: FieldP
 }
 
 /**
- * Runs a look at the data; a DeeplineError it raises (missing file, unknown target column) is
- * reported at the task-file field that led there, keeping its code and hint.
+ * Runs a look at the data; a DeeplineError it raises (missing file, unknown target column, a
+ * problem on the line `data.header` names) is reported at the task-file field that led there,
+ * keeping its code and hint.
  */
 async function fromData<T>(
   path: FieldPath,
   fail: (problems: FieldProblem[], hint?: string) => never,
   look: () => Promise<T>,
+  header?: number,
 ): Promise<T> {
   try {
     return await look();
   } catch (e) {
     if (!(e instanceof DeeplineError)) throw e;
-    const at: FieldPath = e.code === 'DL_DATA_TARGET' && e.location?.field !== undefined ? ['data', 'target'] : path;
+    const at: FieldPath =
+      e.code === 'DL_DATA_TARGET' && e.location?.field !== undefined
+        ? ['data', 'target']
+        : header !== undefined && e.location?.line === header
+          ? ['data', 'header']
+          : path;
     return fail([{ code: e.code, path: at, problem: e.message }], e.hint);
   }
 }

@@ -25,10 +25,13 @@ export function renderTaskYaml(spec: TaskSpec, reasonComment?: string, options: 
   add('name', spec.name);
   const reason = reasonComment ?? spec.source.taskInference;
   add('task', spec.task, reason ? `Task type: ${reason}` : undefined);
+  // Named in the file, so that the header found below line 1 is read from there by whoever runs it.
+  if (spec.data.header !== undefined && spec.source.headerInference) comments['data.header'] = `The line of the column names: ${spec.source.headerInference}.`;
   add('data', {
     path: relativePath(baseDir, spec.data.path),
     format: spec.data.format,
     ...(spec.data.target !== undefined && { target: spec.data.target }),
+    ...(spec.data.header !== undefined && { header: spec.data.header }),
     ...(spec.data.image !== undefined && { image: { ...spec.data.image } }),
     ...(spec.data.classes !== undefined && { classes: [...spec.data.classes] }),
   });
@@ -71,7 +74,11 @@ function toYaml(fields: Record<string, unknown>, comments: Record<string, string
       key.spaceBefore = name !== 'name';
       if (isMap(pair.value) && name !== 'data') pair.value.flow = true;
       if (isMap(pair.value) && name === 'data') {
-        for (const inner of pair.value.items) if (!isScalar(inner.value)) (inner.value as { flow?: boolean }).flow = true;
+        for (const inner of pair.value.items) {
+          if (!isScalar(inner.value)) (inner.value as { flow?: boolean }).flow = true;
+          const comment = comments[`data.${String((inner.key as Scalar).value)}`];
+          if (comment) (inner.key as Scalar).commentBefore = prefixLines(comment);
+        }
       }
     }
   }

@@ -1,7 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CsvError, parse } from 'csv-parse';
+import { detectHeaderLine, type HeaderGuess } from '../data/readers/detect-header-line.ts';
+import { readDelimited } from '../data/readers/read-delimited.ts';
+import { readHeadRecords } from '../data/readers/read-head-records.ts';
+import { withHeaderAdvice } from '../data/readers/with-header-advice.ts';
 import { DeeplineError, fileAccessError, isFileSystemError } from '../errors/index.ts';
 
 /** The head of a table: its column names and up to `maxRows` rows, values as read. */
@@ -11,66 +14,64 @@ export interface TableSample {
   readonly rows: readonly (readonly unknown[])[];
   /** True when the file has more rows than were read. */
   readonly truncated: boolean;
+  /** CSV/TSV: the line the header was read from. */
+  readonly headerLine?: number;
+  /** CSV/TSV: where the header seems to be when it is not the first line (see detectHeaderLine). */
+  readonly headerGuess?: HeaderGuess;
 }
+
+export interface SniffOptions {
+  /** CSV/TSV: the line of the header (data.header); without it, the line detectHeaderLine finds, else the first. */
+  readonly header?: number;
+  /** The target column, when known: a header holding it is the header. */
+  readonly target?: string;
+}
+
+/** Records looked at to find the header; a preamble is a few lines, the rest shows what rows look like. */
+const HEAD_RECORDS = 50;
 
 /**
  * Reads only the first `maxRows` data rows of a CSV, TSV or JSONL file, so that guessing what a
  * file holds costs the same for a 1 MB and a 10 GB file. Malformed input is DL_DATA_FORMAT
  * with the line it was found on.
  */
-export async function sniffTable(path: string, format: 'csv' | 'tsv' | 'jsonl', maxRows = 2000): Promise<TableSample> {
+export async function sniffTable(path: string, format: 'csv' | 'tsv' | 'jsonl', maxRows = 2000, options: SniffOptions = {}): Promise<TableSample> {
   try {
-    return await (format === 'jsonl' ? sniffJsonl(path, maxRows) : sniffDelimited(path, format === 'tsv' ? '\t' : ',', maxRows));
+    return await (format === 'jsonl' ? sniffJsonl(path, maxRows) : sniffDelimited(path, format === 'tsv' ? '\t' : ',', maxRows, options));
   } catch (e) {
     throw isFileSystemError(e) ? fileAccessError(e, path, { what: 'data file', missingCode: 'DL_DATA_MISSING' }) : e;
   }
 }
 
-async function sniffDelimited(path: string, delimiter: string, maxRows: number): Promise<TableSample> {
-  const source = createReadStream(path);
-  // Field counts are checked here rather than by csv-parse, so the error names the data row too.
-  const parser = source.pipe(parse({ delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  // pipe() does not forward a read error (an unreadable file): without this it would crash the process.
-  source.on('error', (e) => parser.destroy(e));
+async function sniffDelimited(path: string, delimiter: ',' | '\t', maxRows: number, options: SniffOptions): Promise<TableSample> {
+  // Through the table reader itself, so encoding, binary files, mixed line ends and field counts
+  // are judged (and worded) exactly as when the run reads the whole file.
+  const head = await readHeadRecords(path, delimiter, HEAD_RECORDS);
+  if (head.length === 0) throw emptyFile(path);
+  const headerGuess = detectHeaderLine(head, options.target);
+  const headerLine = options.header ?? headerGuess?.line ?? head[0].line;
   let columns: string[] | undefined;
   const rows: string[][] = [];
   let truncated = false;
+  let lastLine = 0;
+  const onAboveHeader = (_: string[], line: number): void => void (lastLine = line);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (columns === undefined) {
-        columns = record;
-      } else if (record.length !== columns.length) {
-        const row = rows.length + 1;
-        throw new DeeplineError(
-          'DL_DATA_FORMAT',
-          `${path} row ${row} (line ${info.lines}) has ${record.length} fields, expected ${columns.length} as in the header`,
-          {
-            hint: `look for a missing or extra ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} on that line, or an unquoted value containing one`,
-            location: { file: path, row, line: info.lines },
-          },
-        );
+    await readDelimited(path, { delimiter, progressTotal: 0, headerLine, onAboveHeader }, (cells, row) => {
+      if (row === 0) {
+        columns = cells;
       } else if (rows.length === maxRows) {
         truncated = true;
-        break;
+        return false;
       } else {
-        rows.push(record);
+        rows.push(cells);
       }
-    }
+      return true;
+    });
   } catch (e) {
-    if (e instanceof CsvError) {
-      const line = typeof e.lines === 'number' ? e.lines : undefined;
-      throw new DeeplineError('DL_DATA_FORMAT', `cannot read ${basename(path)} as ${delimiter === '\t' ? 'TSV' : 'CSV'}: ${e.message}`, {
-        hint: 'repair the file at the line shown, or set `data.format` if it is not a delimited table',
-        location: { file: path, line },
-        cause: e,
-      });
-    }
-    throw e;
-  } finally {
-    source.destroy();
+    throw withHeaderAdvice(e, headerGuess, headerLine);
   }
-  if (columns === undefined) throw emptyFile(path);
-  return { columns, rows, truncated };
+  if (columns === undefined) throw headerPastEnd(path, headerLine, lastLine);
+  return { columns, rows, truncated, headerLine, ...(headerGuess && { headerGuess }) };
 }
 
 async function sniffJsonl(path: string, maxRows: number): Promise<TableSample> {
@@ -126,6 +127,13 @@ function parseJsonObject(line: string, path: string, lineNumber: number): Record
     });
   }
   return value as Record<string, unknown>;
+}
+
+function headerPastEnd(path: string, header: number, last: number): DeeplineError {
+  return new DeeplineError('DL_DATA_FORMAT', `${basename(path)} has no line ${header} to read the header from: its last record starts on line ${last}`, {
+    hint: 'set `data.header` to the line of the column names (1 for the first line)',
+    location: { file: path, line: header },
+  });
 }
 
 function emptyFile(path: string): DeeplineError {

@@ -31,6 +31,7 @@ const dataSchema = z.strictObject({
   path: z.string().min(1),
   format: z.enum(DATA_FORMATS).optional(),
   target: z.string().min(1).optional(),
+  header: positiveInt.optional(),
   image: imageSchema.optional(),
   classes: z.array(z.string().min(1)).min(2).optional(),
   group: z.string().min(1).optional(),
@@ -248,6 +249,11 @@ export interface TaskSpec {
     readonly format: DataFormat;
     /** The label column; set exactly when `format` is a table format. */
     readonly target?: string;
+    /**
+     * CSV/TSV/image list: the 1-based line of the header, the lines above it skipped; set when the
+     * task file gives it or when it was found below line 1. Absent: the first line.
+     */
+    readonly header?: number;
     /** For image tasks: the shape CSV pixel columns are reshaped to, or folder images resized to. */
     readonly image?: ImageShape;
     /** Display names of the classes, in label order (e.g. for IDX labels 0..9). */
@@ -288,5 +294,7 @@ export interface TaskSpec {
     readonly baseDir: string;
     /** Why the task type was inferred as it was, when the file left `task` out. */
     readonly taskInference?: string;
+    /** Which lines above the header were skipped and why, when `data.header` was found rather than given. */
+    readonly headerInference?: string;
   };
 }

@@ -95,7 +95,7 @@ async function tableStages(spec: TaskSpec, options: SupervisedOptions): Promise<
   return {
     prepared: 'transform',
     steps: [
-      ingestTableStep({ source: { path: spec.data.path, format, target }, fingerprint: await sourceFingerprint(spec.data.path), taskKind: options.taskKind }),
+      ingestTableStep({ source: { path: spec.data.path, format, target, ...(spec.data.header !== undefined && { header: spec.data.header }) }, fingerprint: await sourceFingerprint(spec.data.path), taskKind: options.taskKind }),
       profileStep({ targetKind: options.taskKind === 'classification' ? 'class' : 'numeric' }, { input: 'ingest.table' }),
       schemaStep({}, { input: 'ingest.table' }),
       cleanStep({ dropDuplicates: spec.prepare.dropDuplicates, outliers: spec.prepare.outliers }, { from: 'ingest' }),
@@ -136,6 +136,7 @@ async function imageStages(spec: TaskSpec, options: SupervisedOptions): Promise<
           image: spec.data.image,
           classes: spec.data.classes,
           taskKind: options.taskKind,
+          ...(spec.data.header !== undefined && { header: spec.data.header }),
         },
         fingerprint: await sourceFingerprint(spec.data.path),
       }),

@@ -32,7 +32,7 @@ export const timeSeriesTemplate: Template = {
     const model = modelStages(spec, { family: SERIES_FAMILY, train: 'balance.train', validation: 'window.validation', balance: 'balance.balance' });
     return definePipeline([
       ingestTableStep({
-        source: { path: spec.data.path, format: spec.data.format as 'csv' | 'tsv' | 'jsonl', target },
+        source: { path: spec.data.path, format: spec.data.format as 'csv' | 'tsv' | 'jsonl', target, ...(spec.data.header !== undefined && { header: spec.data.header }) },
         fingerprint: await sourceFingerprint(spec.data.path),
         taskKind: 'regression',
       }),

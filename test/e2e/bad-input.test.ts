@@ -55,6 +55,13 @@ describe('bad input through the CLI', { timeout: 300_000 }, () => {
     expectBad(['run', '--data', 'ragged.csv', '--target', 'y', '--task', 'tabular-classification'], 'DL_DATA_FORMAT', /ragged\.csv/, /row 3/);
   });
 
+  test('a binary file named .csv says binary data in a short message', () => {
+    writeFileSync(join(dir, 'photo.csv'), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 31 + 7) % 256)));
+    expectBad(['run', '--data', 'photo.csv', '--target', 'y'], 'DL_DATA_FORMAT', /photo\.csv is not a text table: it looks like binary data/);
+    const r = deepline(['run', '--data', 'photo.csv', '--target', 'y'], { home, cwd: dir });
+    assert.ok(r.stderr.length < 600, `a short message, not the file's bytes:\n${r.stderr}`);
+  });
+
   test('a stray word in a numeric column is read as missing, with a warning naming row, column and value', () => {
     csv('text-in-numbers.csv', `a,b,y\n${Array.from({ length: 400 }, (_, i) => `${i},${i === 13 ? 'oops' : i * 2},${i % 2}`).join('\n')}\n`);
     const r = deepline(['run', '--data', 'text-in-numbers.csv', '--target', 'y', '--task', 'tabular-classification', '--no-search', '--output', join(dir, 'out-tin')], { home, cwd: dir });

@@ -86,13 +86,31 @@ describe('deepline profile and validate', { timeout: 120_000 }, () => {
     assert.match(missing.stderr, /error\[DL_DATA_MISSING\].*nope\.csv/);
     const noTarget = join(dir, 'no-target.csv');
     writeFileSync(noTarget, 'sepal_length,sepal_width\n5.1,3.5\n');
-    const r = deepline(['validate', task, noTarget], { home });
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /error\[DL_DATA_TARGET\].*no-target\.csv has no column "species"/);
     const badSchema = join(dir, 'bad-schema.json');
     writeFileSync(badSchema, '{"formatVersion": 9}');
     const s = deepline(['validate', task, noTarget, '--schema', badSchema], { home });
     assert.equal(s.code, 2);
     assert.match(s.stderr, /error\[DL_DATA_FORMAT\].*bad-schema\.json/);
+  });
+
+  test('validate checks new data without the label column by its features, and says so', () => {
+    const unlabelled = join(dir, 'unlabelled.csv');
+    const iris = readFileSync(join(ROOT, 'examples/data/iris.csv'), 'utf8').trim().split('\n');
+    writeFileSync(unlabelled, `${iris.map((line) => line.split(',').slice(0, 4).join(',')).join('\n')}\n`);
+    const r = deepline(['validate', task, unlabelled], { home });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /note: the label column "species" is missing from the new data: the features were validated, the labels could not be/);
+    assert.match(r.stdout, /no anomalies/);
+    assert.doesNotMatch(r.stdout + r.stderr, /data\.target/, 'nothing to change in the task');
+
+    // A feature missing as well is still an error; the label is not.
+    const fewer = join(dir, 'fewer.csv');
+    writeFileSync(fewer, 'sepal_length,sepal_width\n5.1,3.5\n');
+    const json = deepline(['validate', task, fewer, '--json'], { home });
+    assert.equal(json.code, 1, json.stderr);
+    const result = JSON.parse(json.stdout) as { labels: boolean; anomalies: { column: string; kind: string }[]; notes: string[] };
+    assert.equal(result.labels, false);
+    assert.deepEqual(result.anomalies.map((a) => [a.column, a.kind]), [['petal_length', 'missing-column'], ['petal_width', 'missing-column']]);
+    assert.match(result.notes[0], /label column "species" is missing/);
   });
 });

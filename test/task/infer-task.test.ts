@@ -215,6 +215,67 @@ describe('inferTask', { timeout: 20_000 }, () => {
     await assert.rejects(inferTask({ path: join(dir, 'one-class') }), { code: 'DL_DATA_TARGET' });
   });
 
+  describe('the header line', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i * 0.31).toFixed(2)},${i % 4},${(i * 1.7 + 5).toFixed(1)}`).join('\n');
+
+    it('is found below a line of counts, and the inference says which lines it skipped', async () => {
+      const t = await inferTask({ path: await write('boston.csv', `40,2,\nCRIM,ZN,MEDV\n${rows}\n`), target: 'MEDV' });
+      const d = tableDetails(t.details);
+      assert.equal(t.task, 'tabular-regression');
+      assert.deepEqual(d.columns.map((c) => c.name), ['CRIM', 'ZN', 'MEDV']);
+      assert.equal(d.rowsSampled, 40);
+      assert.equal(d.headerLine, 2);
+      assert.equal(d.headerDetected, 'line 1 has only 2 non-empty fields ("40", "2") where the rows below have 3: the header was read from line 2, skipping line 1');
+    });
+
+    it('is read where data.header says, with no detection note', async () => {
+      const path = await write('boston-given.csv', `40,2,\nCRIM,ZN,MEDV\n${rows}\n`);
+      const d = tableDetails((await inferTask({ path, target: 'MEDV', header: 2 })).details);
+      assert.equal(d.headerLine, 2);
+      assert.equal(d.headerDetected, undefined);
+    });
+
+    it('named wrongly, gives an error saying where it seems to be', async () => {
+      const path = await write('boston-wrong.csv', `40,2\nCRIM,ZN,MEDV\n${rows}\n`);
+      await assert.rejects(inferTask({ path, target: 'MEDV', header: 1 }), {
+        code: 'DL_DATA_FORMAT',
+        message: `${path} row 1 (line 2) has 3 fields, expected 2 as in the header; the header seems to be on line 2: set data.header: 2`,
+      });
+      await assert.rejects(inferTask({ path, target: 'MEDV', header: 9 }), {
+        code: 'DL_DATA_TARGET',
+        message: 'target column `MEDV` is not in boston-wrong.csv (columns of the header on line 9: 1.86, 2, 15.2); the header seems to be on line 2: set data.header: 2',
+      });
+      await assert.rejects(inferTask({ path, target: 'MEDV', header: 50 }), {
+        code: 'DL_DATA_FORMAT',
+        message: 'boston-wrong.csv has no line 50 to read the header from: its last record starts on line 42',
+      });
+    });
+
+    it('stays line 1 in a normal file, whose rows keep their place', async () => {
+      const d = tableDetails((await inferTask({ path: join(FIXTURES, 'iris.csv'), target: 'species' })).details);
+      assert.equal(d.headerLine, 1);
+      assert.equal(d.headerDetected, undefined);
+    });
+  });
+
+  it('reads a CRLF header over LF rows as the rows they are', async () => {
+    const path = await write('mixed-ends.csv', `x,y\r\n${Array.from({ length: 300 }, (_, i) => `${i},${i % 3}`).join('\n')}\n`);
+    const d = tableDetails((await inferTask({ path, target: 'y' })).details);
+    assert.equal(d.rowsSampled, 300);
+  });
+
+  it('calls a binary file named .csv binary data, briefly', async () => {
+    const path = await write('photo.csv', '');
+    await writeFile(path, Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 13) % 256)));
+    await assert.rejects(inferTask({ path, target: 'y' }), (e: unknown) => {
+      assert.ok(e instanceof Error && 'code' in e);
+      assert.equal(e.code, 'DL_DATA_FORMAT');
+      assert.match(e.message, /photo\.csv is not a text table: it looks like binary data/);
+      assert.ok(e.message.length < 300, e.message);
+      return true;
+    });
+  });
+
   // The full data sets the fixtures were cut from, where this machine has them.
   it('agrees with the fixtures on the full shared data sets', { skip: !existsSync(SHARED) && 'no /work/shared/data' }, async () => {
     assert.equal((await inferTask({ path: join(SHARED, 'iris.csv'), target: 'species' })).task, 'tabular-classification');

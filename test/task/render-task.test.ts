@@ -88,6 +88,23 @@ describe('renderTaskYaml', { timeout: 20_000 }, () => {
     await roundTrip(idx, 'idx');
   });
 
+  it('writes a header found below line 1 into the data section, with why, and round-trips it', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i * 0.3).toFixed(1)},${i % 3},${(i * 2.1).toFixed(1)}`).join('\n');
+    await writeFile(join(dir, 'boston.csv'), `40,2,\nCRIM,ZN,MEDV\n${rows}\n`);
+    const spec = await parse({ data: { path: 'boston.csv', target: 'MEDV' } });
+    assert.equal(spec.data.header, 2);
+    assert.equal(spec.source.headerInference, 'line 1 has only 2 non-empty fields ("40", "2") where the rows below have 3: the header was read from line 2, skipping line 1');
+    const text = await roundTrip(spec, 'boston');
+    assert.match(text, /^ {2}target: MEDV\n {2}# The line of the column names: line 1 has only 2 non-empty fields .*skipping line 1\.\n {2}header: 2$/m);
+    // Written by hand, the header is no finding: no comment, no note.
+    const given = await parse({ data: { path: 'boston.csv', target: 'MEDV', header: 2 } });
+    assert.equal(given.source.headerInference, undefined);
+    assert.doesNotMatch(renderTaskYaml(given), /# The line of the column names/);
+    const iris = await parse({ data: { path: 'iris.csv', target: 'species' } });
+    assert.equal(iris.data.header, undefined);
+    assert.doesNotMatch(renderTaskYaml(iris), /header:/);
+  });
+
   it('keeps a path far outside the folder absolute', async () => {
     const spec = await parseTaskObject({ data: { path: join(FIXTURES, 'iris.csv'), target: 'species' } }, { baseDir: join(dir, 'a', 'b') });
     const text = renderTaskYaml(spec);

@@ -224,6 +224,30 @@ describe('task file errors', { timeout: 20_000 }, () => {
     assert.equal(e.hint, 'set `data.target` to one of the columns listed');
   });
 
+  it('checks data.header: a positive whole line, only for files with a header line, within the file', async () => {
+    const zero = await failure([...IRIS, '  header: 0']);
+    assert.equal(zero.message, 'task.yaml:4:11 data.header: must be > 0, but got 0');
+    const word = await failure([...IRIS, '  header: two']);
+    assert.equal(word.message, 'task.yaml:4:11 data.header: expected a number, but got "two"');
+    const folder = await failure(['data:', `  path: ${join(FIXTURES, 'digits-images')}`, '  header: 2']);
+    assert.equal(folder.message, 'task.yaml:3:11 data.header: applies to csv, tsv and image-list files, which have a header line; image-folder data has none: remove it');
+    const past = await failure([...IRIS, '  header: 500']);
+    assert.equal(past.code, 'DL_DATA_FORMAT');
+    assert.equal(past.message, 'task.yaml:4:11 data.header: iris.csv has no line 500 to read the header from: its last record starts on line 151');
+  });
+
+  it('reports a target missing from the line data.header names, with the line the header seems to be on', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i},${(i * 1.5).toFixed(1)}`).join('\n');
+    await writeFile(join(dir, 'counts.csv'), `30,1\nx,MEDV\n${rows}\n`);
+    const e = await failure(['data:', '  path: ./counts.csv', '  target: MEDV', '  header: 3']);
+    assert.equal(e.code, 'DL_DATA_TARGET');
+    assert.equal(
+      e.message,
+      'task.yaml:3:11 data.target: target column `MEDV` is not in counts.csv (columns of the header on line 3: 0, 0.0); the header seems to be on line 2: set data.header: 2',
+    );
+    assert.match(e.hint ?? '', /^line 1 holds only numbers \("30", "1"\), not column names; data\.header: 2 reads the table from that line$/);
+  });
+
   it('reports an undeterminable format at data.path', async () => {
     await writeFile(join(dir, 'notes.txt'), 'a,b\n1,2\n');
     const e = await failure(['data:', '  path: ./notes.txt', '  target: b']);

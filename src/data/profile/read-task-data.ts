@@ -2,14 +2,17 @@ import type { TaskSpec } from '../../task/task-spec.ts';
 import { TABLE_FORMATS } from '../../task/task-spec.ts';
 import { concatDatasets, type Dataset } from '../dataset.ts';
 import type { ReadOptions } from '../readers/data-reader.ts';
+import { detectHeaderLine } from '../readers/detect-header-line.ts';
 import { createReaderRegistry } from '../readers/reader-registry.ts';
+import { readHeadRecords } from '../readers/read-head-records.ts';
 import { readTable } from '../readers/read-table.ts';
 import { sourceContentHash } from '../source-fingerprint.ts';
 import type { Table } from '../table.ts';
 
 /** A task's data as the data stage sees it: a raw table, or images (with the source's own test set appended). */
 export type TaskData =
-  | { readonly kind: 'table'; readonly table: Table; readonly warnings: readonly string[] }
+  /** `targetMissing`: read with `labelOptional`, the file has no target column (its table then lacks it). */
+  | { readonly kind: 'table'; readonly table: Table; readonly warnings: readonly string[]; readonly targetMissing?: boolean }
   | { readonly kind: 'images'; readonly dataset: Dataset; readonly testRows: number; readonly warnings: readonly string[] };
 
 /**
@@ -17,16 +20,26 @@ export type TaskData =
  * same target (new data to validate). Tables (CSV/TSV/JSONL of a non-image task) go through
  * readTable; images through the reader registry, the source's predefined test set (IDX t10k)
  * appended so the profile covers all the task's data. The content hash is the data version.
+ * With `labelOptional` another file may lack the target column, as data to predict on does.
  */
-export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path?: string } = {}): Promise<TaskData> {
+export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path?: string; labelOptional?: boolean } = {}): Promise<TaskData> {
   const path = options.path ?? spec.data.path;
   const dataVersion = await sourceContentHash(path);
   const format = spec.data.format;
   // Pixel columns of an image task are images, not a table of 784 features.
   const tableFormat = spec.task === 'image-classification' ? undefined : TABLE_FORMATS.find((f) => f === format);
   if (tableFormat && spec.data.target) {
-    const { table, warnings } = await readTable({ path, format: tableFormat, target: spec.data.target }, options);
-    return { kind: 'table', table: { ...table, dataVersion }, warnings };
+    const other = options.path !== undefined && options.path !== spec.data.path;
+    // Another file's header is found on its own: new data need not have the training file's preamble.
+    const found = other && tableFormat !== 'jsonl' ? detectHeaderLine(await readHeadRecords(path, tableFormat === 'tsv' ? '\t' : ',', 50), spec.data.target) : undefined;
+    const header = other ? found?.line : spec.data.header;
+    const { table, warnings, targetMissing } = await readTable(
+      { path, format: tableFormat, target: spec.data.target, ...(header !== undefined && { header }), ...(options.labelOptional && { targetOptional: true }) },
+      options,
+    );
+    const note = other ? found?.note : spec.source.headerInference;
+    if (note) warnings.unshift(`${path}: ${note}`);
+    return { kind: 'table', table: { ...table, dataVersion }, warnings, ...(targetMissing && { targetMissing }) };
   }
   const reader = createReaderRegistry().get(format, 'DL_TASK_FIELD');
   const result = await reader.read(
@@ -37,6 +50,7 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
       image: spec.data.image,
       classes: spec.data.classes,
       taskKind: spec.task.endsWith('regression') ? 'regression' : 'classification',
+      ...(spec.data.header !== undefined && options.path === undefined && { header: spec.data.header }),
     },
     options,
   );
@@ -44,4 +58,3 @@ export async function readTaskData(spec: TaskSpec, options: ReadOptions & { path
   const dataset = test ? concatDatasets(result.dataset, test) : result.dataset;
   return { kind: 'images', dataset: { ...dataset, dataVersion }, testRows: test?.n ?? 0, warnings: result.warnings };
 }
-

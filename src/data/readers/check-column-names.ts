@@ -5,9 +5,10 @@ import { cellSyntax } from './cell-syntax.ts';
 /**
  * Checks a table's column names before any value is read: none empty, none twice, and the target
  * among them (DL_DATA_TARGET listing the columns, with the closest name as a suggestion).
- * `line` is the header's line (CSV/TSV); JSONL names come from the first rows' keys.
+ * `line` is the header's line (CSV/TSV); JSONL names come from the first rows' keys. Without a
+ * target (new data that may lack the labels), only the names are checked.
  */
-export function checkColumnNames(file: string, names: readonly string[], target: string, line?: number): void {
+export function checkColumnNames(file: string, names: readonly string[], target: string | undefined, line?: number): void {
   const where = line === undefined ? `${file}` : `${file} line ${line} (header)`;
   const blank = names.findIndex((h) => h === '');
   if (blank >= 0) {
@@ -32,7 +33,7 @@ export function checkColumnNames(file: string, names: readonly string[], target:
     }
     seen.set(h, i);
   }
-  if (names.includes(target)) return;
+  if (target === undefined || names.includes(target)) return;
   const guess = didYouMean(target, names);
   // A header of numbers is a first data row: the file has no header.
   const headerless = line !== undefined && names.every((h) => cellSyntax.number(h) !== undefined);

@@ -34,7 +34,7 @@ async function readDelimitedDataset(source: DataSource, options: ReadOptions, de
   const labels: string[] = [];
   const rows: number[] = [];
   // readDelimited checks encoding, line ends, the delimiter and field counts; this adds the values.
-  await readDelimited(file, { delimiter, onProgress: options.onProgress, signal: options.signal, progressTotal: size }, (record, row, line) => {
+  await readDelimited(file, { delimiter, onProgress: options.onProgress, signal: options.signal, progressTotal: size, headerLine: source.header }, (record, row, line) => {
     if (!header) {
       header = record;
       layout = resolveColumns(file, header, source, line);

@@ -24,6 +24,8 @@ export interface DataSource {
   readonly taskKind: TaskKind;
   /** Read at most this many examples (per set), for quick trial runs. */
   readonly limit?: number;
+  /** CSV/TSV and image lists: the 1-based line of the header (data.header); the lines above it are skipped. */
+  readonly header?: number;
 }
 
 /** Same shape as a step's progress, so a step can forward it as is. */

@@ -65,7 +65,7 @@ async function listImages(file: string, size: number, source: DataSource, option
   let pathColumn = -1;
   let labelColumn = -1;
   let header: string[] = [];
-  await readDelimited(file, { delimiter: ',', onProgress: undefined, signal: options.signal, progressTotal: size }, (cells, row, line) => {
+  await readDelimited(file, { delimiter: ',', onProgress: undefined, signal: options.signal, progressTotal: size, headerLine: source.header }, (cells, row, line) => {
     if (row === 0) {
       header = cells;
       pathColumn = cells.findIndex((c) => PATH_COLUMNS.includes(c.toLowerCase()));

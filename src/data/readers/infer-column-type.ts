@@ -11,7 +11,9 @@ import { MISFIT_POLICY } from './misfit-policy.ts';
  *    when at least one value is a word (`yes`, `false`, ...), so a 0/1 column stays numeric;
  * 2. the qualifying type with the fewest misfits wins, ties going to numeric, then boolean, then date;
  * 3. otherwise the column holds strings: text when it looks like free text (at least half the
- *    values distinct, and on average 3 or more words or 30 or more characters), else categorical.
+ *    values distinct, fewer than half of them numbers, and on average 3 or more words or 30 or
+ *    more characters), else categorical — so a column of numbers with one runaway field (a
+ *    20 MB cell) is categorical, and the reader warns about the values that are not numbers.
  */
 export function inferColumnType(values: readonly string[]): ColumnType | undefined {
   const n = values.length;
@@ -39,7 +41,8 @@ export function inferColumnType(values: readonly string[]): ColumnType | undefin
     if (!best || candidate[1].count < best[1].count) best = candidate;
   }
   if (best) return best[0];
-  return looksLikeFreeText(values) ? 'text' : 'categorical';
+  const numbers = n - numeric.count;
+  return numbers * 2 < n && looksLikeFreeText(values) ? 'text' : 'categorical';
 }
 
 class MisfitCount {

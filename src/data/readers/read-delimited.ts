@@ -9,6 +9,13 @@ export interface DelimitedOptions extends TextChunkOptions {
   readonly delimiter: ',' | '\t';
   /** Filled in with rows whose cells are all empty (`,,,` lines spreadsheets leave), which are skipped. */
   readonly blankRows?: { count: number; first?: CellPosition };
+  /**
+   * 1-based line of the header (data.header): records that start above it are not the table, so
+   * they are handed to `onAboveHeader` (when given) instead of being checked. Default: the first record.
+   */
+  readonly headerLine?: number;
+  /** Called with each record above `headerLine`; returning false stops the read. */
+  readonly onAboveHeader?: (cells: string[], line: number) => boolean | void;
 }
 
 /**
@@ -22,9 +29,11 @@ export type RecordHandler = (cells: string[], row: number, line: number) => bool
  * and `\r` line ends in any mix, a header that is one column because the file uses another
  * delimiter, and rows whose field count differs from the header's — each a DL_DATA_FORMAT
  * naming the row and the line it starts on. Blank lines are skipped but keep the line count.
+ * With `headerLine`, the lines above the header are skipped unchecked and rows count from it.
  */
 export function readDelimited(file: string, options: DelimitedOptions, onRecord: RecordHandler): Promise<void> {
   const { delimiter } = options;
+  const headerLine = options.headerLine ?? 1;
   const parser = parse({
     delimiter,
     trim: true,
@@ -35,6 +44,8 @@ export function readDelimited(file: string, options: DelimitedOptions, onRecord:
   });
   let headerLength = -1;
   let records = 0;
+  /** Records above the header, which are no rows. */
+  let above = 0;
   let endLine = 0;
   let emptyLines = 0;
   return new Promise<void>((resolve, reject) => {
@@ -43,7 +54,13 @@ export function readDelimited(file: string, options: DelimitedOptions, onRecord:
       if (settled) return;
       settled = true;
       if (error === undefined) resolve();
-      else reject(error instanceof CsvError ? parseError(file, error, headerLength < 0 ? 0 : records, endLine + 1) : error);
+      else if (!(error instanceof CsvError)) reject(error);
+      else {
+        const line = endLine + 1;
+        // Above the header, or a head read with no header at all (headerLine Infinity).
+        const where = headerLength >= 0 || line >= headerLine ? undefined : Number.isFinite(headerLine) ? `line ${line} (above the header)` : `line ${line}`;
+        reject(parseError(file, error, headerLength < 0 ? 0 : records - above, line, where));
+      }
     };
     const stop = (error?: unknown): void => {
       settle(error);
@@ -61,13 +78,18 @@ export function readDelimited(file: string, options: DelimitedOptions, onRecord:
         const line = endLine + (info.empty_lines - emptyLines) + 1;
         endLine = info.lines;
         emptyLines = info.empty_lines;
+        if (headerLength < 0 && line < headerLine) {
+          above++;
+          if (options.onAboveHeader?.(record, line) === false) stop();
+          return;
+        }
         if (headerLength < 0) {
           checkDelimiter(file, record, delimiter, line);
           headerLength = record.length;
           if (onRecord(record, 0, line) === false) stop();
           return;
         }
-        const row = records - 1;
+        const row = records - above - 1;
         if (record.every((cell) => cell === '')) {
           if (options.blankRows) {
             options.blankRows.count++;
@@ -125,11 +147,15 @@ function ragged(file: string, record: string[], expected: number, row: number, l
 /**
  * `row` is the record being parsed (0 for the header), `startLine` the line it starts on: where
  * the quote that went wrong was opened, while csv-parse's own message names where it noticed.
+ * `above` names a record above the header instead.
+ * csv-parse quotes the whole field in its message, so it is cut: a binary file or a runaway quote
+ * would otherwise print kilobytes of escaped bytes.
  */
-function parseError(file: string, e: CsvError, row: number, startLine: number): DeeplineError {
+function parseError(file: string, e: CsvError, row: number, startLine: number, above: string | undefined): DeeplineError {
   const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
-  const where = row === 0 ? `header (line ${startLine})` : `row ${row} (line ${startLine})`;
-  return new DeeplineError('DL_DATA_FORMAT', `${file} ${where}: ${unclosed ? 'a quoted value is never closed' : `bad quoting: ${e.message}`}`, {
+  const where = above ?? (row === 0 ? `header (line ${startLine})` : `row ${row} (line ${startLine})`);
+  const detail = e.message.length > 160 ? `${e.message.slice(0, 160)}…` : e.message;
+  return new DeeplineError('DL_DATA_FORMAT', `${file} ${where}: ${unclosed ? 'a quoted value is never closed' : `bad quoting: ${detail}`}`, {
     hint: unclosed
       ? 'look for a stray double quote on that line: a quote inside a quoted value is written twice ("")'
       : 'a closing quote must be followed by the delimiter or the end of the line; a quote inside a quoted value is written twice ("")',

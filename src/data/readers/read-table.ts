@@ -2,10 +2,13 @@ import { DeeplineError } from '../../errors/index.ts';
 import type { Column, ColumnType, Table } from '../table.ts';
 import { checkColumnNames } from './check-column-names.ts';
 import type { ReadOptions } from './data-reader.ts';
+import { detectHeaderLine } from './detect-header-line.ts';
 import { readDelimited } from './read-delimited.ts';
+import { readHeadRecords } from './read-head-records.ts';
 import { readJsonlObjects } from './read-jsonl-objects.ts';
 import { statSource } from './stat-source.ts';
 import { TableBuilder, type BuiltColumns } from './table-builder.ts';
+import { withHeaderAdvice } from './with-header-advice.ts';
 
 /** A raw table to read: `target` names the column to predict; `limit` keeps the first rows only. */
 export interface TableSource {
@@ -13,12 +16,22 @@ export interface TableSource {
   readonly format: 'csv' | 'tsv' | 'jsonl';
   readonly target: string;
   readonly limit?: number;
+  /** CSV/TSV: the 1-based line of the header (data.header); the lines above it are skipped. Default: the first. */
+  readonly header?: number;
+  /**
+   * The target column may be absent (new data to predict on, which has no labels yet): the table
+   * is then read without it and the result says `targetMissing`.
+   */
+  readonly targetOptional?: boolean;
 }
 
 export interface ReadTableResult {
+  /** The table; with `targetMissing`, its `target` names a column it does not hold. */
   readonly table: Table;
   /** What the user should know but that did not stop the read (values read as missing, retyped columns, ...). */
   readonly warnings: string[];
+  /** True when `targetOptional` was given and the file has no target column. */
+  readonly targetMissing?: boolean;
 }
 
 /**
@@ -37,7 +50,12 @@ export async function readTable(source: TableSource, options: ReadOptions = {}):
       location: { file },
     });
   }
-  let result: Pass | undefined = await readPass(source, options, size, 1, undefined);
+  let result: Pass | undefined;
+  try {
+    result = await readPass(source, options, size, 1, undefined);
+  } catch (e) {
+    throw await explainHeader(e, source);
+  }
   let warnings = result.warnings;
   const reread = result.built.reread;
   if (reread.size > 0) {
@@ -51,9 +69,26 @@ export async function readTable(source: TableSource, options: ReadOptions = {}):
     warnings = [...new Set([...warnings, ...result.warnings])];
   }
   const { n, columns, sourceRows } = result.built;
-  checkTarget(file, columns.find((c) => c.name === source.target)!, n, sourceRows, warnings);
+  const target = columns.find((c) => c.name === source.target);
+  if (target) checkTarget(file, target, n, sourceRows, warnings);
   options.onProgress?.({ done: size * result.pass, total: size * result.pass, unit: 'byte' });
-  return { table: { n, columns, target: source.target, sourceRows }, warnings };
+  return { table: { n, columns, target: source.target, sourceRows }, warnings, ...(!target && { targetMissing: true }) };
+}
+
+/**
+ * A CSV/TSV whose header or first rows do not read may have its header further down (a line of
+ * counts or a title above it): the error then names the line detectHeaderLine finds.
+ */
+async function explainHeader(error: unknown, source: TableSource): Promise<unknown> {
+  const aboutHeader = error instanceof DeeplineError && (error.code === 'DL_DATA_TARGET' || error.code === 'DL_DATA_FORMAT');
+  if (!aboutHeader || source.format === 'jsonl') return error;
+  try {
+    const records = await readHeadRecords(source.path, source.format === 'tsv' ? '\t' : ',', 50);
+    return withHeaderAdvice(error, detectHeaderLine(records, source.target), source.header ?? records[0]?.line ?? 1);
+  } catch {
+    // The head does not read either: the first error says why.
+    return error;
+  }
 }
 
 interface Pass {
@@ -65,17 +100,20 @@ interface Pass {
 async function readPass(source: TableSource, options: ReadOptions, size: number, pass: number, forced: ReadonlyMap<string, ColumnType> | undefined): Promise<Pass> {
   const file = source.path;
   const jsonl = source.format === 'jsonl';
+  // Without the target (new data to predict on), only the names themselves are checked.
+  const required = (names: readonly string[]): string | undefined => (source.targetOptional && !names.includes(source.target) ? undefined : source.target);
   const builder = new TableBuilder({
     file,
     target: source.target,
     forced,
     // JSONL has no header: its columns are the keys of the sampled rows.
-    onSampled: jsonl ? (names) => checkColumnNames(file, names, source.target) : undefined,
+    onSampled: jsonl ? (names) => checkColumnNames(file, names, required(names)) : undefined,
   });
   const chunks = { onProgress: options.onProgress, signal: options.signal, progressBase: (pass - 1) * size, progressTotal: pass * size };
   const blankRows: { count: number; first?: { row: number; line: number } } = { count: 0 };
   const limit = source.limit ?? Infinity;
   let headerLine: number | undefined;
+  let lastAbove: number | undefined;
   // Returns false once data.limit rows are in, which stops the read.
   const pushRow = (cells: readonly (string | null)[], row: number, line: number): boolean => {
     builder.push(cells, row, line);
@@ -104,14 +142,17 @@ async function readPass(source: TableSource, options: ReadOptions, size: number,
       return pushRow(cells, row, line);
     });
   } else {
-    await readDelimited(file, { ...chunks, delimiter: source.format === 'tsv' ? '\t' : ',', blankRows }, (cells, row, line) => {
+    const delimiter = source.format === 'tsv' ? '\t' : ',';
+    const onAboveHeader = (_: string[], line: number): void => void (lastAbove = line);
+    await readDelimited(file, { ...chunks, delimiter, blankRows, headerLine: source.header, onAboveHeader }, (cells, row, line) => {
       if (row > 0) return pushRow(cells, row, line);
       headerLine = line;
-      checkColumnNames(file, cells, source.target, line);
+      checkColumnNames(file, cells, required(cells), line);
       for (const name of cells) builder.addColumn(name);
       return true;
     });
   }
+  if (headerLine === undefined && lastAbove !== undefined) throw headerPastEnd(file, source.header!, lastAbove);
   if (builder.rows === 0) throw noRows(file, source.format, headerLine);
   const built = builder.finish();
   const warnings: string[] = [];
@@ -142,6 +183,13 @@ function noRows(file: string, format: TableSource['format'], headerLine: number 
   return new DeeplineError('DL_DATA_FORMAT', message, {
     hint: headerLine === undefined ? 'the file needs a header row and at least one data row' : 'add data rows below the header',
     location: { file, line: headerLine },
+  });
+}
+
+function headerPastEnd(file: string, header: number, last: number): DeeplineError {
+  return new DeeplineError('DL_DATA_FORMAT', `${file} has no line ${header} to read the header from (data.header: ${header}): its last record starts on line ${last}`, {
+    hint: 'set data.header to the line of the column names (1 for the first line)',
+    location: { file, line: header },
   });
 }
 

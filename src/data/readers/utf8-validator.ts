@@ -51,16 +51,18 @@ export class Utf8Validator {
   #checkMagic(buf: Buffer): void {
     const kind =
       buf[0] === 0x1f && buf[1] === 0x8b
-        ? { what: 'gzip-compressed', hint: `decompress it first (gunzip ${this.file})` }
+        ? { what: 'is gzip-compressed', hint: `decompress it first (gunzip ${this.file})` }
         : buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04
-          ? { what: 'a ZIP archive (an Excel .xlsx workbook?)', hint: 'export the sheet as "CSV UTF-8" and read that file' }
+          ? { what: 'is a ZIP archive (an Excel .xlsx workbook?)', hint: 'export the sheet as "CSV UTF-8" and read that file' }
           : (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)
-            ? { what: 'UTF-16 text', hint: `convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 ${this.file} > converted, or save it as "CSV UTF-8"` }
+            ? { what: 'is UTF-16 text', hint: `convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 ${this.file} > converted, or save it as "CSV UTF-8"` }
             : buf.subarray(0, 4096).includes(0)
-              ? { what: 'binary (it contains NUL bytes; UTF-16 without a byte-order mark looks like this too)', hint: 'point data.path at a UTF-8 text table' }
-              : undefined;
+              ? { what: 'looks like binary data: it contains NUL bytes (UTF-16 text without a byte-order mark looks like this too)', hint: 'point data.path at a UTF-8 text table' }
+              : controlBytes(buf.subarray(0, 1024)) >= 16
+                ? { what: `looks like binary data: its first KB holds ${controlBytes(buf.subarray(0, 1024))} control bytes, which text never has`, hint: 'point data.path at a UTF-8 text table' }
+                : undefined;
     if (kind) {
-      throw new DeeplineError('DL_DATA_FORMAT', `${this.file} is not a text table: it is ${kind.what}`, {
+      throw new DeeplineError('DL_DATA_FORMAT', `${this.file} is not a text table: it ${kind.what}`, {
         hint: kind.hint,
         location: { file: this.file, line: 1 },
       });
@@ -96,6 +98,16 @@ export class Utf8Validator {
       start = end + 1;
     }
   }
+}
+
+/**
+ * Bytes below 0x20 other than tab, line feed, form feed and carriage return, and DEL: text in any
+ * 8-bit encoding has next to none, binary data about one in ten.
+ */
+function controlBytes(buf: Buffer): number {
+  let count = 0;
+  for (const b of buf) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f) count++;
+  return count;
 }
 
 /** The length of `buf` without a trailing multi-byte sequence that the next chunk completes. */

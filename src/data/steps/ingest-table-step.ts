@@ -33,7 +33,7 @@ export interface IngestTableSummary {
 export function ingestTableStep(params: IngestTableParams): Step<never, 'table' | 'summary'> {
   return defineStep<never, 'table' | 'summary'>({
     name: 'ingest',
-    version: '2',
+    version: '3',
     params: { source: params.source, fingerprint: params.fingerprint, taskKind: params.taskKind },
     inputs: {},
     outputs: ['table', 'summary'],

@@ -198,4 +198,18 @@ describe('csv reader errors', () => {
       /64 feature columns, but data\.image 8x9x1 needs 72/,
     );
   });
+
+  it('reads from data.header, skipping the lines above it and numbering rows from it', async () => {
+    const preamble = 'pixels of two images,,\n\na,b,y\n';
+    const ok = await readText(`${preamble}1,2,p\n3,4,q\n`, { header: 3 });
+    assert.deepEqual([...ok.result.dataset.x], [1, 2, 3, 4]);
+    assert.deepEqual(ok.result.dataset.featureNames, ['a', 'b']);
+    assert.deepEqual([...ok.result.dataset.sourceRows!], [1, 2]);
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'bad.csv');
+      await writeFile(path, `${preamble}1,2,p\n3,4,q\n5,x,p\n`);
+      // Row 3 is line 6: rows count from the header on line 3.
+      await expectDeeplineError(csv.read(classification(path, 'y', { header: 3 })), 'DL_DATA_VALUE', /row 3 \(line 6\), column "b": "x" is not a number/);
+    });
+  });
 });

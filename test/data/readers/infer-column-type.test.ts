@@ -45,4 +45,13 @@ describe('inferColumnType', () => {
     assert.equal(inferColumnType(repeat(['the same long sentence repeated many times over'], 20)), 'categorical', 'not distinct');
     assert.equal(inferColumnType(Array.from({ length: 20 }, (_, i) => `user${i}`)), 'categorical', 'distinct but short single words');
   });
+
+  it('numbers with one runaway field are not free text, however long the field', () => {
+    const numbers = Array.from({ length: 30 }, (_, i) => String(i * 1.5));
+    numbers[4] = 'x'.repeat(100_000);
+    assert.equal(inferColumnType(numbers), 'categorical');
+    // Half numbers or more is the line: free text with a few numbers in it stays text.
+    const sentences = Array.from({ length: 30 }, (_, i) => (i % 4 === 0 ? String(i) : `this product broke after ${i} days of use`));
+    assert.equal(inferColumnType(sentences), 'text');
+  });
 });

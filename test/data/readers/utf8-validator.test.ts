@@ -52,6 +52,14 @@ describe('Utf8Validator', () => {
     assert.match(failure(Buffer.from([0x1f, 0x8b, 8, 0])).message, /gzip-compressed/);
     assert.match(failure(Buffer.from('PK\x03\x04rest')).message, /ZIP archive \(an Excel \.xlsx workbook\?\)/);
     assert.match(failure(Buffer.from([0xfe, 0xff, 0, 0x61])).message, /UTF-16/);
-    assert.match(failure(Buffer.from('a\0,\0b\0')).message, /NUL bytes/);
+    assert.match(failure(Buffer.from('a\0,\0b\0')).message, /looks like binary data: it contains NUL bytes/);
+  });
+
+  it('calls a file binary when its first KB holds control bytes, but not Latin-1 text', () => {
+    const binary = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7) % 255 + 1));
+    assert.match(failure(binary).message, /^t\.csv is not a text table: it looks like binary data: its first KB holds \d+ control bytes/);
+    // A few stray control bytes in text are not enough, and Latin-1 is named as an encoding problem.
+    assert.equal(feed(Buffer.from(`a,b\n${'1,\x01x\n'.repeat(10)}`), 64).length, 54);
+    assert.match(failure(Buffer.concat([Buffer.from('name\nJos'), Buffer.from([0xe9]), Buffer.from('\n')])).message, /byte 0xe9 is not valid UTF-8/);
   });
 });
