@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   DL_DATA_IMAGE: { exit: 2, summary: 'an image cannot be decoded or has an unexpected shape' },
   DL_DATA_ANOMALY: { exit: 1, summary: 'new data does not match the schema learnt from the training data' },
   DL_RUN_NOT_FOUND: { exit: 2, summary: 'no run with that id in the metadata store' },
+  DL_RUN_LOCKED: { exit: 1, summary: 'another process is running this run, or another run publishing to the same output folder' },
+  DL_NOT_WRITABLE: { exit: 2, summary: 'the output folder or the workspace cannot be created or written' },
   DL_PIPELINE: { exit: 2, summary: 'a pipeline definition is invalid: bad or duplicate step name, unknown input, cycle' },
   DL_ENGINE: { exit: 1, summary: 'the deep-learning engine could not start or a kernel failed' },
   DL_SEARCH: { exit: 1, summary: 'the model search ended without a usable model (every trial failed or broke a constraint)' },
