@@ -9,6 +9,7 @@ interface RunOptions extends TaskSourceOptions {
   json?: boolean;
   new?: boolean;
   resume?: string;
+  verify?: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -29,6 +30,7 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'seed for every random choice')
     .option('--new', 'start a new run even if the last run of this task was interrupted')
     .option('--resume <run-id>', 'continue this run (finished steps are kept)')
+    .option('--verify', 'hash every file of every cached artifact before reusing it (default: sizes, and content of small files)')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
@@ -42,6 +44,7 @@ export function registerRunCommand(program: Command): void {
           onEvent: (e) => reporter.onEvent(e),
           resume: opts.resume ?? (opts.new ? 'new' : 'auto'),
           resumeHint: `resume with: ${rerunCommand(taskFile, opts)}`,
+          verify: opts.verify === true,
         });
         reporter.close();
         if (opts.json) printJson(toJson(result));

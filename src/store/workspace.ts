@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import { FsArtifactStore } from './artifacts/fs-artifact-store.ts';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
+import { ensureWritableFolder } from './ensure-writable-folder.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import { SqliteMetadataStore } from './metadata/sqlite-metadata-store.ts';
+import { RunLocks } from './run-locks.ts';
 
 /** A project's `.deepline/` folder with its stores opened. */
 export interface Workspace {
@@ -10,16 +12,20 @@ export interface Workspace {
   readonly home: string;
   readonly metadata: MetadataStore;
   readonly artifacts: ArtifactStore;
+  /** One writer per run: the locks a run takes, and whether a `running` run is live. */
+  readonly locks: RunLocks;
   close(): Promise<void>;
 }
 
 /**
- * Opens (creating when absent) the embedded stores under `home`: `metadata.db` (SQLite) and
- * `artifacts/` (content-addressed files). Step scratch folders go to `home/tmp/`.
+ * Opens (creating when absent) the embedded stores under `home`: `metadata.db` (SQLite),
+ * `artifacts/` (content-addressed files) and `locks/`. Step scratch folders go to `home/tmp/`.
+ * A `home` that cannot be created or written fails here with DL_NOT_WRITABLE naming it.
  */
 export async function openWorkspace(home: string): Promise<Workspace> {
   const root = path.resolve(home);
+  await ensureWritableFolder(root, 'workspace');
   const metadata = new SqliteMetadataStore(path.join(root, 'metadata.db'));
   const artifacts = new FsArtifactStore(path.join(root, 'artifacts'));
-  return Object.freeze({ home: root, metadata, artifacts, close: () => metadata.close() });
+  return Object.freeze({ home: root, metadata, artifacts, locks: new RunLocks(root), close: () => metadata.close() });
 }
