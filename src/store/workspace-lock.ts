@@ -16,7 +16,7 @@ export interface LockHolder {
 }
 
 /** How long an acquire waits out a brief hold (another process checking whether a run is live). */
-const ACQUIRE_WAIT_MS = 2000;
+const ACQUIRE_WAIT_MS = 1000;
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 
 /**

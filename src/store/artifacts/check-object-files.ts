@@ -33,7 +33,7 @@ export async function checkObjectFiles(
       continue;
     }
     if (size !== entry.size) {
-      problems.push(`${label(entry.path)} has ${size} bytes, expected ${entry.size}`);
+      problems.push(`${label(entry.path)} has ${size} byte${size === 1 ? '' : 's'}, expected ${entry.size}`);
       continue;
     }
     if (!options.full && size > options.hashFilesUpTo) continue;
