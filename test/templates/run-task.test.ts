@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -35,14 +35,14 @@ async function objectFiles(home: string, hash: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
-describe('runTask with a damaged artifact', { timeout: 600_000 }, () => {
+describe('runTask: damaged artifacts, one writer, outputs checked first', { timeout: 600_000 }, () => {
   let dir: string;
   let workspace: Workspace;
   let spec: TaskSpec;
   let first: RunTaskResult;
 
   before(async () => {
-    dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-run-task-damage-'));
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-run-task-'));
     workspace = await openWorkspace(path.join(dir, 'ws'));
     spec = await loadTaskFile(IRIS, { search: { enabled: false }, output: path.join(dir, 'out') });
     first = await runTask(spec, { workspace, log: capture().log, resume: 'new' });
@@ -133,5 +133,37 @@ describe('runTask with a damaged artifact', { timeout: 600_000 }, () => {
     assert.match((stopped[0] as DeeplineError).message, new RegExp(`^(run \\S+|another deepline run) is in progress \\(pid ${process.pid}\\), publishing to `));
     const runs = await workspace.metadata.listRuns();
     assert.deepEqual(runs.filter((r) => r.status !== 'completed'), [], 'nothing failed, nothing left running');
+  });
+
+  it('marks a run failed, not completed, when its output folder is gone by the time it publishes', async () => {
+    const output = path.join(dir, 'out-vanishing');
+    const vanishing = { ...spec, output } as TaskSpec;
+    let runId = '';
+    await assert.rejects(
+      runTask(vanishing, {
+        workspace,
+        log: capture().log,
+        resume: 'new',
+        onEvent: (e) => {
+          runId = e.runId;
+          // Checked writable at the start, replaced by a file while the run works.
+          if (e.type === 'run-start') {
+            rmSync(output, { recursive: true, force: true });
+            writeFileSync(output, 'now a file');
+          }
+        },
+      }),
+      (e: unknown) => e instanceof DeeplineError && e.code === 'DL_NOT_WRITABLE' && e.message.includes(`cannot publish the run into the output folder ${output}`),
+    );
+    const run = await workspace.metadata.getRun(runId);
+    assert.equal(run?.status, 'failed');
+    assert.match(run?.error ?? '', /cannot publish/);
+    // Every step finished before the failure: once the folder is back, a rerun resumes this run and only publishes.
+    rmSync(output);
+    const again = await runTask(vanishing, { workspace, log: capture().log });
+    assert.equal(again.runId, runId);
+    assert.deepEqual(new Set(again.steps.map((s) => s.status)), new Set(['cached']));
+    assert.equal((await workspace.metadata.getRun(runId))?.status, 'completed');
+    assert.ok(existsSync(path.join(output, 'model', 'weights.bin')));
   });
 });
