@@ -35,10 +35,12 @@ export { createReporter } from './pipeline/reporters/create-reporter.ts';
 
 // Stores.
 export { openWorkspace, type Workspace } from './store/workspace.ts';
+export { checkWorkspace, type WorkspaceReport, type DamagedArtifact, type ArtifactUse } from './store/check-workspace.ts';
+export { RunLocks, type LiveRunStatus } from './store/run-locks.ts';
 export { SqliteMetadataStore } from './store/metadata/sqlite-metadata-store.ts';
 export { FsArtifactStore } from './store/artifacts/fs-artifact-store.ts';
 export type { MetadataStore, RunRecord, StepRecord, MetricRecord, RunDetail, LineageEdge } from './store/metadata/metadata-store.ts';
-export type { ArtifactStore, ArtifactRef } from './store/artifacts/artifact-store.ts';
+export type { ArtifactStore, ArtifactRef, ArtifactCheck } from './store/artifacts/artifact-store.ts';
 
 // Data, models, training, evaluation.
 export { loadDataset, saveDataset, type Dataset, type TargetInfo } from './data/dataset.ts';

@@ -6,6 +6,7 @@ import { registerShowCommand } from './show-command.ts';
 import { registerInitCommand } from './init-command.ts';
 import { registerProfileCommand } from './profile-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
 export function buildProgram(): Command {
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

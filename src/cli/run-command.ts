@@ -9,6 +9,7 @@ interface RunOptions extends TaskSourceOptions {
   json?: boolean;
   new?: boolean;
   resume?: string;
+  verify?: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -30,6 +31,7 @@ export function registerRunCommand(program: Command): void {
     .option('--plugin <module>', 'load a plugin module exporting register(context) (repeatable; after the task file\'s plugins)', collect)
     .option('--new', 'start a new run even if the last run of this task was interrupted')
     .option('--resume <run-id>', 'continue this run (finished steps are kept)')
+    .option('--verify', 'hash every file of every cached artifact before reusing it (default: sizes, and content of small files)')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
@@ -56,6 +58,7 @@ export function registerRunCommand(program: Command): void {
           resume: opts.resume ?? (opts.new ? 'new' : 'auto'),
           registries,
           resumeHint: `resume with: ${rerunCommand(taskFile, opts)}`,
+          verify: opts.verify === true,
         });
         reporter.close();
         if (opts.json) printJson(toJson(result));

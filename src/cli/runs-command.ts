@@ -12,7 +12,11 @@ export function registerRunsCommand(program: Command): void {
       const { openWorkspace } = await import('../store/workspace.ts');
       const workspace = await openWorkspace(program.opts().home as string);
       try {
-        const runs = await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 });
+        // A `running` run whose process is gone (killed, crashed) is shown as `interrupted`.
+        const runs = (await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 })).map((r) => ({
+          ...r,
+          status: workspace.locks.status(r),
+        }));
         if (opts.json) return printJson(runs);
         if (runs.length === 0) return void process.stdout.write('no runs yet: start one with `deepline run <task-file>`\n');
         printTable(

@@ -14,8 +14,12 @@ export function registerShowCommand(program: Command): void {
       const workspace = await openWorkspace(program.opts().home as string);
       try {
         const id = await resolveRunId(workspace.metadata, runId);
-        const detail = await workspace.metadata.getRunDetail(id);
-        if (!detail) throw notFound(runId);
+        const stored = await workspace.metadata.getRunDetail(id);
+        if (!stored) throw notFound(runId);
+        // A run (and its step in flight) whose process is gone reads `interrupted`, not `running`.
+        const status = workspace.locks.status(stored.run);
+        const steps = stored.steps.map((s) => (status === 'interrupted' && s.status === 'running' ? { ...s, status } : s));
+        const detail = { ...stored, run: { ...stored.run, status }, steps };
         if (opts.json) return printJson(detail);
         const { run } = detail;
         const out = process.stdout;

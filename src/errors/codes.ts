@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   DL_FILE_ACCESS: { exit: 2, summary: 'a file or folder cannot be read or written: permission denied, a folder where a file belongs (or the reverse), locked, out of space' },
   DL_DATA_ANOMALY: { exit: 1, summary: 'new data does not match the schema learnt from the training data' },
   DL_RUN_NOT_FOUND: { exit: 2, summary: 'no run with that id in the metadata store' },
+  DL_RUN_LOCKED: { exit: 1, summary: 'another process is running this run, or another run publishing to the same output folder' },
+  DL_NOT_WRITABLE: { exit: 2, summary: 'the output folder or the workspace cannot be created or written' },
   DL_PIPELINE: { exit: 2, summary: 'a pipeline definition is invalid: bad or duplicate step name, unknown input, cycle' },
   DL_PLUGIN: { exit: 2, summary: 'a plugin module is missing, fails to load, exports no register(context), or its registration failed' },
   DL_ENGINE: { exit: 1, summary: 'the deep-learning engine could not start or a kernel failed' },

@@ -36,6 +36,16 @@ export interface RunPipelineOptions {
   readonly beforeFirstRun?: () => Promise<void>;
   /** The run context every step receives. */
   readonly context: DeeplineContext;
+  /**
+   * Hash every file of a cached output before reusing it (`deepline run --verify`). Without it,
+   * sizes are checked and only small files hashed (see `ArtifactStore.verify`).
+   */
+  readonly verifyContent?: boolean;
+  /**
+   * Runs after the last step, before the run is marked completed: publishing the outputs where
+   * the user wants them. If it throws, the run is marked failed, never completed.
+   */
+  readonly publish?: (result: PipelineResult) => Promise<void>;
 }
 
 export interface StepOutcome {
@@ -55,8 +65,10 @@ export interface PipelineResult {
 
 /**
  * Runs a pipeline's steps in order. A step whose cache key (name, version, params, input hashes,
- * seed) matches a completed step of any run, and whose outputs are all still stored, is recorded
- * as `cached` and skipped. Every step's record is committed before the next one starts, so a
+ * seed) matches a completed step of any run, and whose outputs are all still stored and intact
+ * (checked against their manifests), is recorded as `cached` and skipped. A damaged output is
+ * removed, with a warning naming it, and its step reruns; later steps rerun only if that changes
+ * their inputs' content (cache keys are by content). Every step's record is committed before the next one starts, so a
  * failure or a killed process never loses finished work: rerunning resumes after it.
  *
  * On failure the step and run are marked failed and a DeeplineError is thrown: the step's own
@@ -143,28 +155,61 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     }
   }
 
+  const result: PipelineResult = Object.freeze({ outputs: Object.freeze(outputs), steps: Object.freeze(outcomes) });
+  if (options.publish) {
+    try {
+      await options.publish(result);
+    } catch (e) {
+      const error = toPublishError(e, options.resumeHint);
+      try {
+        await metadata.setRunStatus(runId, 'failed', error.message);
+      } catch (recordError) {
+        log.error({ err: recordError }, 'could not record that publishing the run failed');
+      }
+      emit({ type: 'run-end', runId, status: 'failed', durationMs: now() - runStart, counts: { ...counts } });
+      throw error;
+    }
+  }
   await metadata.setRunStatus(runId, 'completed');
   emit({ type: 'run-end', runId, status: 'completed', durationMs: now() - runStart, counts: { ...counts } });
-  return Object.freeze({ outputs: Object.freeze(outputs), steps: Object.freeze(outcomes) });
+  return result;
 }
 
-/** The outputs of an earlier identical step, when every one of them is still stored. */
+/**
+ * The outputs of an earlier identical step, when every one of them is still stored and intact.
+ * Damaged ones are removed from the store (so that rerunning the step stores them afresh) and
+ * named in a warning.
+ */
 async function findReusable(options: RunPipelineOptions, step: Step, cacheKey: string): Promise<Record<string, ArtifactRef> | undefined> {
+  const { artifacts, log } = options;
   const earlier = await options.metadata.findCompletedStep(cacheKey);
   if (!earlier) return undefined;
   const names = Object.keys(earlier.outputs);
   // Same key but other outputs means the step's code changed without a version bump.
   if (names.length !== step.outputs.length || !step.outputs.every((o) => names.includes(o))) return undefined;
   const refs: Record<string, ArtifactRef> = {};
+  let reusable = true;
   for (const name of step.outputs) {
-    const ref = await options.artifacts.get(earlier.outputs[name]);
-    if (!ref) {
-      options.log.info({ step: step.name, output: name }, 'cached output is gone from the artifact store; rerunning the step');
-      return undefined;
+    const hash = earlier.outputs[name];
+    const check = await artifacts.verify(hash, { full: options.verifyContent === true });
+    const ref = check.status === 'ok' ? await artifacts.get(hash) : undefined;
+    if (ref) {
+      refs[name] = ref;
+      continue;
     }
-    refs[name] = ref;
+    reusable = false;
+    if (check.status === 'damaged') {
+      log.warn(
+        { step: step.name, output: name, artifact: hash, problems: check.problems },
+        `cached output "${step.name}.${name}" (artifact ${hash.slice(0, 12)}) is damaged: ${check.problems.join('; ')}; rerunning step "${step.name}" to rebuild it`,
+      );
+      await artifacts.remove(hash);
+    } else {
+      log.info({ step: step.name, output: name }, 'cached output is gone from the artifact store; rerunning the step');
+    }
   }
-  options.log.debug({ step: step.name, fromRun: earlier.runId, fromStep: earlier.id }, 'reusing cached outputs');
+  if (!reusable) return undefined;
+  log.debug({ step: step.name, fromRun: earlier.runId, fromStep: earlier.id }, 'reusing cached outputs');
   return refs;
 }
 
@@ -263,6 +308,19 @@ function hashes(refs: Record<string, ArtifactRef>): Record<string, string> {
 
 function workDirName(stepId: number, stepName: string): string {
   return `step-${stepId}-${stepName}`;
+}
+
+/** A failure to publish a finished run: its own error when it is a DeeplineError, with the resume hint. */
+function toPublishError(e: unknown, resumeHint: string | undefined): DeeplineError {
+  if (e instanceof DeeplineError) {
+    const hint = [e.hint, resumeHint].filter((h): h is string => !!h).join('\n') || undefined;
+    return new DeeplineError(e.code, e.message, { hint, location: e.location, cause: e });
+  }
+  const cause = e instanceof Error ? e.message : String(e);
+  return new DeeplineError('DL_INTERNAL', `every step finished, but publishing the run failed: ${cause}`, {
+    hint: 'this is a bug in deepline: rerun with --debug and report the stack trace',
+    cause: e,
+  });
 }
 
 function toRunError(step: Step, thrown: unknown, resumeHint: string | undefined): DeeplineError {

@@ -1,10 +1,12 @@
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileAccessError, isFileSystemError } from '../errors/index.ts';
 import { FsArtifactStore } from './artifacts/fs-artifact-store.ts';
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
+import { ensureWritableFolder } from './ensure-writable-folder.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import { SqliteMetadataStore } from './metadata/sqlite-metadata-store.ts';
+import { RunLocks } from './run-locks.ts';
 
 /** A project's `.deepline/` folder with its stores opened. */
 export interface Workspace {
@@ -12,26 +14,25 @@ export interface Workspace {
   readonly home: string;
   readonly metadata: MetadataStore;
   readonly artifacts: ArtifactStore;
+  /** One writer per run: the locks a run takes, and whether a `running` run is live. */
+  readonly locks: RunLocks;
   close(): Promise<void>;
 }
 
 /**
- * Opens (creating when absent) the embedded stores under `home`: `metadata.db` (SQLite) and
- * `artifacts/` (content-addressed files). Step scratch folders go to `home/tmp/`. A folder or
- * database file that cannot be made or opened is DL_FILE_ACCESS naming it and the cause.
+ * Opens (creating when absent) the embedded stores under `home`: `metadata.db` (SQLite),
+ * `artifacts/` (content-addressed files) and `locks/`. Step scratch folders go to `home/tmp/`.
+ * A `home` that cannot be created or written fails here with DL_NOT_WRITABLE naming it; a
+ * database file that cannot be opened is DL_FILE_ACCESS naming it and the cause.
  */
 export async function openWorkspace(home: string): Promise<Workspace> {
   const root = path.resolve(home);
-  try {
-    await mkdir(root, { recursive: true });
-  } catch (e) {
-    throw fileAccessError(e, root, { what: 'workspace folder (--home)', action: 'write' });
-  }
+  await ensureWritableFolder(root, 'workspace');
   const file = path.join(root, 'metadata.db');
   await checkDatabaseFile(file);
   const metadata = new SqliteMetadataStore(file);
   const artifacts = new FsArtifactStore(path.join(root, 'artifacts'));
-  return Object.freeze({ home: root, metadata, artifacts, close: () => metadata.close() });
+  return Object.freeze({ home: root, metadata, artifacts, locks: new RunLocks(root), close: () => metadata.close() });
 }
 
 /** SQLite says only "unable to open database file": opening the file first names the real cause. */

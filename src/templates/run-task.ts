@@ -9,11 +9,15 @@ import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../evaluate/report-html.ts';
 import type { RunReport } from '../evaluate/run-report.ts';
 import type { PipelineEventListener } from '../pipeline/events.ts';
-import { runPipeline, type StepOutcome } from '../pipeline/runner.ts';
+import { DeeplineError } from '../errors/index.ts';
+import { runPipeline, type PipelineResult, type StepOutcome } from '../pipeline/runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 import type { ArtifactRef } from '../store/artifacts/artifact-store.ts';
+import { ensureWritableFolder } from '../store/ensure-writable-folder.ts';
 import type { Workspace } from '../store/workspace.ts';
+import type { WorkspaceLock } from '../store/workspace-lock.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
+import type { Template } from './template.ts';
 
 export interface RunTaskOptions {
   readonly workspace: Workspace;
@@ -29,6 +33,8 @@ export interface RunTaskOptions {
   readonly registries?: Registries;
   /** Where logs go; default: `<home>/logs/<run-id>.log`, with warnings also on stderr. */
   readonly log?: Logger;
+  /** Hash every file of every cached output before reusing it (`deepline run --verify`). */
+  readonly verify?: boolean;
 }
 
 export interface RunTaskResult {
@@ -45,58 +51,87 @@ export interface RunTaskResult {
 }
 
 /**
- * Runs a validated task end to end: picks the template for its type, starts the engine, records
- * the run, runs the pipeline (reusing every step whose inputs did not change) and publishes the
- * model and reports into `spec.output`.
+ * Runs a validated task end to end: picks the template for its type, checks that the output
+ * folder can be written, takes the locks that make this process the run's one writer, starts the
+ * engine, records the run, runs the pipeline (reusing every step whose inputs did not change and
+ * whose outputs are intact) and publishes the model and reports into `spec.output` before the run
+ * counts as completed.
+ *
+ * A second run of the same task (or into the same output folder) while one is live stops with
+ * DL_RUN_LOCKED before touching anything; a run whose process died is taken over and resumed.
  */
 export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<RunTaskResult> {
   const started = performance.now();
   const { workspace } = options;
-  const { runId, resumed } = await openRun(spec, options);
-  const log = options.log ?? (await runLogger(workspace.home, runId));
-  const context = await createDefaultContext({
-    plugins: spec.plugins ?? [],
-    ...(options.registries && { registries: options.registries }),
-    home: workspace.home,
-    engine: spec.engine,
-    notify: (message) => log.warn(message),
-  });
-  const template = context.registries.templates.get(spec.task, 'DL_TASK_TYPE');
-  // The engine starts before the first step that runs; a fully cached run never loads TF.js.
-  const { engine } = context;
-  const startEngine = async (): Promise<void> => {
-    const started = await engine.start();
-    if (started.name !== engine.name) log.warn(`the ${engine.name} engine did not start, so this run trains on ${started.name}`);
-  };
-  log.info({ engine: engine.name, task: spec.task, resumed }, 'run starting');
-  if (!resumed) await workspace.metadata.logParams(runId, { ...flattenSpec(spec), engine: engine.name });
+  // Before any run record or step: a bad `output` must not cost a whole training to find out.
+  await ensureWritableFolder(spec.output, 'output folder');
+  const outputLock = workspace.locks.lockOutput(spec.output);
+  let runLock: WorkspaceLock | undefined;
+  try {
+    const { runId, resumed } = await openRun(spec, options);
+    runLock = workspace.locks.lockRun(runId);
+    outputLock.describe(runId);
+    const log = options.log ?? (await runLogger(workspace.home, runId));
+    const context = await createDefaultContext({
+      plugins: spec.plugins ?? [],
+      ...(options.registries && { registries: options.registries }),
+      home: workspace.home,
+      engine: spec.engine,
+      notify: (message) => log.warn(message),
+    });
+    const template = context.registries.templates.get(spec.task, 'DL_TASK_TYPE');
+    // The engine starts before the first step that runs; a fully cached run never loads TF.js.
+    const { engine } = context;
+    const startEngine = async (): Promise<void> => {
+      const started = await engine.start();
+      if (started.name !== engine.name) log.warn(`the ${engine.name} engine did not start, so this run trains on ${started.name}`);
+    };
+    log.info({ engine: engine.name, task: spec.task, resumed }, 'run starting');
+    if (!resumed) await workspace.metadata.logParams(runId, { ...flattenSpec(spec), engine: engine.name });
 
-  const pipeline = await template.buildPipeline(spec);
-  const result = await runPipeline({
-    pipeline,
-    runId,
-    metadata: workspace.metadata,
-    artifacts: workspace.artifacts,
-    stateDir: workspace.home,
-    seed: spec.seed,
-    log,
-    onEvent: options.onEvent,
-    resumeHint: options.resumeHint,
-    beforeFirstRun: startEngine,
-    context,
-  }).finally(() => context.close());
+    const pipeline = await template.buildPipeline(spec);
+    const result = await runPipeline({
+      pipeline,
+      runId,
+      metadata: workspace.metadata,
+      artifacts: workspace.artifacts,
+      stateDir: workspace.home,
+      seed: spec.seed,
+      log,
+      onEvent: options.onEvent,
+      resumeHint: options.resumeHint,
+      beforeFirstRun: startEngine,
+      context,
+      verifyContent: options.verify === true,
+      publish: async (r) => {
+        await recordDataVersion(workspace, runId, r.outputs);
+        await publishOutputs(spec, template, workspace, r, { runId, name: spec.name, task: spec.task, engine: engine.name as string });
+      },
+    }).finally(() => context.close());
 
-  await mkdir(spec.output, { recursive: true });
-  for (const [output, name] of Object.entries(template.publish(spec))) {
-    const source = await workspace.artifacts.localPath(result.outputs[output]);
-    await cp(source, join(spec.output, name), { recursive: true, force: true });
+    const metrics = await workspace.artifacts.readJson<EvaluationMetrics>(result.outputs['evaluate.metrics']);
+    return { runId, resumed, spec, engine: engine.name, metrics, outputDir: spec.output, steps: result.steps, durationMs: performance.now() - started };
+  } finally {
+    runLock?.release();
+    outputLock.release();
   }
-  await recordDataVersion(workspace, runId, result.outputs);
-  await addRunTimings(spec.output, result.steps);
-  await writeFile(join(spec.output, 'run.json'), `${JSON.stringify({ runId, name: spec.name, task: spec.task, engine: engine.name }, null, 2)}\n`);
+}
 
-  const metrics = await workspace.artifacts.readJson<EvaluationMetrics>(result.outputs['evaluate.metrics']);
-  return { runId, resumed, spec, engine: engine.name, metrics, outputDir: spec.output, steps: result.steps, durationMs: performance.now() - started };
+/** Copies the template's published outputs into `spec.output`; a file-system failure names the folder. */
+async function publishOutputs(spec: TaskSpec, template: Template, workspace: Workspace, result: PipelineResult, runInfo: Record<string, string>): Promise<void> {
+  const sources: Array<[string, string]> = [];
+  for (const [output, name] of Object.entries(template.publish(spec))) sources.push([await workspace.artifacts.localPath(result.outputs[output]), name]);
+  try {
+    await mkdir(spec.output, { recursive: true });
+    for (const [source, name] of sources) await cp(source, join(spec.output, name), { recursive: true, force: true });
+    await addRunTimings(spec.output, result.steps);
+    await writeFile(join(spec.output, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`);
+  } catch (e) {
+    throw new DeeplineError('DL_NOT_WRITABLE', `cannot publish the run into the output folder ${spec.output}: ${(e as Error).message}`, {
+      hint: 'free disk space or fix the permissions of that folder (or choose another `output`)',
+      cause: e,
+    });
+  }
 }
 
 /**

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DeeplineError } from '../errors/index.ts';
-import type { ArtifactStore } from '../store/artifacts/artifact-store.ts';
-import type { StoreFactory } from './store-fixture.ts';
+import type { ArtifactCheck, ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.ts';
+import type { StoreFixture } from './store-fixture.ts';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 /** The directory hash every store must compute: one `<posix path>\0<sha256>\n` line per file, sorted by path. */
@@ -18,17 +18,31 @@ const treeHash = (files: Record<string, string>) =>
       .join(''),
   );
 
+/** How a test damages stored content behind the store's back: as a disk fault or a stray `rm` would. */
+export type ArtifactDamage = 'delete' | 'truncate' | 'edit' | 'add';
+
+/** An artifact store under test, plus a way to damage what it holds. */
+export interface ArtifactStoreFixture extends StoreFixture<ArtifactStore> {
+  /**
+   * Damages one stored file of `ref`, named by its manifest path (`''` for a json or file
+   * artifact): `delete` it, `truncate` it to half, `edit` it keeping its size, or `add` a new
+   * file beside it (directories only).
+   */
+  damage(ref: ArtifactRef, file: string, how: ArtifactDamage): Promise<void>;
+}
+
 /**
  * The contract every ArtifactStore must meet (see artifact-store.ts), including the exact hash
- * of JSON, files and directories, so that cache keys agree across stores. Registers node:test
- * tests; each gets its own store from `factory` and its own scratch folder for sources.
+ * of JSON, files and directories, so that cache keys agree across stores, and the manifest check
+ * that catches damaged content. Registers node:test tests; each gets its own store from
+ * `factory` and its own scratch folder for sources.
  */
-export function artifactStoreConformance(label: string, factory: StoreFactory<ArtifactStore>): void {
-  const withStore = async (fn: (store: ArtifactStore, scratch: string) => Promise<void>) => {
+export function artifactStoreConformance(label: string, factory: () => Promise<ArtifactStoreFixture>): void {
+  const withStore = async (fn: (store: ArtifactStore, scratch: string, fixture: ArtifactStoreFixture) => Promise<void>) => {
     const fixture = await factory();
     const scratch = await fs.mkdtemp(path.join(tmpdir(), 'deepline-artifact-src-'));
     try {
-      await fn(fixture.store, scratch);
+      await fn(fixture.store, scratch, fixture);
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
       await fixture.dispose();
@@ -42,6 +56,10 @@ export function artifactStoreConformance(label: string, factory: StoreFactory<Ar
     return root;
   };
   const isStoreError = (e: unknown) => e instanceof DeeplineError && e.code === 'DL_STORE';
+  const damaged = (check: ArtifactCheck, pattern: RegExp) => {
+    assert.equal(check.status, 'damaged', JSON.stringify(check));
+    assert.ok(check.problems.some((p) => pattern.test(p)), `no problem matches ${pattern}: ${JSON.stringify(check.problems)}`);
+  };
 
   describe(`ArtifactStore conformance: ${label}`, () => {
     it('stores JSON under the sha256 of its canonical form and reads it back', () =>
@@ -153,5 +171,91 @@ export function artifactStoreConformance(label: string, factory: StoreFactory<Ar
         await fixture.dispose();
       }
     });
+
+    it('verifies fresh content as intact, quickly and in full, and absent content as missing', () =>
+      withStore(async (store, scratch) => {
+        await fs.writeFile(path.join(scratch, 'f.bin'), 'file bytes');
+        const refs = [
+          await store.putJson({ fresh: true }),
+          await store.putFile(path.join(scratch, 'f.bin')),
+          await store.putDir(await writeTree(path.join(scratch, 'd'), { 'a.txt': 'a', 'sub/b.txt': 'bb' })),
+        ];
+        for (const ref of refs) {
+          for (const full of [false, true]) {
+            const check = await store.verify(ref.hash, { full });
+            assert.deepEqual({ ...check, problems: [...check.problems] }, { hash: ref.hash, status: 'ok', problems: [] });
+            assert.ok(Object.isFrozen(check));
+          }
+        }
+        assert.equal((await store.verify(sha256('never stored'))).status, 'missing');
+        assert.equal((await store.verify('../../etc')).status, 'missing');
+        assert.deepEqual(new Set(await store.list()), new Set(refs.map((r) => r.hash)));
+      }));
+
+    it('names the file that was deleted, truncated, edited or added behind its back', () =>
+      withStore(async (store, scratch, fixture) => {
+        const cases: Array<[ArtifactDamage, string, RegExp]> = [
+          ['delete', 'w/weights.bin', /w\/weights\.bin is missing/],
+          ['truncate', 'w/weights.bin', /w\/weights\.bin has \d+ bytes, expected \d+/],
+          ['edit', 'model.json', /model\.json was changed/],
+          ['add', 'extra.txt', /extra\.txt is not part of the artifact/],
+        ];
+        for (const [how, file, pattern] of cases) {
+          const ref = await store.putDir(await writeTree(path.join(scratch, how), { 'model.json': `{"tag":"${how}"}`, 'w/weights.bin': `weights of ${how}` }));
+          await fixture.damage(ref, file, how);
+          // Small files are always hashed, so even a same-size edit is caught without `full`.
+          damaged(await store.verify(ref.hash), pattern);
+          damaged(await store.verify(ref.hash, { full: true }), pattern);
+          assert.ok((await store.list()).includes(ref.hash), 'a damaged object is still listed');
+        }
+        const json = await store.putJson({ small: 'json' });
+        await fixture.damage(json, '', 'truncate');
+        damaged(await store.verify(json.hash), /has \d+ bytes, expected \d+/);
+        await fs.writeFile(path.join(scratch, 'f.bin'), 'a single file');
+        const file = await store.putFile(path.join(scratch, 'f.bin'));
+        await fixture.damage(file, '', 'delete');
+        damaged(await store.verify(file.hash), /missing/);
+      }));
+
+    it('catches a same-size edit of a large file with a full check', () =>
+      withStore(async (store, scratch, fixture) => {
+        const big = Buffer.alloc(3 * 1024 * 1024, 7);
+        await fs.mkdir(path.join(scratch, 'd'));
+        await fs.writeFile(path.join(scratch, 'd', 'big.bin'), big);
+        const ref = await store.putDir(path.join(scratch, 'd'));
+        await fixture.damage(ref, 'big.bin', 'edit');
+        damaged(await store.verify(ref.hash, { full: true }), /big\.bin was changed/);
+      }));
+
+    it('repairs a damaged object when the same content is put again', () =>
+      withStore(async (store, scratch, fixture) => {
+        const files = { 'model.json': '{"layers":3}', 'weights.bin': 'the weights' };
+        const ref = await store.putDir(await writeTree(path.join(scratch, 'one'), files));
+        await fixture.damage(ref, 'weights.bin', 'delete');
+        assert.equal((await store.verify(ref.hash)).status, 'damaged');
+        assert.deepEqual(await store.putDir(await writeTree(path.join(scratch, 'two'), files)), ref);
+        assert.equal((await store.verify(ref.hash, { full: true })).status, 'ok');
+        assert.equal(await fs.readFile(path.join(await store.localPath(ref), 'weights.bin'), 'utf8'), 'the weights');
+
+        const json = await store.putJson({ repaired: [1, 2] });
+        await fixture.damage(json, '', 'edit');
+        assert.deepEqual(await store.putJson({ repaired: [1, 2] }), json);
+        assert.deepEqual(await store.readJson(json), { repaired: [1, 2] });
+      }));
+
+    it('removes an object whole, after which it can be stored again', () =>
+      withStore(async (store, scratch) => {
+        const ref = await store.putDir(await writeTree(path.join(scratch, 'd'), { 'x.txt': 'x' }));
+        const other = await store.putJson({ stays: true });
+        assert.equal(await store.remove(ref.hash), true);
+        assert.equal(await store.has(ref.hash), false);
+        assert.equal(await store.get(ref.hash), undefined);
+        assert.equal((await store.verify(ref.hash)).status, 'missing');
+        assert.deepEqual(await store.list(), [other.hash]);
+        assert.equal(await store.remove(ref.hash), false);
+        assert.equal(await store.remove('not-a-hash'), false);
+        assert.deepEqual(await store.putDir(path.join(scratch, 'd')), ref);
+        assert.equal((await store.verify(ref.hash)).status, 'ok');
+      }));
   });
 }

@@ -78,7 +78,7 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
   });
 
   test('--help works on every command', () => {
-    for (const cmd of [[], ['run'], ['init'], ['runs'], ['show']]) {
+    for (const cmd of [[], ['run'], ['init'], ['runs'], ['show'], ['doctor']]) {
       const r = deepline([...cmd, '--help'], { home });
       assert.equal(r.code, 0, `${cmd.join(' ')} --help`);
       assert.match(r.stdout, /Usage: deepline/);

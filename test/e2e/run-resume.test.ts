@@ -24,7 +24,11 @@ test('a run killed with SIGKILL in the middle of training resumes from the last 
 
   const killed = JSON.parse(deepline(['runs', '--json'], { home }).stdout) as { id: string; status: string }[];
   assert.equal(killed.length, 1);
-  assert.equal(killed[0].status, 'running', 'a killed run is left as it was');
+  assert.equal(killed[0].status, 'interrupted', 'a run whose process was killed is not shown as running');
+  assert.match(deepline(['runs'], { home }).stdout, new RegExp(`^${killed[0].id}\\s.*\\sinterrupted\\s`, 'm'));
+  const shown = JSON.parse(deepline(['show', killed[0].id, '--json'], { home }).stdout) as { run: { status: string }; steps: { name: string; status: string }[] };
+  assert.equal(shown.run.status, 'interrupted');
+  assert.equal(shown.steps.find((s) => s.name === 'train')?.status, 'interrupted', 'the step in flight too');
 
   const rerun = deepline(args, { home });
   assert.equal(rerun.code, 0, rerun.stderr);

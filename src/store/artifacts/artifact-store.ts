@@ -14,10 +14,21 @@ export interface ArtifactRef {
   readonly uri: string;
 }
 
+/** How stored content compares with the manifest recorded when it was put. */
+export interface ArtifactCheck {
+  readonly hash: string;
+  /** `ok`: every file as recorded; `missing`: nothing stored under the hash; `damaged`: stored, but not as recorded. */
+  readonly status: 'ok' | 'missing' | 'damaged';
+  /** One line per problem, naming the file: `weights.bin has 0 bytes, expected 2956`. Empty when ok. */
+  readonly problems: readonly string[];
+}
+
 /**
  * Contract: `put*` is atomic (content appears complete or not at all, never half-written, even
  * if the process is killed) and idempotent (same content → same ref, stored once). Stored
- * content never changes. `has` is true only for complete content.
+ * content never changes through the store; when something outside it deletes, truncates or edits
+ * a stored file, `verify` says so and names the file, and a put of the same content repairs the
+ * object. `has` is true only for objects that were stored complete (it does not read them).
  */
 export interface ArtifactStore {
   putJson(value: unknown): Promise<ArtifactRef>;
@@ -30,4 +41,18 @@ export interface ArtifactStore {
   readJson<T = unknown>(ref: ArtifactRef): Promise<T>;
   /** A local path to read the content from (file or directory). Never write through it. */
   localPath(ref: ArtifactRef): Promise<string>;
+  /**
+   * Checks an object against its manifest: always that every file is there with its recorded
+   * size and nothing was added, plus the content hash of every file up to at least 64 KiB;
+   * with `full`, the content hash of every file. Content stored before manifests existed is
+   * verified against its address (which is a content hash) and its manifest recorded then.
+   */
+  verify(hash: string, options?: { full?: boolean }): Promise<ArtifactCheck>;
+  /**
+   * Deletes an object (a damaged one, so that the step that wrote it can store it again);
+   * atomic like a put: readers see the whole object or none. False when nothing was stored.
+   */
+  remove(hash: string): Promise<boolean>;
+  /** The hash of every object held, complete or damaged, in no particular order. */
+  list(): Promise<string[]>;
 }
