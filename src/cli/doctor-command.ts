@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { checkWorkspace, type ArtifactUse } from '../store/check-workspace.ts';
-import { openWorkspace } from '../store/workspace.ts';
+import type { ArtifactUse } from '../store/check-workspace.ts';
 import { printJson } from './output.ts';
 
 export function registerDoctorCommand(program: Command): void {
@@ -11,6 +10,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--quick', 'check sizes and small files only (as a cached step does), not every byte')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { dryRun?: boolean; quick?: boolean; json?: boolean }) => {
+      const [{ openWorkspace }, { checkWorkspace }] = await Promise.all([import('../store/workspace.ts'), import('../store/check-workspace.ts')]);
       const workspace = await openWorkspace(program.opts().home as string);
       try {
         const report = await checkWorkspace(workspace, { repair: opts.dryRun !== true, full: opts.quick !== true });
