@@ -7,6 +7,7 @@ import { registerInitCommand } from './init-command.ts';
 import { registerProfileCommand } from './profile-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
+import { jsonResultPrinted } from './output.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
 export function buildProgram(): Command {
@@ -64,7 +65,7 @@ function reportError(e: unknown, mode: { debug: boolean; json: boolean }): numbe
         hint: 'this is a bug in deepline: rerun with --debug and report the stack trace',
         cause: e,
       });
-  if (mode.json) process.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
+  if (mode.json && !jsonResultPrinted()) process.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
   // Messages name their own file, line and field (one error may list several problems).
   process.stderr.write(`error[${error.code}]: ${error.message}\n`);
   if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);

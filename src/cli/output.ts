@@ -1,6 +1,17 @@
 /** Prints a value as indented JSON on stdout. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  printedJson = true;
+}
+
+let printedJson = false;
+
+/**
+ * Whether this command already printed its JSON result: an error it ends with (validate's
+ * anomalies, exit 1) then goes to stderr only, so stdout stays one JSON document.
+ */
+export function jsonResultPrinted(): boolean {
+  return printedJson;
 }
 
 /** Prints rows as a left-aligned plain-text table on stdout. */

@@ -140,6 +140,8 @@ describe('file faults at every entry point', { timeout: 600_000 }, () => {
     assert.equal(ok.code, 0, ok.stderr);
     open(join(home, 'metadata.db'));
     for (const f of readdirSync(home)) open(join(home, f));
+    // Runs as the unprivileged user publish under out/ too: the faults they meet are in the data.
+    open(at('out'));
   });
 
   // deepline run
@@ -157,7 +159,7 @@ describe('file faults at every entry point', { timeout: 600_000 }, () => {
   add({ name: 'run: a folder as the task file', args: ['run', 'task-folder.yaml'], code: 'DL_TASK_FILE', patterns: [/task-folder\.yaml is a folder, not a file/] });
   add({ name: 'run: a task file path through a file', args: ['run', 'plain-file/task.yaml'], code: 'DL_TASK_FILE', patterns: [/plain-file\/task\.yaml/, /is a file, not a folder/] });
   add({ name: 'run: an empty task file', args: ['run', 'empty-task.yaml'], code: 'DL_TASK_FILE', patterns: [/empty-task\.yaml is empty/] });
-  add({ name: 'run: a workspace that is a file', args: ['run', '--data', 'iris.csv', '--target', 'species'], home: at('plain-file'), code: 'DL_FILE_ACCESS', patterns: [/plain-file/, /not a folder|ENOTDIR|EEXIST/] });
+  add({ name: 'run: a workspace that is a file', args: ['run', '--data', 'iris.csv', '--target', 'species'], home: at('plain-file'), code: 'DL_NOT_WRITABLE', patterns: [/plain-file/, /not a folder|ENOTDIR|EEXIST/] });
   add({ name: 'run: an unreadable data file', args: ['run', '--data', 'closed.csv', '--target', 'species'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/permission denied: cannot read data.* \S*closed\.csv \(EACCES\)/] });
   add({ name: 'run: an unreadable data file named in a task file', args: ['run', task('closed-data.yaml', 'data: { path: ./closed.csv, target: species }\n')], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/closed-data\.yaml:1:\d+/, /closed\.csv/, /permission denied/] });
   add({ name: 'run: a data file in a folder that cannot be entered', args: ['run', '--data', 'locked-folder/iris.csv', '--target', 'species'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/locked-folder\/iris\.csv/, /permission denied/] });
@@ -165,7 +167,7 @@ describe('file faults at every entry point', { timeout: 600_000 }, () => {
   add({ name: 'run: an unreadable class folder', args: ['run', '--data', 'images-closed-class', '--no-search'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/images-closed-class\/1/, /permission denied/] });
   add({ name: 'run: an image list naming an unreadable image', args: ['run', task('list-closed.yaml', 'data: { path: ./list-closed.csv, format: image-list }\n'), '--no-search'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/002\.png/, /permission denied/] });
   add({ name: 'run: an unreadable task file', args: ['run', 'closed-task.yaml'], unprivileged: true, code: 'DL_TASK_FILE', patterns: [/permission denied: cannot read task file closed-task\.yaml \(EACCES\)/] });
-  add({ name: 'run: a workspace the user cannot write', args: ['run', '--data', 'iris.csv', '--target', 'species'], home: at('read-only-out', 'home'), unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/read-only-out/, /permission denied/] });
+  add({ name: 'run: a workspace the user cannot write', args: ['run', '--data', 'iris.csv', '--target', 'species'], home: at('read-only-out', 'home'), unprivileged: true, code: 'DL_NOT_WRITABLE', patterns: [/read-only-out/, /permission denied/] });
   // deepline init
   add({ name: 'init: an unreadable data file', args: ['init', '--data', 'closed.csv', '--target', 'species'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/closed\.csv/, /permission denied/] });
   add({ name: 'init: a task file to write under a file', args: ['init', '--data', 'iris.csv', '--target', 'species', '--file', 'plain-file/task.yaml'], code: 'DL_FILE_ACCESS', patterns: [/plain-file/, /not a folder|ENOTDIR|EEXIST/] });
@@ -183,7 +185,7 @@ describe('file faults at every entry point', { timeout: 600_000 }, () => {
   add({ name: 'validate: a folder as the schema file', args: ['validate', at('profile-ok.yaml'), 'iris.csv', '--schema', 'empty-folder'], code: 'DL_FILE_ACCESS', patterns: [/schema file \S*empty-folder is a folder/] });
   add({ name: 'validate: an unreadable schema file', args: ['validate', at('profile-ok.yaml'), 'iris.csv', '--schema', 'closed.csv'], unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/permission denied: cannot read schema file \S*closed\.csv/] });
   // deepline show (and runs)
-  add({ name: 'show: a workspace that is a file', args: ['show', 'anything'], home: at('plain-file'), code: 'DL_FILE_ACCESS', patterns: [/plain-file/] });
+  add({ name: 'show: a workspace that is a file', args: ['show', 'anything'], home: at('plain-file'), code: 'DL_NOT_WRITABLE', patterns: [/plain-file/] });
   add({ name: 'show: an unreadable metadata file', args: ['show', 'anything'], home: at('closed-home'), unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/closed-home\/metadata\.db/, /permission denied/] });
   add({ name: 'runs: an unreadable metadata file', args: ['runs'], home: at('closed-home'), unprivileged: true, code: 'DL_FILE_ACCESS', patterns: [/closed-home\/metadata\.db/, /permission denied/] });
 

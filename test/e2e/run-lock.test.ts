@@ -27,7 +27,7 @@ describe('one writer per run, and outputs checked before the work', { timeout: 2
         const second = deepline([...args, ...extra], { home });
         assert.equal(second.code, 1, second.stderr);
         assert.match(second.stderr, new RegExp(`error\\[DL_RUN_LOCKED\\]: run ${live[0].id} is in progress \\(pid ${first.child.pid}\\)`), extra.join(' '));
-        assert.equal(second.stdout, '');
+        assert.equal((JSON.parse(second.stdout) as { error: { code: string } }).error.code, 'DL_RUN_LOCKED', 'with --json, the error is JSON on stdout');
       }
       assert.deepEqual(JSON.parse(deepline(['runs', '--json'], { home }).stdout), live, 'the second run recorded and changed nothing');
     } finally {
