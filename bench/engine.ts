@@ -2,7 +2,7 @@
  * Training and inference throughput of each deep-learning engine, side by side, for a small CNN
  * on 28x28 images and a 3-layer MLP on 64 features, at one thread and at two.
  *
- *   node --import tsx bench/engine.ts [--seconds 8] [--engines native,wasm,cpu,pytorch] [--threads 1,2] [--models cnn,mlp]
+ *   node --import tsx bench/engine.ts [--seconds 8] [--engines native,wasm,cpu,pytorch] [--threads 1,2,auto] [--models cnn,mlp]
  *
  * CNN data: Fashion-MNIST from /usr/share/datasets/fashion-mnist (IDX, gzip; Debian package
  * dataset-fashion-mnist), else the 8x8 digits CSV of examples/data. MLP data: the digits CSV's
@@ -10,19 +10,26 @@
  * at most --seconds, then predicts for a third of that. Warm-up batches (kernel setup, oneDNN
  * and XNNPACK operator creation) are not timed. Thread counts apply to the native engine and to
  * PyTorch (/usr/bin/python3 with python3-torch, bench/engine-torch.py); wasm in Node and the
- * plain-JS cpu engine have one thread only, so they run once. PyTorch trains the same layers on
- * seeded random inputs of the same shapes (its speed does not depend on the values), with the
- * native engine's OpenMP wait policy.
+ * plain-JS cpu engine have one thread only, so they run once. `auto` is the native engine's
+ * default: the training picks 1 or all cores by timing its first batches, and that tuning is
+ * part of the timed training.
+ *
+ * PyTorch trains on exactly the same batches — the same images, labels and order, written to a
+ * temporary folder for it — from the same initial weights with the same Adam (epsilon 1e-7, as
+ * tfjs), with the native engine's OpenMP wait policy. Its CPU speed depends on the values (on
+ * uniform random inputs it trained this CNN 4x slower than on Fashion-MNIST), so only the same
+ * data gives a fair figure; the equal first losses printed show that it is the same training.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { createSeededRandom } from '../src/data/seeded-random.ts';
 import { initEngine, type ResolvedEngine } from '../src/engine/engine.ts';
-import { setNativeThreads } from '../src/engine/native/native-threads.ts';
+import { nativeThreadTuner, setNativeThreads, type ThreadSetting } from '../src/engine/native/native-threads.ts';
 
 const BATCH = 64;
 const CLASSES = 10;
@@ -34,7 +41,9 @@ const PYTHON = '/usr/bin/python3';
 // What the native engine sets for itself when OMP_WAIT_POLICY is unset (native-addon.ts).
 const OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
 
-type ModelName = 'cnn' | 'mlp';
+type ModelKind = 'cnn' | 'mlp';
+/** A model on an input size: cnn-8 and mlp-8 on the 8x8 digits, cnn-28 and mlp-28 on Fashion-MNIST. */
+type ModelName = `${ModelKind}-${8 | 28}`;
 type BenchEngine = ResolvedEngine | 'pytorch';
 
 interface ImageSet {
@@ -105,13 +114,9 @@ function loadDigitsCsv(path: string, limit: number): ImageSet {
   return { name: 'digits (8x8)', images, labels, count, total: rows.length, height: 8, width: 8 };
 }
 
-function loadImages(limit: number): ImageSet {
-  const fashion = '/usr/share/datasets/fashion-mnist';
-  if (existsSync(`${fashion}/train-images-idx3-ubyte.gz`)) return loadFashionMnist(fashion, limit);
-  for (const path of [fileURLToPath(new URL('../examples/data/digits.csv', import.meta.url)), '/work/shared/data/digits.csv']) {
-    if (existsSync(path)) return loadDigitsCsv(path, limit);
-  }
-  throw new Error('no data: neither Fashion-MNIST nor digits.csv was found');
+function fashionMnist(limit: number): ImageSet | undefined {
+  const dir = '/usr/share/datasets/fashion-mnist';
+  return existsSync(`${dir}/train-images-idx3-ubyte.gz`) ? loadFashionMnist(dir, limit) : undefined;
 }
 
 /** conv 3x3x16 → maxpool → conv 3x3x32 → maxpool → dense 10, seeded so every engine starts equal. */
@@ -155,6 +160,7 @@ function batchAt(data: ImageSet, order: Int32Array, b: number, flat: boolean): [
 
 interface Workload {
   model: ModelName;
+  kind: ModelKind;
   data: ImageSet;
   order: Int32Array;
   build(): tf.Sequential;
@@ -162,18 +168,45 @@ interface Workload {
   torchArgs: string[];
 }
 
-async function benchTfjs(engine: ResolvedEngine, threads: number | undefined, work: Workload, seconds: number): Promise<Result> {
+/**
+ * Writes what PyTorch needs to train exactly as the TF.js engines do: the inputs (float32, one
+ * example after another), labels and order (int32), and the initial weights (float32, in the
+ * model's order, with their shapes in weights.json). Returns the script's arguments.
+ */
+async function writeTorchInputs(work: Workload, dir: string): Promise<string[]> {
+  const prefix = join(dir, work.model);
+  writeFileSync(`${prefix}-inputs.f32`, work.data.images);
+  writeFileSync(`${prefix}-labels.i32`, work.data.labels);
+  writeFileSync(`${prefix}-order.i32`, work.order);
+  await initEngine('cpu');
+  const model = work.build();
+  const weights = model.getWeights();
+  const shapes = weights.map((w) => w.shape);
+  const values = await Promise.all(weights.map((w) => w.data() as Promise<Float32Array>));
+  writeFileSync(`${prefix}-weights.f32`, Buffer.concat(values.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))));
+  writeFileSync(`${prefix}-weights.json`, JSON.stringify(shapes));
+  model.dispose();
+  return ['--data', prefix, '--count', String(work.data.count)];
+}
+
+async function benchTfjs(engine: ResolvedEngine, threads: ThreadSetting | undefined, work: Workload, seconds: number): Promise<Result> {
   await initEngine(engine);
   if (threads !== undefined) setNativeThreads(threads);
   const model = work.build();
-  const trainOn = async (b: number): Promise<number> => {
+  // With auto threads the first timed batches choose the count, as in deepline's own training.
+  const tuner = engine === 'native' && threads === 'auto' ? nativeThreadTuner() : undefined;
+  // The tuner starts with the timed batches, so that the timing includes what its choice costs.
+  const trainOn = async (b: number, tune = true): Promise<number> => {
     const [x, y] = batchAt(work.data, work.order, b, work.flat);
+    if (tune) tuner?.beforeBatch();
+    const start = performance.now();
     const loss = (await model.trainOnBatch(x, y)) as number;
+    if (tune) tuner?.afterBatch(performance.now() - start);
     tf.dispose([x, y]);
     return loss;
   };
-  const firstLoss = await trainOn(0);
-  await trainOn(1);
+  const firstLoss = await trainOn(0, false);
+  await trainOn(1, false);
   let trainBatches = 0;
   let lastLoss = firstLoss;
   const trainStart = performance.now();
@@ -202,7 +235,7 @@ async function benchTfjs(engine: ResolvedEngine, threads: number | undefined, wo
   return {
     model: work.model,
     engine,
-    threads: threads === undefined ? '1' : String(threads),
+    threads: threads === undefined ? '1' : threads === 'auto' ? `auto:${tuner?.chosen ?? '-'}` : String(threads),
     trainPerSecond: (trainBatches * BATCH) / trainSeconds,
     trainBatches,
     firstLoss,
@@ -213,18 +246,19 @@ async function benchTfjs(engine: ResolvedEngine, threads: number | undefined, wo
 }
 
 /** PyTorch's figure for the same model and batch, from bench/engine-torch.py. */
-function benchPytorch(threads: number, work: Workload, seconds: number): Result {
+function benchPytorch(threads: number, work: Workload, seconds: number, dataArgs: string[]): Result {
   const script = fileURLToPath(new URL('./engine-torch.py', import.meta.url));
   // Both use OpenMP; PyTorch gets the native engine's wait policy (PASSIVE unless set), so that
   // 2-thread rows compare like with like: on a busy machine the default spinning made either
   // one ~10x slower at 2 threads (measured here, load ~3.5 on 2 cores).
   const env = { ...process.env, OMP_WAIT_POLICY: OMP_WAIT_POLICY };
-  const run = spawnSync(PYTHON, [script, '--model', work.model, '--threads', String(threads), '--seconds', String(seconds), ...work.torchArgs], {
+  const run = spawnSync(PYTHON, [script, '--model', work.kind, '--threads', String(threads), '--seconds', String(seconds), ...work.torchArgs, ...dataArgs], {
     encoding: 'utf8',
     env,
   });
   if (run.status !== 0) throw new Error((run.stderr || run.error?.message || 'failed').trim().split('\n').pop());
-  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { train: number; infer: number; first_loss: number; last_loss: number };
+  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { train: number; infer: number; first_loss: number; last_loss: number; matmul_gflops: number };
+  torchMatmulGflops = Math.min(torchMatmulGflops, out.matmul_gflops);
   return {
     model: work.model,
     engine: 'pytorch',
@@ -237,6 +271,11 @@ function benchPytorch(threads: number, work: Workload, seconds: number): Result 
     inferBatches: NaN,
   };
 }
+
+/** The slowest matmul speed PyTorch reported (GFLOP/s, batch 64 x 784 x 256) over its rows. */
+let torchMatmulGflops = Infinity;
+/** Below this PyTorch runs on the reference BLAS; OpenBLAS or MKL reach 50-100+ on one AVX2 core. */
+const SLOW_BLAS_GFLOPS = 20;
 
 function hasPytorch(): boolean {
   return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -257,83 +296,114 @@ function loadDigitFeatures(): ImageSet {
 async function main(): Promise<void> {
   const seconds = Number(option('seconds', '8'));
   const engines = option('engines', 'native,wasm,cpu,pytorch').split(',') as BenchEngine[];
-  const threadCounts = option('threads', '1,2').split(',').map(Number);
-  const models = option('models', 'cnn,mlp').split(',') as ModelName[];
-  const images = loadImages((MAX_TRAIN_BATCHES.wasm + 1) * BATCH);
+  const threadCounts: ThreadSetting[] = option('threads', '1,2,auto')
+    .split(',')
+    .map((t) => (t === 'auto' ? 'auto' : Number(t)));
+  const fashion = fashionMnist((MAX_TRAIN_BATCHES.wasm + 1) * BATCH);
   const digits = loadDigitFeatures();
+  const wanted = option('models', fashion ? 'cnn-28,mlp-28,cnn-8,mlp-8' : 'cnn-8,mlp-8').split(',') as ModelName[];
   const shuffled = (n: number): Int32Array => createSeededRandom(SEED).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-  const workloads: Record<ModelName, Workload> = {
-    cnn: {
-      model: 'cnn',
-      data: images,
-      order: shuffled(images.count),
-      build: () => buildCnn(images.height, images.width),
-      flat: false,
-      torchArgs: ['--height', String(images.height), '--width', String(images.width)],
-    },
-    mlp: { model: 'mlp', data: digits, order: shuffled(digits.count), build: () => buildMlp(64), flat: true, torchArgs: ['--features', '64'] },
+  const workload = (model: ModelName): Workload => {
+    const [kind, size] = model.split('-') as [ModelKind, string];
+    const data = size === '28' ? fashion : digits;
+    if (!data) throw new Error(`${model} needs Fashion-MNIST: apt-get install dataset-fashion-mnist`);
+    const features = data.height * data.width;
+    return kind === 'cnn'
+      ? { model, kind, data, order: shuffled(data.count), build: () => buildCnn(data.height, data.width), flat: false, torchArgs: ['--height', String(data.height), '--width', String(data.width)] }
+      : { model, kind, data, order: shuffled(data.count), build: () => buildMlp(features), flat: true, torchArgs: ['--features', String(features)] };
   };
+  const workloads = wanted.map(workload);
   const torch = engines.includes('pytorch') && hasPytorch();
   console.log(`deepline engine bench: batch ${BATCH}, Adam 1e-3, up to ${seconds}s of training per row`);
-  console.log(`cnn: ${images.name}, ${images.height}x${images.width}x1 (${images.count} of ${images.total} training images); conv3x3x16-relu, maxpool2, conv3x3x32-relu, maxpool2, dense10-softmax`);
-  console.log(`mlp: ${digits.name} pixels as 64 features (${digits.count} rows); dense256-relu, dense128-relu, dense10-softmax`);
+  console.log('cnn: conv3x3x16-relu, maxpool2, conv3x3x32-relu, maxpool2, dense10-softmax; mlp: the pixels as features, dense256-relu, dense128-relu, dense10-softmax');
+  for (const w of workloads) console.log(`${w.model}: ${w.data.name}, ${w.data.height}x${w.data.width} (${w.data.count} of ${w.data.total} training images)`);
   // Other work on the machine skews every row (the 2-thread ones most): the load says how much.
   const load = loadavg()[0].toFixed(2);
   console.log(`machine: ${availableParallelism()} cpus, load average ${load} at start, node ${process.version}, OMP_WAIT_POLICY=${OMP_WAIT_POLICY} (native and PyTorch)${torch ? '' : '; PyTorch: not found (apt-get install python3-torch)'}`);
   const row = (cells: string[]): string =>
-    cells.map((c, i) => (i <= 1 ? c.padEnd(i === 0 ? 6 : 10) : c.padStart(i === 5 ? 18 : 11))).join(' ');
+    cells.map((c, i) => (i <= 1 ? c.padEnd(i === 0 ? 7 : 10) : c.padStart(i === 5 ? 18 : 11))).join(' ');
   const lines: string[] = [];
   const results: Result[] = [];
-  for (const model of models) {
-    for (const engine of engines) {
-      if (engine === 'pytorch' && !torch) continue;
-      const threadsFor = engine === 'native' || engine === 'pytorch' ? threadCounts : [undefined];
-      for (const threads of threadsFor) {
-        // Progress on stderr; the table comes at the end, clear of tfjs's own start-up banners.
-        process.stderr.write(`running ${model} on ${engine}${threads ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}...\n`);
-        try {
-          const result =
-            engine === 'pytorch' ? benchPytorch(threads ?? 1, workloads[model], seconds) : await benchTfjs(engine, threads, workloads[model], seconds);
-          results.push(result);
-          lines.push(
-            row([
-              model,
-              engine,
-              result.threads,
-              result.trainPerSecond.toFixed(1),
-              Number.isNaN(result.trainBatches) ? '-' : String(result.trainBatches),
-              `${result.firstLoss.toFixed(3)} -> ${result.lastLoss.toFixed(3)}`,
-              result.inferPerSecond.toFixed(1),
-              Number.isNaN(result.inferBatches) ? '-' : String(result.inferBatches),
-            ]),
-          );
-        } catch (e) {
-          lines.push(row([model, engine, String(threads ?? 1), `unavailable: ${(e as Error).message.split('\n')[0]}`]));
+  const torchDir = torch ? mkdtempSync(join(tmpdir(), 'deepline-bench-')) : undefined;
+  try {
+    for (const work of workloads) {
+      const torchArgs = torchDir ? await writeTorchInputs(work, torchDir) : [];
+      for (const engine of engines) {
+        if (engine === 'pytorch' && !torch) continue;
+        // PyTorch picks no thread count itself: it runs at the fixed counts only.
+        const threadsFor: (ThreadSetting | undefined)[] =
+          engine === 'native' ? threadCounts : engine === 'pytorch' ? threadCounts.filter((t) => t !== 'auto') : [undefined];
+        for (const threads of threadsFor) {
+          // Progress on stderr; the table comes at the end, clear of tfjs's own start-up banners.
+          process.stderr.write(`running ${work.model} on ${engine}${threads !== undefined ? ` (threads ${threads})` : ''}...\n`);
+          try {
+            const result =
+              engine === 'pytorch' ? benchPytorch(threads as number, work, seconds, torchArgs) : await benchTfjs(engine, threads, work, seconds);
+            results.push(result);
+            lines.push(
+              row([
+                work.model,
+                engine,
+                result.threads,
+                result.trainPerSecond.toFixed(1),
+                Number.isNaN(result.trainBatches) ? '-' : String(result.trainBatches),
+                `${result.firstLoss.toFixed(4)} -> ${result.lastLoss.toFixed(3)}`,
+                result.inferPerSecond.toFixed(1),
+                Number.isNaN(result.inferBatches) ? '-' : String(result.inferBatches),
+              ]),
+            );
+          } catch (e) {
+            lines.push(row([work.model, engine, String(threads ?? 1), `unavailable: ${(e as Error).message.split('\n')[0]}`]));
+          }
         }
       }
     }
+  } finally {
+    if (torchDir) rmSync(torchDir, { recursive: true, force: true });
   }
   console.log(`\nload average at the end: ${loadavg()[0].toFixed(2)}`);
+  if (Number.isFinite(torchMatmulGflops)) {
+    const slow = torchMatmulGflops < SLOW_BLAS_GFLOPS;
+    console.log(
+      `PyTorch matmul: ${torchMatmulGflops.toFixed(1)} GFLOP/s at its slowest row` +
+        (slow
+          ? ' — far below what it reaches with a tuned BLAS: it runs on the reference libblas.so.3, so its figures are not representative.' +
+            ' Install OpenBLAS (apt-get install libopenblas0-openmp) and run again.'
+          : ''),
+    );
+  }
   console.log(`${row(['model', 'engine', 'threads', 'train ex/s', 'batches', 'loss first->last', 'infer ex/s', 'batches'])}`);
   for (const line of lines) console.log(line);
   console.log('');
   const find = (model: ModelName, engine: BenchEngine, threads: string): Result | undefined =>
-    results.find((r) => r.model === model && r.engine === engine && r.threads === threads);
-  for (const model of models) {
+    results.find((r) => r.model === model && r.engine === engine && (threads === 'auto' ? r.threads.startsWith('auto') : r.threads === threads));
+  for (const { model } of workloads) {
     for (const threads of threadCounts.map(String)) {
       const native = find(model, 'native', threads);
       if (!native) continue;
       const parts = (['pytorch', 'wasm', 'cpu'] as const).flatMap((other) => {
-        const base = find(model, other, other === 'pytorch' ? threads : '1');
-        return base ? [`${(native.trainPerSecond / base.trainPerSecond).toFixed(2)}x ${other}${other === 'pytorch' ? '' : ' (1 thread)'}`] : [];
+        const base = other === 'pytorch' && threads === 'auto' ? bestOf(results, model, 'pytorch') : find(model, other, other === 'pytorch' ? threads : '1');
+        return base ? [`${(native.trainPerSecond / base.trainPerSecond).toFixed(2)}x ${other}${other === 'pytorch' ? (threads === 'auto' ? ` at ${base.threads} thread${base.threads === '1' ? '' : 's'}, its best` : '') : ' (1 thread)'}`] : [];
       });
       const infer = (['pytorch', 'wasm'] as const).flatMap((other) => {
-        const base = find(model, other, other === 'pytorch' ? threads : '1');
+        const base = find(model, other, other === 'pytorch' ? (threads === 'auto' ? '1' : threads) : '1');
         return base ? [`${(native.inferPerSecond / base.inferPerSecond).toFixed(2)}x ${other}`] : [];
       });
-      if (parts.length) console.log(`${model}, ${threads} thread(s): native trains at ${parts.join(', ')}; infers at ${infer.join(', ')}`);
+      if (parts.length) console.log(`${model}, threads ${threads}: native trains at ${parts.join(', ')}; infers at ${infer.join(', ')}`);
+    }
+    // auto against the better of the fixed counts: the default must never lose to a fixed choice.
+    const auto = find(model, 'native', 'auto');
+    const fixed = results.filter((r) => r.model === model && r.engine === 'native' && !r.threads.startsWith('auto'));
+    if (auto && fixed.length) {
+      const best = fixed.reduce((a, b) => (b.trainPerSecond > a.trainPerSecond ? b : a));
+      console.log(`${model}: native auto (chose ${auto.threads.slice(5)}) trains at ${(auto.trainPerSecond / best.trainPerSecond).toFixed(2)}x its best fixed count (${best.threads} thread${best.threads === '1' ? '' : 's'})`);
     }
   }
+}
+
+/** The fastest training row of an engine for a model, over its thread counts. */
+function bestOf(results: readonly Result[], model: ModelName, engine: BenchEngine): Result | undefined {
+  return results.filter((r) => r.model === model && r.engine === engine).reduce<Result | undefined>((a, b) => (!a || b.trainPerSecond > a.trainPerSecond ? b : a), undefined);
 }
 
 await main();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Engine, EngineName, ResolvedEngine } from '../engine/engine.ts';
+import type { ThreadSetting } from '../engine/native/native-threads.ts';
 import { probeEngine } from '../engine/probe-engine.ts';
 import type { ExecutorOptions } from '../search/executors/executor-entry.ts';
 import type { TrialExecutor } from '../search/executors/executor.ts';
@@ -46,8 +47,8 @@ export interface ContextOptions {
   readonly engine?: EngineName;
   /** Receives the engine's one-time notice (its fallback to a slower engine). */
   readonly notify?: (message: string) => void;
-  /** Threads for the native engine; default all cores (trial workers pass 1). */
-  readonly threads?: number;
+  /** Threads for the native engine; default `auto` up to all cores (see EngineOptions.threads). */
+  readonly threads?: ThreadSetting;
 }
 
 /** The run context of deepline's built-ins plus the given plugins. */

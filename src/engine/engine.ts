@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DeeplineError } from '../errors/index.ts';
 import { registerGradients } from './gradients/fused-batch-norm-grad.ts';
 import { NATIVE_BACKEND } from './native/native-backend.ts';
-import { setNativeThreads } from './native/native-threads.ts';
+import { setNativeThreads, type ThreadSetting } from './native/native-threads.ts';
 import { registerNativeBackend } from './native/register-native-backend.ts';
 import { AUTO_ORDER, type EngineName, type ResolvedEngine } from './probe-engine.ts';
 
@@ -20,10 +20,13 @@ export interface EngineOptions {
    */
   notify?: (message: string) => void;
   /**
-   * Threads for the native engine's kernels: all cores by default (or OMP_NUM_THREADS); 1 in
-   * each worker when trials train in parallel. Ignored by the other engines.
+   * Threads for the native engine's kernels: `auto` (the default) lets each training choose
+   * between 1 and `maxThreads` by timing its first batches; a number fixes the count. Ignored by
+   * the other engines.
    */
-  threads?: number;
+  threads?: ThreadSetting;
+  /** With `auto`: the most threads a training may use; default all cores (a worker's share in a search). */
+  maxThreads?: number;
 }
 
 let current: Engine | undefined;
@@ -37,7 +40,7 @@ let fallbackNoticeGiven = false;
  * Calling it again with the same name is a no-op; with another name it switches backend.
  */
 export async function initEngine(name: EngineName = 'auto', options: EngineOptions = {}): Promise<Engine> {
-  if (options.threads !== undefined) setNativeThreads(options.threads);
+  if (options.threads !== undefined || options.maxThreads !== undefined) setNativeThreads(options.threads ?? 'auto', options.maxThreads);
   registerGradients();
   if (current && (name === 'auto' || name === current.name)) return current;
   const order: readonly ResolvedEngine[] = name === 'auto' ? AUTO_ORDER : [name];

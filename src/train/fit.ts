@@ -5,6 +5,8 @@ import { createSeededRandom } from '../data/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
 import { layerSeed } from '../models/layer-seed.ts';
 import { taskLoss, type TaskLoss } from '../models/losses.ts';
+import { nativeThreadTuner } from '../engine/native/native-threads.ts';
+import { NATIVE_BACKEND } from '../engine/native/native-backend.ts';
 import { batchTensors } from './batch-tensors.ts';
 
 export interface EpochRecord {
@@ -124,6 +126,8 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
   let step = 0;
   const probe = options.minEpochs !== undefined && options.timeBudgetMs !== undefined ? epochProbe(options, train.n, validation.n, started) : undefined;
   let probed: ProbeVerdict | undefined;
+  // On the native engine with `auto` threads, the first batches also choose the thread count.
+  const tuner = tf.getBackend() === NATIVE_BACKEND ? nativeThreadTuner() : undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = now();
@@ -150,6 +154,8 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         const batch = batchTensors(train, start, end, order, options.classWeights);
         let x = batch.x;
         let value: number;
+        tuner?.beforeBatch();
+        const batchStart = performance.now();
         try {
           if (options.augment) x = augmented(options.augment, batch.x, { epoch, batch: start / batchSize });
           const learningRate = learningRateAt(step - 1);
@@ -162,6 +168,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
           decay?.(learningRate);
           value = (await cost.data())[0];
           cost.dispose();
+          tuner?.afterBatch(performance.now() - batchStart);
         } finally {
           tf.dispose([batch.x, batch.y]);
           if (x !== batch.x) x.dispose();

@@ -32,7 +32,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
   let measured: Omit<TrialObjectives, 'error'> | undefined;
   const errorOf = (record: EpochRecord, metric: 'accuracy' | 'rmse'): number => (metric === 'accuracy' ? 1 - record.valMetric : record.valMetric);
   try {
-    await initEngine(job.engine, { threads: job.threads ?? 1, ...(ctx.onNotice && { notify: ctx.onNotice }) });
+    await initEngine(job.engine, { threads: 'auto', maxThreads: job.threads ?? 1, ...(ctx.onNotice && { notify: ctx.onNotice }) });
     const [train, validation] = await Promise.all([ctx.datasets.get(job.data.train), ctx.datasets.get(job.data.validation)]);
     const task = taskLoss(train.target);
     const metric = task.kind === 'class' ? 'accuracy' : 'rmse';

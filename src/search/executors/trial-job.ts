@@ -31,7 +31,10 @@ export interface TrialJob {
   readonly data: { readonly train: string; readonly validation: string };
   readonly seed: number;
   readonly engine: EngineName;
-  /** Threads for the engine's kernels (native engine); default 1, as trials share the cores. */
+  /**
+   * The most threads the trial's kernels may use (native engine): its share of the cores, default
+   * 1. The training picks 1 or this many by timing its first batches (EngineOptions.threads).
+   */
   readonly threads?: number;
   /** Training stops after the epoch that passes this many milliseconds. */
   readonly timeBudgetMs?: number;

@@ -6,7 +6,7 @@ import { dilateFilter } from '../dilate-filter.ts';
 import { randomConvConfig, type ConvConfig } from '../random-conv-config.ts';
 import { randomValues } from '../random-values.ts';
 import { runKernel, type KernelInput } from '../run-kernel.ts';
-import { nativeThreads, setNativeThreads } from '../../../src/engine/native/native-threads.ts';
+import { setNativeThreads } from '../../../src/engine/native/native-threads.ts';
 import { skipWithoutNative } from './native-available.ts';
 
 const size = tf.util.sizeFromShape;
@@ -54,7 +54,6 @@ for (const depthwise of [false, true]) {
 
 test('a strided 1x1 filter gradient is right on every call with 2 threads (oneDNN 2.6 jit_1x1 was not)', { skip: skipWithoutNative }, async () => {
   const random = createSeededRandom(503);
-  const before = nativeThreads();
   setNativeThreads(2);
   try {
     for (const [xShape, strides] of [[[1, 10, 6, 3], [2, 3]], [[4, 9, 9, 8], [2, 2]]] as [number[], [number, number]][]) {
@@ -68,7 +67,7 @@ test('a strided 1x1 filter gradient is right on every call with 2 threads (oneDN
       }
     }
   } finally {
-    setNativeThreads(before);
+    setNativeThreads();
   }
 });
 
