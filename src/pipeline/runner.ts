@@ -9,6 +9,7 @@ import type { MetadataStore } from '../store/metadata/metadata-store.ts';
 import { computeCacheKey, deriveSeed } from './cache-key.ts';
 import type { PipelineEvent, PipelineEventListener, StepEndStatus } from './events.ts';
 import type { Pipeline } from './pipeline.ts';
+import { NO_BUDGET, type RunBudget } from './run-budget.ts';
 import type { Step, StepContext, StepProgress } from './step.ts';
 
 export interface RunPipelineOptions {
@@ -36,6 +37,8 @@ export interface RunPipelineOptions {
   readonly beforeFirstRun?: () => Promise<void>;
   /** The run context every step receives. */
   readonly context: DeeplineContext;
+  /** The run's time budget (`budget.minutes`), shared by the steps; default none. */
+  readonly budget?: RunBudget;
   /**
    * Hash every file of a cached output before reusing it (`deepline run --verify`). Without it,
    * sizes are checked and only small files hashed (see `ArtifactStore.verify`).
@@ -251,6 +254,7 @@ async function execute(
     },
     signal: options.signal ?? new AbortController().signal,
     deepline: options.context,
+    budget: options.budget ?? NO_BUDGET,
   };
 
   const returned: unknown = await step.run(ctx, Object.freeze({ ...inputs }));

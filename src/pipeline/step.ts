@@ -1,6 +1,7 @@
 import type { DeeplineContext } from '../context/deepline-context.ts';
 import type { ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.ts';
 import type { Logger } from 'pino';
+import type { RunBudget } from './run-budget.ts';
 
 /** JSON-serialisable parameters; they are part of the step's cache key. */
 export type StepParams = Readonly<Record<string, unknown>>;
@@ -34,6 +35,8 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** The run context: registries (plugins included), study store, executors and the engine. */
   readonly deepline: DeeplineContext;
+  /** The run's time budget: how long this step may take if it is a search or a training. */
+  readonly budget: RunBudget;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createSeededRandom, type SeededRandom } from '../data/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
 import { deriveSeed } from '../pipeline/cache-key.ts';
-import type { StoredTrial, StudyObjective, StudyRecord, StudyStore } from '../store/metadata/study-store.ts';
+import type { RejectReason, StoredTrial, StudyObjective, StudyRecord, StudyStore } from '../store/metadata/study-store.ts';
 import { nonDominatedSort, pickByPreference, type ParetoPreference } from './pareto.ts';
 import type { Scheduler } from './schedulers/scheduler.ts';
 import type { Params } from './space.ts';
@@ -33,7 +33,7 @@ export interface CreateStudyOptions<S> extends OpenStudyOptions<S> {
 }
 
 /** A trial's final result: its objective value(s), or how it ended without one. */
-export type TellResult = number | readonly number[] | { readonly state: 'pruned' | 'failed'; readonly error?: string };
+export type TellResult = number | readonly number[] | { readonly state: 'pruned' | 'failed'; readonly error?: string; readonly rejectedFor?: RejectReason };
 
 /**
  * An optimisation study driven by ask / report / tell, so local workers, queue workers and the
@@ -127,7 +127,7 @@ export class Study<S> {
       const outcome = result as Exclude<TellResult, number | readonly number[]>;
       const last = trial.intermediate?.at(-1);
       const values = outcome.state === 'pruned' && last ? (last.values ?? [last.value]) : undefined;
-      return store.updateTrial(trialId, { state: outcome.state, ...(values ? { values } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
+      return store.updateTrial(trialId, { state: outcome.state, ...(values ? { values } : {}), ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.rejectedFor && { rejectedFor: outcome.rejectedFor }) });
     });
   }
 

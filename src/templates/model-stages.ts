@@ -23,16 +23,6 @@ export interface ModelStages {
 }
 
 /**
- * Shares of `budget.minutes`: the search, then the final retrain; the rest is data preparation,
- * evaluation and reports. A trial trains at most as long as the retrain could take for it (the
- * retrain sees train + validation, ~1.2x the examples), so the chosen model always fits.
- */
-const SEARCH_SHARE = 0.6;
-const REFIT_SHARE = 0.3;
-const TRIAL_SHARE = REFIT_SHARE / 1.25;
-const TRAIN_SHARE = 0.85;
-
-/**
  * The model stages every template ends its data stages with. By default a search:
  *   search (trials in worker processes, within budget.trials / budget.minutes) →
  *   train (the chosen model, retrained on train + validation)
@@ -45,7 +35,9 @@ function augments(a: TaskSpec['augment']): boolean {
 }
 
 export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelStages {
-  const budgetMs = spec.budget.minutes === undefined ? undefined : spec.budget.minutes * 60_000;
+  // The time each stage gets is the run budget's (pipeline/run-budget.ts); the minutes are in
+  // the steps' params because a different budget trains a different model.
+  const minutes = spec.budget.minutes;
   const family = spec.search.family === 'auto' ? wiring.family : spec.search.family;
   const common = {
     epochs: spec.train.epochs,
@@ -61,13 +53,13 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
       steps: [
         buildModelStep({ family }, { inputs: { train: wiring.train } }),
         trainStep(
-          { ...common, ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * TRAIN_SHARE) }) },
+          { ...common, ...(minutes !== undefined && { budgetMinutes: minutes }) },
           { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },
         ),
       ],
     };
   }
-  const trials = spec.budget.trials ?? (budgetMs === undefined ? COMMON_DEFAULTS.trials : undefined);
+  const trials = spec.budget.trials ?? (minutes === undefined ? COMMON_DEFAULTS.trials : undefined);
   return {
     genome: 'search.genome',
     study: 'search.study',
@@ -82,7 +74,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           prefer: spec.search.prefer,
           space: spec.search.space,
           ...(trials !== undefined && { trials }),
-          ...(budgetMs !== undefined && { minutes: (budgetMs * SEARCH_SHARE) / 60_000, trialMs: Math.round(budgetMs * TRIAL_SHARE) }),
+          ...(minutes !== undefined && { minutes }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),
           patience: spec.train.patience,
           ...(spec.budget.epochs !== undefined && { maxEpochs: spec.budget.epochs }),
@@ -98,7 +90,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
         { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },
       ),
       trainStep(
-        { ...common, refit: true, ...(budgetMs !== undefined && { timeBudgetMs: Math.round(budgetMs * REFIT_SHARE) }) },
+        { ...common, refit: true, ...(minutes !== undefined && { budgetMinutes: minutes }) },
         { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, genome: 'search.genome', training: 'search.training' } },
       ),
     ],

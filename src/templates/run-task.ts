@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createDefaultContext } from '../context/deepline-context.ts';
 import type { Registries } from '../context/registries.ts';
+import { createRunBudget } from '../pipeline/run-budget.ts';
 import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../evaluate/report-html.ts';
 import type { RunReport } from '../evaluate/run-report.ts';
@@ -62,6 +63,8 @@ export interface RunTaskResult {
  */
 export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<RunTaskResult> {
   const started = performance.now();
+  // The budget counts from here: the run's own checks and data preparation use it up too.
+  const budget = createRunBudget(spec.budget.minutes);
   const { workspace } = options;
   // Before any run record or step: a bad `output` must not cost a whole training to find out.
   await ensureWritableFolder(spec.output, 'output folder');
@@ -102,6 +105,7 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
       resumeHint: options.resumeHint,
       beforeFirstRun: startEngine,
       context,
+      budget,
       verifyContent: options.verify === true,
       publish: async (r) => {
         await recordDataVersion(workspace, runId, r.outputs);

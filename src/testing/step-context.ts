@@ -2,6 +2,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createDefaultContext, type DeeplineContext } from '../context/deepline-context.ts';
+import { NO_BUDGET, type RunBudget } from '../pipeline/run-budget.ts';
 import type { StepContext, StepProgress } from '../pipeline/step.ts';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.ts';
 
@@ -15,6 +16,8 @@ export interface TestStepContextOptions {
   readonly onMetric?: (key: string, value: number, at?: { step?: number; epoch?: number }) => void;
   /** The run context; default: deepline's built-ins, with the study store under `<root>/state`. */
   readonly context?: DeeplineContext;
+  /** The run's time budget; default none. */
+  readonly budget?: RunBudget;
 }
 
 /**
@@ -35,5 +38,6 @@ export async function createTestStepContext(options: TestStepContextOptions): Pr
     logMetric: async (key, value, at) => options.onMetric?.(key, value, at),
     signal: new AbortController().signal,
     deepline: options.context ?? (await createDefaultContext({ home: join(options.root, 'state') })),
+    budget: options.budget ?? NO_BUDGET,
   };
 }

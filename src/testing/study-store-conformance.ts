@@ -114,6 +114,14 @@ export function studyStoreConformance(label: string, factory: () => Promise<Stud
         // An outcome that is not interrupted says nothing about it.
         const t3 = await store.addTrial('study', { params: {} });
         assert.equal((await store.updateTrial(t3.id, { state: 'failed', error: 'x', interrupted: false })).interrupted, undefined);
+        assert.equal(t3.rejectedFor, undefined);
+        // Why a trial was rejected is a field the search branches on, kept as given.
+        const slow = await store.addTrial('study', { params: {} });
+        const broke = await store.addTrial('study', { params: {} });
+        assert.equal((await store.updateTrial(slow.id, { state: 'failed', error: 'any words', rejectedFor: 'time' })).rejectedFor, 'time');
+        assert.equal((await store.updateTrial(broke.id, { state: 'pruned', rejectedFor: 'constraint' })).rejectedFor, 'constraint');
+        const listed = await store.listTrials('study');
+        assert.deepEqual(listed.map((t) => t.rejectedFor ?? null), [null, null, null, null, 'time', 'constraint']);
       }));
 
     it('records one intermediate result per step of a running trial, in step order', () =>

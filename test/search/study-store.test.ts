@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteStudyStore } from '../../src/store/metadata/sqlite-study-store.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'deepline-study-store-'));
@@ -52,5 +53,29 @@ test('SqliteStudyStore: numbering, one running → final transition, one report 
   assert.ok(Number.isNaN(trials[0].intermediate![0].values![1]), 'NaN survives the round trip');
   assert.equal((await reopened.getStudy('b'))?.objectives[0].direction, 'maximize');
   assert.equal(await reopened.getStudy('c'), undefined);
+  await reopened.close();
+});
+
+test('SqliteStudyStore: trials rejected before rejected_for existed get it from their recorded reason, once', async () => {
+  const file = path.join(dir, 'old-rejections.db');
+  const store = new SqliteStudyStore(file);
+  await store.createStudy({ name: 's', objectives: [{ name: 'error', direction: 'minimize' }], seed: 1 });
+  const outcomes = [
+    { state: 'pruned', error: 'rejected: 1.2 ms per prediction exceeds maxLatencyMs 1' },
+    { state: 'pruned', error: 'rejected: too slow for its time: about 40.0 s per epoch, so 1 epoch(s) would overrun the trial\'s 30 s' },
+    { state: 'failed', error: 'rejected: the search had 12 s left, too little for its first epochs (too slow for its time: …)' },
+    { state: 'failed', error: 'worker died: too slow to answer' },
+    { state: 'complete', values: [0.1] },
+  ] as const;
+  for (const outcome of outcomes) await store.updateTrial((await store.addTrial('s', { params: {} })).id, outcome);
+  await store.close();
+  // The file as the previous deepline left it: study schema version 1, no rejected_for column.
+  const db = new Database(file);
+  db.exec('ALTER TABLE study_trials DROP COLUMN rejected_for; UPDATE study_schema_version SET version = 1;');
+  db.close();
+
+  const reopened = new SqliteStudyStore(file);
+  const trials = await reopened.listTrials('s');
+  assert.deepEqual(trials.map((t) => t.rejectedFor ?? null), ['constraint', 'time', 'time', null, null]);
   await reopened.close();
 });

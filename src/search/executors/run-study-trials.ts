@@ -119,7 +119,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       // starting: a smaller model may still fit in the time left.
       summary.rejected++;
       const left = Math.max(0, (options.deadline! - submittedAt) / 1000);
-      await study.tell(trialId, { state: 'failed', error: `rejected: the search had ${left.toFixed(0)} s left, too little for its first epochs (${result.error?.replace(/^rejected: /, '')})` });
+      await study.tell(trialId, { state: 'failed', error: `rejected: the search had ${left.toFixed(0)} s left, too little for its first epochs (${result.error?.replace(/^rejected: /, '')})`, rejectedFor: 'time' });
     } else {
       await tellResult(trialId, result, prunedAt !== undefined);
     }
@@ -129,7 +129,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const tellResult = async (trialId: number, result: TrialResult, pruned: boolean): Promise<void> => {
     if (result.state === 'rejected') {
       summary.rejected++;
-      await study.tell(trialId, { state: 'pruned', error: result.error ?? 'rejected by a constraint' });
+      await study.tell(trialId, { state: 'pruned', error: result.error ?? 'rejected by a constraint', rejectedFor: result.rejectedFor ?? 'constraint' });
     } else if (result.state === 'failed') {
       summary.failed++;
       await study.tell(trialId, { state: 'failed', error: result.error ?? 'the trial failed' });

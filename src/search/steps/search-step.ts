@@ -26,6 +26,7 @@ import type { GenomeBase } from '../../models/genome.ts';
 import { applySpaceOverrides } from '../space/apply-space-overrides.ts';
 import { createStudy, loadStudy } from '../study.ts';
 import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
+import { shareMs } from '../../pipeline/run-budget.ts';
 
 export type SearchParams = {
   readonly family: string;
@@ -38,12 +39,16 @@ export type SearchParams = {
   readonly space: SearchSettings['space'];
   /** Trials to run in all (a resumed study counts those it has). */
   readonly trials?: number;
-  /** Wall-clock minutes for the trials (a resumed study counts the time its trials ran). */
+  /**
+   * The run's `budget.minutes`: the search takes its share of them (run-budget.ts), cut to what
+   * the run's budget has left when it starts; a resumed study counts the time its trials ran.
+   */
   readonly minutes?: number;
   readonly workers?: number;
   /**
    * The most milliseconds one trial may train (it then ends as complete, with its best epoch's
-   * weights). Set so that the final retrain of any trial fits the time left for it.
+   * weights). Default: the budget's trial share, so that the final retrain of any trial fits the
+   * time left for it.
    */
   readonly trialMs?: number;
   /** Early-stopping patience inside each trial. */
@@ -138,7 +143,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const counted = before.filter((t) => !t.interrupted).length;
         const usedMs = busyMs(before);
         const trialsLeft = params.trials === undefined ? undefined : Math.max(0, params.trials - counted);
-        const msLeft = params.minutes === undefined ? undefined : Math.max(0, params.minutes * 60_000 - usedMs);
+        const msLeft = params.minutes === undefined ? undefined : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, shareMs('search', params.minutes) - usedMs));
+        const trialMs = params.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
         if (resumed) ctx.log.info({ study: name, trials: counted, usedMs }, 'resuming the search');
         const workers = Math.max(1, Math.min(params.workers ?? availableParallelism(), trialsLeft ?? Infinity));
         ctx.log.info({ study: name, family: family.name, sampler: params.sampler, scheduler: params.scheduler, workers, trialsLeft, msLeft }, 'search started');
@@ -176,7 +182,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 seed: deriveSeed(ctx.seed, `trial-${trialId}`),
                 engine: params.engine,
                 threads: Math.max(1, Math.floor(availableParallelism() / workers)),
-                ...trialTime(deadline, params.trialMs),
+                ...trialTime(deadline, trialMs),
                 minEpochs: firstRung(space),
               };
             },
@@ -399,9 +405,9 @@ async function logStudyMetrics(ctx: Parameters<Step['run']>[0], trials: readonly
   await ctx.logMetric('trials_rejected', trials.filter(isRejected).length);
 }
 
-/** Rejected before training, by a constraint or as too slow for its time (recorded as pruned, or failed by older versions). */
+/** Rejected before training, by a constraint or as too slow for its time. */
 function isRejected(t: StoredTrial): boolean {
-  return t.error?.startsWith('rejected:') ?? false;
+  return t.rejectedFor !== undefined;
 }
 
 function noModel(trials: readonly StoredTrial[]): DeeplineError {
@@ -414,7 +420,7 @@ function noModel(trials: readonly StoredTrial[]): DeeplineError {
       : rejected.length === trials.length
         ? `all ${trials.length} trials were rejected before training (first: ${first})`
         : `none of ${trials.length} trials completed (${failed.length} failed, ${rejected.length} rejected; first error: ${first})`;
-  const slow = rejected.some((t) => t.error?.includes('too slow'));
+  const slow = rejected.some((t) => t.rejectedFor === 'time');
   return new DeeplineError('DL_SEARCH', `the search found no model: ${what}`, {
     hint:
       rejected.length > 0

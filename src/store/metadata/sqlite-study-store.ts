@@ -7,7 +7,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { migrateSqlite } from './migrate-sqlite.ts';
 import { openSqliteDatabase } from './open-sqlite-database.ts';
 import { inTransaction, storeError } from './sqlite-transaction.ts';
-import type { StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
+import type { RejectReason, StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
 
 /**
  * Study tables, versioned apart from the run tables (`study_schema_version`), so the two table
@@ -46,6 +46,16 @@ const STUDY_MIGRATIONS: readonly string[] = [
     step_values TEXT NOT NULL,
     PRIMARY KEY (trial_id, step)
   ) WITHOUT ROWID;
+  `,
+  // Why a trial was rejected, as a field: search decisions must not read message text. Trials
+  // rejected before this column existed are recognised once, here, by the text they were given.
+  `
+  ALTER TABLE study_trials ADD COLUMN rejected_for TEXT CHECK (rejected_for IN ('constraint', 'time'));
+  UPDATE study_trials SET rejected_for = CASE
+      WHEN error LIKE 'rejected: the search had %' OR error LIKE 'rejected: too slow%' THEN 'time'
+      ELSE 'constraint'
+    END
+    WHERE error LIKE 'rejected:%';
   `,
 ];
 
@@ -121,12 +131,13 @@ export class SqliteStudyStore implements StudyStore {
         throw new DeeplineError('DL_STORE', `trial ${id} is already ${String(row.state)} and cannot become ${outcome.state}`);
       }
       this.db
-        .prepare('UPDATE study_trials SET state = ?, trial_values = ?, error = ?, interrupted = ?, ended_at = ? WHERE id = ?')
+        .prepare('UPDATE study_trials SET state = ?, trial_values = ?, error = ?, interrupted = ?, rejected_for = ?, ended_at = ? WHERE id = ?')
         .run(
           outcome.state,
           outcome.values ? encodeValues(outcome.values) : null,
           outcome.error ?? null,
           outcome.interrupted ? 1 : 0,
+          outcome.rejectedFor ?? null,
           this.stamp(),
           id,
         );
@@ -251,5 +262,6 @@ function toTrial(row: Row, steps: Row[]): StoredTrial {
     ...(row.error === null ? {} : { error: String(row.error) }),
     ...(row.retry_of === null ? {} : { retryOf: Number(row.retry_of) }),
     ...(row.interrupted ? { interrupted: true as const } : {}),
+    ...(row.rejected_for === null || row.rejected_for === undefined ? {} : { rejectedFor: row.rejected_for as RejectReason }),
   });
 }

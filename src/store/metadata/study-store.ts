@@ -13,6 +13,9 @@ export interface StudyRecord {
   readonly createdAt: string;
 }
 
+/** Why a trial was rejected before it trained: a hard constraint, or too slow for the time it had. */
+export type RejectReason = 'constraint' | 'time';
+
 /** A trial as stored: the sampler's view plus its place in the study and its retry lineage. */
 export interface StoredTrial extends TrialRecord {
   readonly study: string;
@@ -22,6 +25,8 @@ export interface StoredTrial extends TrialRecord {
   readonly retryOf?: number;
   /** Set when the process running it died: the trial is `failed` and queued for a re-run. */
   readonly interrupted?: true;
+  /** Set when the trial was rejected before training (stored as `pruned`, or `failed` past the deadline). */
+  readonly rejectedFor?: RejectReason;
 }
 
 /** The final result of a trial; only a `running` trial can receive one. */
@@ -30,6 +35,7 @@ export interface TrialOutcome {
   readonly values?: readonly number[];
   readonly error?: string;
   readonly interrupted?: boolean;
+  readonly rejectedFor?: RejectReason;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
 import type { LearningRateSchedule } from '../fit.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
+import { shareMs } from '../../pipeline/run-budget.ts';
 
 export type TrainParams = {
   readonly epochs: number;
@@ -17,8 +18,13 @@ export type TrainParams = {
   readonly patience: number;
   /** The learning-rate schedule (fitModel's); default constant. */
   readonly schedule?: LearningRateSchedule;
-  /** Stop after the epoch that passes this many milliseconds of training. */
+  /**
+   * Stop after the epoch that passes this many milliseconds of training. Default: what the run's
+   * budget gives the training (run-budget.ts: `refit` after a search, else `train`).
+   */
   readonly timeBudgetMs?: number;
+  /** The run's `budget.minutes`: part of the step's identity, as the budget changes the model. */
+  readonly budgetMinutes?: number;
   /** Overrides the seed the runner derives for this step. */
   readonly seed?: number;
   /** Training-time augmentation (the task file's `augment`); off when absent or all zero. */
@@ -120,7 +126,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           ...(chosen.optimizer !== undefined && { optimizer: chosen.optimizer }),
           ...(chosen.weightDecay !== undefined && { weightDecay: chosen.weightDecay }),
           ...((chosen.schedule ?? params.schedule) !== undefined && { schedule: chosen.schedule ?? params.schedule }),
-          timeBudgetMs: params.timeBudgetMs,
+          timeBudgetMs: params.timeBudgetMs ?? ctx.budget.msFor(params.refit ? 'refit' : 'train') ?? (params.budgetMinutes !== undefined ? shareMs(params.refit ? 'refit' : 'train', params.budgetMinutes) : undefined),
           seed,
           signal: ctx.signal,
           classWeights: balance.classWeights,
