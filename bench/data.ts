@@ -21,7 +21,7 @@ import { profileImages } from '../src/data/profile/profile-images.ts';
 import { profileTable } from '../src/data/profile/profile-table.ts';
 import { idxReader } from '../src/data/readers/idx-reader.ts';
 import { readTable } from '../src/data/readers/read-table.ts';
-import { createSeededRandom } from '../src/data/seeded-random.ts';
+import { createSeededRandom } from '../src/seed/seeded-random.ts';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const IMAGE_TARGET_S = 30;

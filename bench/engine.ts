@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { createSeededRandom } from '../src/data/seeded-random.ts';
+import { createSeededRandom } from '../src/seed/seeded-random.ts';
 import { initEngine, type ResolvedEngine } from '../src/engine/engine.ts';
 import { nativeThreadTuner, setNativeThreads, type ThreadSetting } from '../src/engine/native/native-threads.ts';
 

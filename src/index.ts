@@ -21,7 +21,7 @@ export {
 } from './task/index.ts';
 
 // Running a task end to end, and the templates behind it.
-export { runTask, type RunTaskOptions, type RunTaskResult } from './templates/run-task.ts';
+export { runTask, type RunTaskOptions, type RunTaskResult } from './context/run-task.ts';
 export { createTemplateRegistry, registerBuiltins as registerBuiltinTemplates } from './templates/template-registry.ts';
 export type { Template, Publication } from './templates/template.ts';
 export { supervisedPipeline } from './templates/supervised-pipeline.ts';
@@ -65,7 +65,7 @@ export { fitTableTransform } from './data/transform/fit-table-transform.ts';
 export { applyTableTransform } from './data/transform/apply-table-transform.ts';
 export { transformRecord } from './data/transform/transform-record.ts';
 export { findLabelIssues } from './data/label-noise/find-label-issues.ts';
-export { createAugmentation } from './data/augment/create-augmentation.ts';
+export { createAugmentation } from './train/augment/create-augmentation.ts';
 
 // Search: spaces, samplers, schedulers, studies (ask/tell) — the building blocks of issue #4.
 export type { SearchSpace, Param, Params } from './search/space.ts';

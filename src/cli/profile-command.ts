@@ -20,7 +20,7 @@ export function registerProfileCommand(program: Command): void {
     .action(async (taskFile: string, opts: ProfileOptions) => {
       const [{ loadTaskFile }, { readTaskData }, { profileTable }, { profileImages }, { buildDataReport }, { renderDataReportHtml }, { inferSchema }] = await Promise.all([
         import('../task/load-task.ts'),
-        import('../data/profile/read-task-data.ts'),
+        import('../task/read-task-data.ts'),
         import('../data/profile/profile-table.ts'),
         import('../data/profile/profile-images.ts'),
         import('../data/profile/data-report.ts'),

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { RunTaskResult } from '../templates/run-task.ts';
+import type { RunTaskResult } from '../context/run-task.ts';
 import { formatNumber, printJson } from './output.ts';
 import { collect } from './collect.ts';
 import type { TaskSourceOptions } from './task-source.ts';
@@ -41,7 +41,7 @@ export function registerRunCommand(program: Command): void {
         import('../context/registries.ts'),
         import('../store/workspace.ts'),
         import('../pipeline/reporters/create-reporter.ts'),
-        import('../templates/run-task.ts'),
+        import('../context/run-task.ts'),
       ]);
       const registries = createRegistries();
       const spec = await resolveTaskSpec(taskFile, opts, registries);

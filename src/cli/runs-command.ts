@@ -1,3 +1,4 @@
+import { formatDuration } from '../render/format-duration.ts';
 import type { Command } from 'commander';
 import { printTable, printJson } from './output.ts';
 
@@ -21,7 +22,7 @@ export function registerRunsCommand(program: Command): void {
         if (runs.length === 0) return void process.stdout.write('no runs yet: start one with `deepline run <task-file>`\n');
         printTable(
           ['run', 'name', 'task', 'status', 'started', 'duration'],
-          runs.map((r) => [r.id, r.name, r.taskType, r.status, r.startedAt.replace('T', ' ').slice(0, 19), formatDuration(r.startedAt, r.endedAt)]),
+          runs.map((r) => [r.id, r.name, r.taskType, r.status, r.startedAt.replace('T', ' ').slice(0, 19), runDuration(r.startedAt, r.endedAt)]),
         );
       } finally {
         await workspace.close();
@@ -29,8 +30,6 @@ export function registerRunsCommand(program: Command): void {
     });
 }
 
-function formatDuration(start: string, end: string | undefined): string {
-  if (!end) return '-';
-  const s = (Date.parse(end) - Date.parse(start)) / 1000;
-  return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
+function runDuration(start: string, end: string | undefined): string {
+  return end ? formatDuration(Date.parse(end) - Date.parse(start)) : '-';
 }

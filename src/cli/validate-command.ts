@@ -38,8 +38,8 @@ export function registerValidateCommand(program: Command): void {
     .action(async (taskFile: string, newData: string, opts: ValidateOptions) => {
       const [{ loadTaskFile }, { TABLE_FORMATS }, { readTaskData }, { validateTable }] = await Promise.all([
         import('../task/load-task.ts'),
-        import('../task/task-spec.ts'),
-        import('../data/profile/read-task-data.ts'),
+        import('../data/readers/data-formats.ts'),
+        import('../task/read-task-data.ts'),
         import('../data/schema/validate-table.ts'),
       ]);
       const spec = await loadTaskFile(taskFile);
@@ -102,7 +102,7 @@ async function schemaFor(spec: TaskSpec, given: string | undefined): Promise<{ s
     import('../data/schema/data-schema.ts'),
     import('../data/schema/infer-schema.ts'),
     import('../data/source-fingerprint.ts'),
-    import('../data/profile/read-task-data.ts'),
+    import('../task/read-task-data.ts'),
   ]);
   if (given) {
     const path = resolve(given);

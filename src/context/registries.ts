@@ -1,4 +1,4 @@
-import type { Augmenter } from '../data/augment/augmenter.ts';
+import type { Augmenter } from '../train/augment/augmenter.ts';
 import type { DataReader } from '../data/readers/data-reader.ts';
 import { registerBuiltins as registerReaders } from '../data/readers/reader-registry.ts';
 import { Registry } from '../extensions/registry.ts';
@@ -47,7 +47,7 @@ export function createRegistries(): Registries {
   registerSamplers(registries.samplers);
   registerSchedulers(registries.schedulers);
   registerExecutors(registries.executors);
-  registries.augmenters.defer(async (augmenters) => (await import('../data/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
+  registries.augmenters.defer(async (augmenters) => (await import('../train/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
   // The families' modules import TF.js: loaded when a step first needs a family, not before.
   registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));
   return registries;

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
 /** What the target is: class indices into `classes`, or a numeric value. */
 export type TargetInfo =
@@ -29,7 +30,7 @@ export interface Dataset {
   readonly series?: { readonly window: number; readonly horizon: number };
 }
 
-export const DATASET_FORMAT_VERSION = 1;
+export const DATASET_FORMAT_VERSION = FORMAT_VERSIONS.dataset;
 
 interface DatasetMeta {
   formatVersion: number;

@@ -1,7 +1,8 @@
 import { DeeplineError } from '../errors/index.ts';
 import { featureSize, type Dataset } from './dataset.ts';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
-export const TRANSFORM_VERSION = 1;
+export const TRANSFORM_VERSION = FORMAT_VERSIONS.normalizer;
 
 /** Standardises a regression target; models learn (y - mean) / std, reports use original units. */
 export interface TargetScaler {

@@ -1,7 +1,7 @@
 import { DeeplineError } from '../errors/index.ts';
 import { didYouMean } from '../extensions/did-you-mean.ts';
 import { subsetDataset, type Dataset } from './dataset.ts';
-import { createSeededRandom } from './seeded-random.ts';
+import { createSeededRandom } from '../seed/seeded-random.ts';
 import { subsetTable, type Column, type Table } from './table.ts';
 import { cellSyntax } from './readers/cell-syntax.ts';
 

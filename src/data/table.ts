@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
 /**
  * The type a column was inferred to hold. Decides how it is profiled, validated, cleaned and
@@ -35,7 +36,7 @@ export interface Table {
   readonly dataVersion?: string;
 }
 
-export const TABLE_FORMAT_VERSION = 1;
+export const TABLE_FORMAT_VERSION = FORMAT_VERSIONS.table;
 
 interface TableMeta {
   readonly formatVersion: number;

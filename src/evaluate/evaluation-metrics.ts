@@ -1,6 +1,7 @@
 import type { ClassScores } from './metrics.ts';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
-export const EVALUATION_METRICS_FORMAT_VERSION = 1;
+export const EVALUATION_METRICS_FORMAT_VERSION = FORMAT_VERSIONS.evaluationMetrics;
 
 /** Mean wall time of one prediction call, measured after warm-up. */
 export interface Latency {

@@ -1,8 +1,8 @@
 import { renderStudyHtml } from '../search/report/study-report-html.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../render/escape-html.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
-import { svgConfusionHeatmap } from './svg-confusion-heatmap.ts';
-import { svgLineChart } from './svg-line-chart.ts';
+import { svgConfusionHeatmap } from '../render/svg-confusion-heatmap.ts';
+import { svgLineChart } from '../render/svg-line-chart.ts';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:1060px;margin:24px auto;padding:0 16px}

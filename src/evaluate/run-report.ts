@@ -1,8 +1,9 @@
 import type { StudySummary } from '../search/study-summary.ts';
 import type { TrainingHistory } from '../train/training-history.ts';
 import type { EvaluationMetrics } from './evaluation-metrics.ts';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
-export const RUN_REPORT_FORMAT_VERSION = 1;
+export const RUN_REPORT_FORMAT_VERSION = FORMAT_VERSIONS.runReport;
 
 export interface DataSummary {
   readonly n: number;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FitOptimizer } from '../train/fit.ts';
+import type { FitOptimizer } from './training-recipe.ts';
 
 export interface TrainingMemoryEstimate {
   readonly totalMB: number;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DeeplineError } from '../errors/index.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 
 /** Everything a step's output depends on (see the determinism contract on `Step`). */
@@ -27,15 +26,4 @@ export function computeCacheKey(input: CacheKeyInput): string {
     seed: input.seed,
   });
   return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * A step's seed in [0, 2^32): a hash of the run's seed and the step's name, so steps draw
- * independent streams, and adding or reordering steps does not change any other step's seed.
- */
-export function deriveSeed(runSeed: number, stepName: string): number {
-  if (!Number.isSafeInteger(runSeed)) {
-    throw new DeeplineError('DL_INTERNAL', `a run seed must be an integer, but got ${runSeed}`);
-  }
-  return createHash('sha256').update(`${runSeed}\0${stepName}`).digest().readUInt32BE(0);
 }

@@ -1,7 +1,8 @@
 import type { Params } from './space.ts';
 import type { TrialState } from './trial.ts';
+import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
-export const STUDY_SUMMARY_FORMAT_VERSION = 1;
+export const STUDY_SUMMARY_FORMAT_VERSION = FORMAT_VERSIONS.studySummary;
 
 /** One trial of a finished search, as the report and `deepline show` read it. */
 export interface StudySummaryTrial {

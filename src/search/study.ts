@@ -1,6 +1,6 @@
-import { createSeededRandom, type SeededRandom } from '../data/seeded-random.ts';
+import { createSeededRandom, type SeededRandom } from '../seed/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
-import { deriveSeed } from '../pipeline/cache-key.ts';
+import { deriveSeed } from '../seed/derive-seed.ts';
 import type { RejectReason, StoredTrial, StudyObjective, StudyRecord, StudyStore } from '../store/metadata/study-store.ts';
 import { nonDominatedSort, pickByPreference, type ParetoPreference } from './pareto.ts';
 import type { Scheduler } from './schedulers/scheduler.ts';

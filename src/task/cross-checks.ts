@@ -1,6 +1,7 @@
 import type { FieldProblem } from './describe-issue.ts';
 import { TASK_DEFAULTS } from './task-defaults.ts';
-import { TABLE_FORMATS, type DataFormat, type TaskFile } from './task-spec.ts';
+import { TABLE_FORMATS, type DataFormat } from '../data/readers/data-formats.ts';
+import type { TaskFile } from './task-spec.ts';
 import { PLANNED_TASKS, SUPPORTED_TASKS, isSupportedTask, type TaskType } from './task-types.ts';
 
 /** What the cross-field checks see: the fields as written (schema-valid) plus what was inferred. */

@@ -1,7 +1,8 @@
 export { loadTaskFile } from './load-task.ts';
 export { parseTaskObject, type ParseTaskOptions } from './parse-task-object.ts';
 export { inferTask, SNIFF_ROWS, type TaskInference, type InferenceDetails } from './infer-task.ts';
-export { inferFormat } from './infer-format.ts';
+export { inferFormat } from '../data/readers/infer-format.ts';
+export { DATA_FORMATS, TABLE_FORMATS, type DataFormat } from '../data/readers/data-formats.ts';
 export { renderTaskYaml } from './render-task.ts';
 export { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
 export { CROSS_CHECKS, type CrossCheck, type TaskDraft } from './cross-checks.ts';
@@ -10,14 +11,11 @@ export { TASK_TYPES, SUPPORTED_TASKS, PLANNED_TASKS, isSupportedTask, type TaskT
 export { didYouMean } from '../extensions/did-you-mean.ts';
 export {
   taskFileSchema,
-  DATA_FORMATS,
-  TABLE_FORMATS,
   METRICS,
   ENGINES,
   type TaskSpec,
   type TaskFile,
   type TaskOverrides,
-  type DataFormat,
   type Metric,
   type ImageShape,
   type TrainSettings,

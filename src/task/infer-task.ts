@@ -3,11 +3,11 @@ import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { DeeplineError } from '../errors/index.ts';
 import { didYouMean } from '../extensions/did-you-mean.ts';
-import { inferFormat, statOrMissing } from './infer-format.ts';
-import { scanDataFolder } from './scan-data-folder.ts';
+import { inferFormat, statOrMissing } from '../data/readers/infer-format.ts';
+import { scanDataFolder } from '../data/readers/scan-data-folder.ts';
 import { sniffTable, type TableSample } from './sniff-table.ts';
 import { summariseColumn, type ColumnSummary } from './summarise-column.ts';
-import type { DataFormat } from './task-spec.ts';
+import type { DataFormat } from '../data/readers/data-formats.ts';
 import type { TaskType } from './task-types.ts';
 
 /** How many data rows are read to guess; enough to see the classes and value ranges of most tables. */

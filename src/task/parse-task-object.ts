@@ -3,14 +3,16 @@ import { DeeplineError, type ErrorLocation } from '../errors/index.ts';
 import { CROSS_CHECKS, type TaskDraft } from './cross-checks.ts';
 import { describeIssue, type FieldProblem } from './describe-issue.ts';
 import { formatValue } from './format-value.ts';
-import { inferFormat, statOrMissing } from './infer-format.ts';
+import { inferFormat, statOrMissing } from '../data/readers/infer-format.ts';
 import { inferTask } from './infer-task.ts';
 import type { FieldPath } from './source-locator.ts';
 import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
 import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
 import { checkStrategies } from './check-strategies.ts';
-import { taskFileSchema, TASK_NAME_PATTERN, type DataFormat, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
+import type { DataFormat } from '../data/readers/data-formats.ts';
+import { taskFileSchema, TASK_NAME_PATTERN, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
 import type { SupportedTask, TaskType } from './task-types.ts';
+import { deepFreeze } from '../store/deep-freeze.ts';
 
 export interface ParseTaskOptions {
   /** Absolute path of the task file the object was read from, if any. */
@@ -197,13 +199,6 @@ function nameFrom(path: string): string {
   return TASK_NAME_PATTERN.test(safe) ? safe : 'task';
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** `search.sampler` as written (a name, or `{ name, options }`) → the spec's name and options fields. */
 function strategy<K extends 'sampler' | 'scheduler'>(

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import type { EngineName } from '../engine/engine.ts';
+import { DATA_FORMATS, type DataFormat } from '../data/readers/data-formats.ts';
 import { TASK_TYPES, type SupportedTask } from './task-types.ts';
 
-export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'image-folder', 'image-list', 'idx'] as const;
-export type DataFormat = (typeof DATA_FORMATS)[number];
-
-/** The formats read as a table of named columns, where `data.target` names the label column. */
-export const TABLE_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];
 
 export const METRICS = ['accuracy', 'macro-f1', 'rmse', 'mae', 'r2'] as const;
 export type Metric = (typeof METRICS)[number];

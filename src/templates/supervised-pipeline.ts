@@ -1,9 +1,8 @@
 import { balanceStep } from '../data/steps/balance-step.ts';
 import { cleanStep } from '../data/steps/clean-step.ts';
-import { dataReportStep } from '../data/steps/data-report-step.ts';
 import { ingestStep } from '../data/steps/ingest-step.ts';
 import { ingestTableStep } from '../data/steps/ingest-table-step.ts';
-import { labelNoiseStep } from '../data/steps/label-noise-step.ts';
+import { labelNoiseStep } from '../train/steps/label-noise-step.ts';
 import { normalizeStep } from '../data/steps/normalize-step.ts';
 import { profileStep } from '../data/steps/profile-step.ts';
 import { schemaStep } from '../data/steps/schema-step.ts';
@@ -11,11 +10,10 @@ import { splitStep } from '../data/steps/split-step.ts';
 import { tableSplitStep } from '../data/steps/table-split-step.ts';
 import { transformStep } from '../data/steps/transform-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
-import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
-import { reportStep } from '../evaluate/steps/report-step.ts';
 import { definePipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import type { Step } from '../pipeline/step.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
+import { evaluationPublication, evaluationTail } from './evaluation-tail.ts';
 import { modelStages } from './model-stages.ts';
 import type { Publication } from './template.ts';
 
@@ -49,31 +47,7 @@ export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOpti
     ...(noise ? [labelNoiseStep({ action: spec.prepare.labelNoise === 'drop' ? 'drop' : 'flag' }, { from: prepared })] : []),
     balanceStep({ mode: classification ? spec.prepare.balance : 'none' }, { from: noise ? 'label-noise' : prepared }),
     ...model.steps,
-    evaluateStep({}, { inputs: { test: `${prepared}.test`, transform: `${prepared}.transform` } }),
-    reportStep(
-      { taskName: spec.name, taskType: spec.task },
-      {
-        inputs: {
-          train: `${prepared}.train`,
-          validation: `${prepared}.validation`,
-          test: `${prepared}.test`,
-          transform: `${prepared}.transform`,
-          genome: model.genome,
-          ...(model.study && { study: model.study }),
-        },
-      },
-    ),
-    dataReportStep(
-      { title: spec.name },
-      {
-        inputs: {
-          profile: 'profile.profile',
-          ...(noise && { labelNoise: 'label-noise.labelNoise' }),
-          ...(isTable && { cleaning: 'clean.cleaning' }),
-          summary: 'ingest.summary',
-        },
-      },
-    ),
+    ...evaluationTail(spec, { prepared, model, ...(noise && { labelNoise: 'label-noise.labelNoise' }), ...(isTable && { cleaning: 'clean.cleaning' }) }),
   ]);
 }
 
@@ -151,13 +125,8 @@ async function imageStages(spec: TaskSpec, options: SupervisedOptions): Promise<
 export function supervisedPublication(spec: TaskSpec): Publication {
   const table = isTableTask(spec);
   return {
-    'train.model': 'model',
-    [`${table ? 'transform' : 'normalize'}.transform`]: 'transform.json',
+    ...evaluationPublication(spec, table ? 'transform' : 'normalize'),
     ...(table && { 'schema.schema': 'data-schema.json' }),
-    'evaluate.metrics': 'metrics.json',
-    ...(spec.search.enabled && { 'search.study': 'study.json' }),
-    'report.report': '.',
-    'data-report.report': '.',
   };
 }
 

@@ -1,15 +1,13 @@
 import { balanceStep } from '../data/steps/balance-step.ts';
-import { dataReportStep } from '../data/steps/data-report-step.ts';
 import { ingestTableStep } from '../data/steps/ingest-table-step.ts';
 import { profileStep } from '../data/steps/profile-step.ts';
 import { schemaStep } from '../data/steps/schema-step.ts';
 import { tableSplitStep } from '../data/steps/table-split-step.ts';
 import { windowStep } from '../data/steps/window-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
-import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
-import { reportStep } from '../evaluate/steps/report-step.ts';
 import { definePipeline } from '../pipeline/pipeline.ts';
 import { COMMON_DEFAULTS } from '../task/task-defaults.ts';
+import { evaluationPublication, evaluationTail } from './evaluation-tail.ts';
 import { modelStages } from './model-stages.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import type { Template } from './template.ts';
@@ -42,31 +40,12 @@ export const timeSeriesTemplate: Template = {
       windowStep({ window: series.window, horizon: series.horizon, ...(spec.data.time && { time: spec.data.time }) }),
       balanceStep({ mode: 'none' }, { from: 'window' }),
       ...model.steps,
-      evaluateStep({}, { inputs: { test: 'window.test', transform: 'window.transform' } }),
-      reportStep(
-        { taskName: spec.name, taskType: spec.task },
-        {
-          inputs: {
-            train: 'window.train',
-            validation: 'window.validation',
-            test: 'window.test',
-            transform: 'window.transform',
-            genome: model.genome,
-            ...(model.study && { study: model.study }),
-          },
-        },
-      ),
-      dataReportStep({ title: spec.name }, { inputs: { profile: 'profile.profile', summary: 'ingest.summary' } }),
+      ...evaluationTail(spec, { prepared: 'window', model }),
     ]);
   },
   publish: (spec: TaskSpec) => ({
-    'train.model': 'model',
-    'window.transform': 'transform.json',
+    ...evaluationPublication(spec, 'window'),
     'window.baseline': 'baseline.json',
     'schema.schema': 'data-schema.json',
-    'evaluate.metrics': 'metrics.json',
-    ...(spec.search.enabled && { 'search.study': 'study.json' }),
-    'report.report': '.',
-    'data-report.report': '.',
   }),
 };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { saveDataset, type Dataset } from '../data/dataset.ts';
-import { createSeededRandom } from '../data/seeded-random.ts';
+import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { TrialExecutor, TrialHandle, TrialListeners } from '../search/executors/executor.ts';
 import type { TrialJob, TrialProgress, TrialResult, TrialStart } from '../search/executors/trial-job.ts';
 

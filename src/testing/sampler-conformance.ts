@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSeededRandom } from '../data/seeded-random.ts';
+import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { Sampler, TrialRecord } from '../search/samplers/sampler.ts';
 import type { Params, SearchSpace } from '../search/space.ts';
 import { activeParams } from '../search/space/active-params.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSeededRandom } from '../data/seeded-random.ts';
+import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { Scheduler } from '../search/schedulers/scheduler.ts';
 import type { Direction, IntermediateValue, TrialRecord, TrialState } from '../search/trial.ts';
 

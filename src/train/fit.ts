@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BatchAugment } from '../data/augment/batch-augment.ts';
+import type { BatchAugment } from './augment/batch-augment.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { createSeededRandom } from '../data/seeded-random.ts';
+import { createSeededRandom } from '../seed/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
-import { layerSeed } from '../models/layer-seed.ts';
+import { layerSeed } from '../seed/layer-seed.ts';
 import { taskLoss, type TaskLoss } from '../models/losses.ts';
+import type { FitOptimizer, LearningRateSchedule } from '../models/training-recipe.ts';
 import { nativeThreadTuner } from '../engine/native/native-threads.ts';
 import { NATIVE_BACKEND } from '../engine/native/native-backend.ts';
 import { batchTensors } from './batch-tensors.ts';
@@ -75,9 +76,6 @@ export interface FitOptions {
    */
   readonly schedule?: LearningRateSchedule;
 }
-
-export type FitOptimizer = 'adam' | 'sgd' | 'rmsprop';
-export type LearningRateSchedule = 'constant' | 'cosine';
 
 const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
 

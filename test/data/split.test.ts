@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { createCsvReader } from '../../src/data/readers/csv-reader.ts';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { groupSplitIndices, splitDataset, splitIndices, splitTable, tableSplitIndices, type SplitFractions } from '../../src/data/split.ts';
 import type { Table } from '../../src/data/table.ts';
 import { EXAMPLE_DATA } from './fixtures/example-data.ts';

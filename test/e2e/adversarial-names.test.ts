@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { readTable } from '../../src/data/readers/read-table.ts';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { DeeplineError } from '../../src/errors/index.ts';
 import type { Workspace } from '../../src/store/workspace.ts';
 import { openWorkspace } from '../../src/store/workspace.ts';
 import { parseTaskObject } from '../../src/task/parse-task-object.ts';
-import { runTask, type RunTaskResult } from '../../src/templates/run-task.ts';
+import { runTask, type RunTaskResult } from '../../src/context/run-task.ts';
 import { deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { initEngine, type ResolvedEngine } from '../../src/engine/engine.ts';
 import { assertClose } from './assert-close.ts';
 import { randomValues } from './random-values.ts';

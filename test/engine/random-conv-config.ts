@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SeededRandom } from '../../src/data/seeded-random.ts';
+import type { SeededRandom } from '../../src/seed/seeded-random.ts';
 
 export type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 

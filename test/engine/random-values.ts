@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../src/data/seeded-random.ts';
+import type { SeededRandom } from '../../src/seed/seeded-random.ts';
 
 /** Uniform values in [-1, 1), or small integers in [-levels, levels] so that ties are common. */
 export function randomValues(random: SeededRandom, size: number, levels?: number): Float32Array {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createSeededRandom, type SeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom, type SeededRandom } from '../../src/seed/seeded-random.ts';
 import { assertClose } from './assert-close.ts';
 import { randomValues } from './random-values.ts';
 import { runKernel } from './run-kernel.ts';

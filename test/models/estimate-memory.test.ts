@@ -6,7 +6,7 @@ import { buildModel } from '../../src/models/build-model.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
 import { estimateTrainingMemoryMB } from '../../src/models/estimate-memory.ts';
 import { taskLoss } from '../../src/models/losses.ts';
-import type { FitOptimizer } from '../../src/train/fit.ts';
+import type { FitOptimizer } from '../../src/models/training-recipe.ts';
 import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 
 const families = await builtinFamilies();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Dataset } from '../../src/data/dataset.ts';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { predict } from '../../src/evaluate/predict.ts';
+import { predict } from '../../src/models/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import { seriesGruFamily } from '../../src/models/families/series-gru-family.ts';
 import { builtinSearchSpaces } from '../../src/models/search-spaces/builtin-search-spaces.ts';

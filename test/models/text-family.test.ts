@@ -8,7 +8,7 @@ import { transformRecord } from '../../src/data/transform/transform-record.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { argmaxRows } from '../../src/evaluate/argmax-rows.ts';
 import { accuracy } from '../../src/evaluate/metrics.ts';
-import { predict } from '../../src/evaluate/predict.ts';
+import { predict } from '../../src/models/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import { textFamily, type TextPoolGenome } from '../../src/models/families/text-family.ts';
 import { taskLoss } from '../../src/models/losses.ts';

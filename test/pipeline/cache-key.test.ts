@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { computeCacheKey, deriveSeed } from '../../src/pipeline/cache-key.ts';
+import { computeCacheKey } from '../../src/pipeline/cache-key.ts';
+import { deriveSeed } from '../../src/seed/derive-seed.ts';
 import { canonicalJson } from '../../src/store/canonical-json.ts';
 
 const base = { name: 'train', version: '3', params: { lr: 0.01, layers: [64, 32] }, inputs: { data: 'a'.repeat(64) }, seed: 42 };

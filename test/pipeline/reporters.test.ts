@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { PipelineEvent } from '../../src/pipeline/events.ts';
 import { createReporter } from '../../src/pipeline/reporters/create-reporter.ts';
-import { formatDuration } from '../../src/pipeline/reporters/format-duration.ts';
+import { formatDuration } from '../../src/render/format-duration.ts';
 import { PlainReporter } from '../../src/pipeline/reporters/plain-reporter.ts';
 import { TtyReporter } from '../../src/pipeline/reporters/tty-reporter.ts';
 

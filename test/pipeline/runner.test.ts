@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { DeeplineError } from '../../src/errors/index.ts';
-import { deriveSeed } from '../../src/pipeline/cache-key.ts';
+import { deriveSeed } from '../../src/seed/derive-seed.ts';
 import type { PipelineEvent } from '../../src/pipeline/events.ts';
 import { definePipeline } from '../../src/pipeline/pipeline.ts';
 import { runPipeline } from '../../src/pipeline/runner.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { crowdingDistance, dominates, nonDominatedSort, paretoFront, pickByPreference } from '../../src/search/pareto.ts';
 import type { Direction } from '../../src/search/trial.ts';
 

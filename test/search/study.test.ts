@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import type { SeededRandom } from '../../src/data/seeded-random.ts';
+import type { SeededRandom } from '../../src/seed/seeded-random.ts';
 import { ashaScheduler } from '../../src/search/schedulers/asha-scheduler.ts';
 import { medianScheduler } from '../../src/search/schedulers/median-scheduler.ts';
 import { createStudy, loadStudy } from '../../src/search/study.ts';

@@ -7,7 +7,8 @@ import { isDeeplineError } from '../../src/errors/index.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import type { MlpGenome } from '../../src/models/genome.ts';
 import { taskLoss } from '../../src/models/losses.ts';
-import { fitModel, type FitOptimizer, type FitOptions } from '../../src/train/fit.ts';
+import { fitModel, type FitOptions } from '../../src/train/fit.ts';
+import type { FitOptimizer } from '../../src/models/training-recipe.ts';
 import { blobs } from './synthetic-data.ts';
 import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 

@@ -6,7 +6,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
 import { argmaxRows } from '../../src/evaluate/argmax-rows.ts';
 import { accuracy } from '../../src/evaluate/metrics.ts';
-import { predict } from '../../src/evaluate/predict.ts';
+import { predict } from '../../src/models/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import type { MlpGenome } from '../../src/models/genome.ts';
 import { taskLoss } from '../../src/models/losses.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
-import { predict } from '../../src/evaluate/predict.ts';
+import { predict } from '../../src/models/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
 import { fitModel } from '../../src/train/fit.ts';

@@ -1,5 +1,5 @@
 import type { Dataset } from '../../src/data/dataset.ts';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 
 /** Gaussian blobs: class c centred at `spread` * (unit vector c mod d), unit variance. */
 export function blobs(n: number, d: number, k: number, seed: number, spread = 4): Dataset {

@@ -1,5 +1,5 @@
 import { subsetDataset, type Dataset } from '../dataset.ts';
-import { createSeededRandom } from '../seeded-random.ts';
+import { createSeededRandom } from '../../seed/seeded-random.ts';
 
 /**
  * Random oversampling of a (training) data set: every class is topped up to the majority's

@@ -1,8 +1,9 @@
 import type { Dataset } from '../dataset.ts';
 import type { LabelIssueResult } from './find-label-issues.ts';
 import type { LabelIssueMethod } from './select-label-issues.ts';
+import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
-export const LABEL_NOISE_REPORT_VERSION = 1;
+export const LABEL_NOISE_REPORT_VERSION = FORMAT_VERSIONS.labelNoiseReport;
 
 /** The `labelNoise` artifact: what was checked, what looks mislabelled, what was done about it. */
 export interface LabelNoiseReport {

@@ -1,4 +1,4 @@
-import { layerSeed } from '../../models/layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import type { FoldClassifier, FoldData } from './fold-classifier.ts';
 import { stratifiedFolds } from './stratified-folds.ts';
 

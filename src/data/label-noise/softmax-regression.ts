@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../seeded-random.ts';
+import { createSeededRandom } from '../../seed/seeded-random.ts';
 import type { FoldClassifier, FoldData } from './fold-classifier.ts';
 import { fitFoldStandardizer, type FoldStandardizer } from './fold-standardizer.ts';
 

@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../seeded-random.ts';
+import { createSeededRandom } from '../../seed/seeded-random.ts';
 
 /**
  * Assigns each example to one of `folds` folds so every class is spread as evenly as possible:

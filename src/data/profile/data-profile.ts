@@ -1,10 +1,11 @@
 import type { ColumnType } from '../table.ts';
+import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
 /**
  * The profile types: what `profileTable` and `profileImages` return, stored as the profile step's
  * JSON artifact and embedded in `data-profile.json`. Versioned because stored runs keep them.
  */
-export const PROFILE_FORMAT_VERSION = 1;
+export const PROFILE_FORMAT_VERSION = FORMAT_VERSIONS.profile;
 
 /** Exact quantiles (sorted copy, linear interpolation between order statistics, numpy's default). */
 export interface Quantiles {

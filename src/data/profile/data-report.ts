@@ -1,5 +1,6 @@
 import type { Anomaly } from '../schema/anomaly.ts';
 import type { DataProfile } from './data-profile.ts';
+import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
 /** A training example whose given label a cross-validated model finds unlikely. */
 export interface LabelNoiseSuspect {
@@ -24,7 +25,7 @@ export interface DataReportExtras {
   readonly cleaning?: Readonly<Record<string, number>>;
 }
 
-export const DATA_REPORT_FORMAT_VERSION = 1;
+export const DATA_REPORT_FORMAT_VERSION = FORMAT_VERSIONS.dataReport;
 
 /** `data-profile.json`: the data report as JSON, everything the HTML page shows. */
 export interface DataReport {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../evaluate/escape-html.ts';
+import { escapeHtml } from '../../render/escape-html.ts';
 import type { Anomaly } from '../schema/anomaly.ts';
 import type { ColumnProfile, DataProfile, ImageProfile, NumericStats, TableProfile, TargetProfile } from './data-profile.ts';
 import type { DataReportExtras, LabelNoiseSuspect } from './data-report.ts';

@@ -1,5 +1,5 @@
 import type { Dataset } from '../dataset.ts';
-import { createSeededRandom } from '../seeded-random.ts';
+import { createSeededRandom } from '../../seed/seeded-random.ts';
 import { classBalance } from './class-balance.ts';
 import { countDuplicates } from './count-duplicates.ts';
 import { PROFILE_FORMAT_VERSION, type ChannelStats, type ImageProfile } from './data-profile.ts';

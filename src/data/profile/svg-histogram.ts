@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../evaluate/escape-html.ts';
+import { escapeHtml } from '../../render/escape-html.ts';
 import type { Histogram } from './data-profile.ts';
 
 export interface SvgHistogramOptions {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DeeplineError } from '../../errors/index.ts';
+import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
 /**
  * The schema of a table, inferred from training data (see inferSchema) and checked against new
  * data (see validateTable). Stored as versioned JSON (`data-schema.json`, the schema step's
  * artifact) that people may edit: loosen a range, add a category, mark a column optional.
  */
-export const SCHEMA_FORMAT_VERSION = 1;
+export const SCHEMA_FORMAT_VERSION = FORMAT_VERSIONS.schema;
 
 const columnTypeSchema = z.enum(['numeric', 'categorical', 'boolean', 'text', 'date']);
 

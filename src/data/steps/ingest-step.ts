@@ -2,12 +2,12 @@ import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { Registry } from '../../extensions/registry.ts';
 import type { Dataset } from '../dataset.ts';
 import type { DataReader, DataSource } from '../readers/data-reader.ts';
-import { detectFormat } from '../readers/detect-format.ts';
+import { inferFormat } from '../readers/infer-format.ts';
 import { sourceContentHash } from '../source-fingerprint.ts';
 import { putDataset } from './dataset-artifact.ts';
 
 export interface IngestParams {
-  /** `format: 'auto'` picks the reader from the path (see detectFormat). */
+  /** `format: 'auto'` picks the reader from the path (see inferFormat). */
   readonly source: DataSource;
   /** `sourceFingerprint(source.path)`: puts the files' sizes and times into the cache key. */
   readonly fingerprint: string;
@@ -46,7 +46,7 @@ export function ingestStep(params: IngestParams, options: { readers?: Registry<D
     description: `read ${params.source.path}`,
     async run(ctx) {
       const { source } = params;
-      const format = source.format === 'auto' ? await detectFormat(source.path) : source.format;
+      const format = source.format === 'auto' ? await inferFormat(source.path) : source.format;
       const reader = (options.readers ?? ctx.deepline.registries.readers).get(format, 'DL_TASK_FIELD');
       const [result, dataVersion] = await Promise.all([
         reader.read({ ...source, format }, { onProgress: (p) => ctx.progress(p), signal: ctx.signal }),

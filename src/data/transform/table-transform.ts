@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DeeplineError } from '../../errors/index.ts';
+import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
-export const TABLE_TRANSFORM_VERSION = 1;
+export const TABLE_TRANSFORM_VERSION = FORMAT_VERSIONS.tableTransform;
 
 /** Calendar parts a date column is expanded into (UTC). `hour` is fractional (minutes / 60 added). */
 export const DATE_PARTS = ['year', 'month', 'dayOfWeek', 'hour'] as const;

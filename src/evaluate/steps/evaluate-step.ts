@@ -41,8 +41,8 @@ export function evaluateStep(overrides: EvaluateParams = {}, wiring: EvaluateWir
       // TF.js loads only when the step runs, not when it is cached.
       const [{ loadModel }, { measureLatency }, { predict }] = await Promise.all([
         import('../../train/model-io.ts'),
-        import('../measure-latency.ts'),
-        import('../predict.ts'),
+        import('../../models/measure-latency.ts'),
+        import('../../models/predict.ts'),
       ]);
       const started = performance.now();
       const engine = await ctx.deepline.engine.start();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DeeplineError } from '../../errors/index.ts';
 import type { CnnBlock, CnnGenome } from '../genome.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
-import { layerSeed } from '../layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import type { ModelFamily } from './model-family.ts';
 
 const cnnGenomeSchema = z.strictObject({

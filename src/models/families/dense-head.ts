@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernelInitializer } from '../kernel-initializer.ts';
-import { layerSeed } from '../layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import type { HeadSpec } from './model-family.ts';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { TextRnnGenome } from '../genome.ts';
 import { kernelInitializer } from '../kernel-initializer.ts';
-import { layerSeed } from '../layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import { addDenseHead } from './dense-head.ts';
 import type { ModelFamily } from './model-family.ts';
 import { tokenEmbedding } from './token-embedding.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DeeplineError } from '../../errors/index.ts';
-import { layerSeed } from '../layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import type { FamilyBuildContext } from './model-family.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Params, SearchSpace } from '../../search/space.ts';
-import type { FitOptimizer, LearningRateSchedule } from '../../train/fit.ts';
+import type { FitOptimizer, LearningRateSchedule } from '../training-recipe.ts';
 import type { GenomeBase } from '../genome.ts';
 
 /** What a trial's params say about training, besides the architecture. */

@@ -1,5 +1,5 @@
 import type { Param, Params } from '../../search/space.ts';
-import type { FitOptimizer, LearningRateSchedule } from '../../train/fit.ts';
+import type { FitOptimizer, LearningRateSchedule } from '../training-recipe.ts';
 import type { TrainingParams } from './family-search-space.ts';
 import { ParamReader } from './param-reader.ts';
 

@@ -1,6 +1,6 @@
 import type { PipelineEvent } from '../events.ts';
 import type { StepProgress } from '../step.ts';
-import { formatDuration } from './format-duration.ts';
+import { formatDuration } from '../../render/format-duration.ts';
 import type { Reporter, ReporterStream } from './reporter.ts';
 
 export interface PlainReporterOptions {

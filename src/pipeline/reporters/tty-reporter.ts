@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { PipelineEvent } from '../events.ts';
-import { formatDuration } from './format-duration.ts';
+import { formatDuration } from '../../render/format-duration.ts';
 import type { Reporter, ReporterStream } from './reporter.ts';
 
 interface BarPayload {

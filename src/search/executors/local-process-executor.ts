@@ -33,10 +33,10 @@ interface Worker {
   current?: Pending;
 }
 
-// The worker is this file's sibling: trial-worker.js in the compiled CLI, trial-worker.ts (run
+// The worker is an entry point of its own (src/workers/): trial-worker.js in the compiled CLI, trial-worker.ts (run
 // through tsx) when deepline runs from its sources, as in development and tests.
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
-const WORKER_ENTRY = fileURLToPath(new URL(FROM_SOURCES ? './trial-worker.ts' : './trial-worker.js', import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL(FROM_SOURCES ? '../../workers/trial-worker.ts' : '../../workers/trial-worker.js', import.meta.url));
 
 /**
  * Runs trials in `workers` child processes on this machine, each with its own engine and its own

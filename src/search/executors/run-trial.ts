@@ -1,6 +1,6 @@
-import { augmentModalityOf, createAugmentation } from '../../data/augment/create-augmentation.ts';
+import { augmentModalityOf, createAugmentation } from '../../train/augment/create-augmentation.ts';
 import { initEngine } from '../../engine/engine.ts';
-import { measureLatency } from '../../evaluate/measure-latency.ts';
+import { measureLatency } from '../../models/measure-latency.ts';
 import { estimateTrainingMemoryMB } from '../../models/estimate-memory.ts';
 import { buildModel } from '../../models/build-model.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../render/format-duration.ts';
 import type { StudySummary, StudySummaryTrial } from '../study-summary.ts';
 
 /** How many trials ended each way; a rejected trial counts as rejected whatever its state. */
@@ -51,19 +52,6 @@ function countTrials(trials: readonly StudySummaryTrial[]): StudyCounts {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** `350ms`, `4.2s`, `42s`, `4m12s`, `1h02m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '-';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 10) return `${s.toFixed(1)}s`;
-  const total = Math.round(s);
-  if (total < 60) return `${total}s`;
-  if (total < 3600) return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
-  const minutes = Math.round(total / 60);
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** Milliseconds from start to end of a trial; undefined while it has no end. */

@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../evaluate/escape-html.ts';
-import { svgLineChart } from '../../evaluate/svg-line-chart.ts';
-import { svgScatterPlot } from '../../evaluate/svg-scatter-plot.ts';
+import { escapeHtml } from '../../render/escape-html.ts';
+import { svgLineChart } from '../../render/svg-line-chart.ts';
+import { svgScatterPlot } from '../../render/svg-scatter-plot.ts';
 import type { StudySummary, StudySummaryTrial } from '../study-summary.ts';
 import { paramImportances } from './param-importance.ts';
 import { abbreviateParams, formatParamValue, studyOverview, trialDurationMs } from './study-overview.ts';

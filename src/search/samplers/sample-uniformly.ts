@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../data/seeded-random.ts';
+import type { SeededRandom } from '../../seed/seeded-random.ts';
 import type { JsonValue, Param } from '../space.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { SeededRandom } from '../../data/seeded-random.ts';
+import type { SeededRandom } from '../../seed/seeded-random.ts';
 import type { Params, SearchSpace } from '../space.ts';
 import type { TrialRecord as StudyTrial } from '../trial.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SeededRandom } from '../../data/seeded-random.ts';
+import type { SeededRandom } from '../../seed/seeded-random.ts';
 import type { JsonValue, Param, Params } from '../space.ts';
 import { isParamActive } from '../space/is-param-active.ts';
 import type { Sampler, SamplerEntry, TrialRecord } from './sampler.ts';

@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { DeeplineError } from '../../errors/index.ts';
 import type { ArtifactRef } from '../artifacts/artifact-store.ts';
 import { canonicalJson } from '../canonical-json.ts';
@@ -13,19 +11,15 @@ import type {
   RunStatus,
   StepRecord,
 } from './metadata-store.ts';
-import { migrateSqlite, sqliteSchemaVersion } from './migrate-sqlite.ts';
-import { openSqliteDatabase } from './open-sqlite-database.ts';
-import { inTransaction, storeError } from './sqlite-transaction.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { deepFreeze } from '../deep-freeze.ts';
+import { SqliteStore, type SqliteSchema, type SqliteStoreOptions } from './sqlite-store.ts';
 
-export interface SqliteMetadataStoreOptions {
-  /** Clock for timestamps and step durations; tests pass a fake one. */
-  now?: () => Date;
-  /** How long a write waits for another process holding the lock (ms). */
-  busyTimeoutMs?: number;
-}
+export type SqliteMetadataStoreOptions = SqliteStoreOptions;
 
 type Row = Record<string, unknown>;
+
+const METADATA_SCHEMA: SqliteSchema = { label: 'metadata store', what: 'schema', versionTable: 'schema_version', migrations: SQLITE_MIGRATIONS };
 
 /**
  * The embedded metadata store: one SQLite file (`.deepline/metadata.db`) in WAL mode, so the
@@ -34,29 +28,14 @@ type Row = Record<string, unknown>;
  * `synchronous=NORMAL` keeps that true for process kills; an OS crash may drop the last commits
  * but never corrupts the file.
  */
-export class SqliteMetadataStore implements MetadataStore {
-  readonly file: string;
-  private readonly db: Database.Database;
-  private readonly now: () => Date;
-
+export class SqliteMetadataStore extends SqliteStore implements MetadataStore {
   constructor(file: string, options: SqliteMetadataStoreOptions = {}) {
-    this.file = file === ':memory:' ? file : path.resolve(file);
-    this.now = options.now ?? (() => new Date());
-    try {
-      this.db = openSqliteDatabase(this.file, options.busyTimeoutMs);
-    } catch (e) {
-      throw this.wrap('open', e);
-    }
-    this.migrate();
+    super(file, METADATA_SCHEMA, options);
   }
 
-  /** Schema version of the open database (the number of migrations applied). */
-  get schemaVersion(): number {
-    return sqliteSchemaVersion(this.db, 'schema_version');
-  }
 
   async createRun(run: { id: string; name: string; taskType: string; taskFile: string; spec: unknown }): Promise<RunRecord> {
-    return this.guard('createRun', () => {
+    return this.write('createRun', () => {
       if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id)) {
         throw new DeeplineError('DL_STORE', `a run with id "${run.id}" already exists`, {
           hint: 'choose a new run id, or resume that run instead of creating it',
@@ -73,7 +52,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async setRunStatus(id: string, status: RunStatus, error?: string): Promise<void> {
-    this.guard('setRunStatus', () => {
+    this.write('setRunStatus', () => {
       const ended = status === 'running' ? null : this.stamp();
       const info = this.db
         .prepare('UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?')
@@ -100,7 +79,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async startStep(step: { runId: string; name: string; version: string; cacheKey: string; params: unknown }): Promise<number> {
-    return this.guard('startStep', () => {
+    return this.write('startStep', () => {
       this.requireRun(step.runId);
       const info = this.db
         .prepare(
@@ -116,7 +95,7 @@ export class SqliteMetadataStore implements MetadataStore {
     stepId: number,
     result: { status: 'completed' | 'cached' | 'failed'; outputs?: Record<string, string>; error?: string },
   ): Promise<void> {
-    this.guard('finishStep', () => {
+    this.write('finishStep', () => {
       const row = this.db.prepare('SELECT status, started_at FROM steps WHERE id = ?').get(stepId) as Row | undefined;
       if (!row) throw new DeeplineError('DL_STORE', `no step with id ${stepId}`);
       // Only the running → finished transition is allowed: a finished step is history.
@@ -141,7 +120,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async recordArtifact(ref: ArtifactRef): Promise<void> {
-    this.guard('recordArtifact', () => {
+    this.write('recordArtifact', () => {
       // Content-addressed: the first record of a hash stands; later ones are the same content.
       this.db
         .prepare('INSERT OR IGNORE INTO artifacts (hash, kind, size, uri, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -150,7 +129,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async addLineage(edge: Omit<LineageEdge, 'stepName'>): Promise<void> {
-    this.guard('addLineage', () => {
+    this.write('addLineage', () => {
       const step = this.db.prepare('SELECT run_id FROM steps WHERE id = ?').get(edge.stepId) as Row | undefined;
       if (!step) throw new DeeplineError('DL_STORE', `lineage names step ${edge.stepId}, which does not exist`);
       if (step.run_id !== edge.runId) {
@@ -175,7 +154,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async logParams(runId: string, params: Record<string, unknown>): Promise<void> {
-    this.guard('logParams', () => {
+    this.write('logParams', () => {
       this.requireRun(runId);
       const get = this.db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?');
       const put = this.db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)');
@@ -204,7 +183,7 @@ export class SqliteMetadataStore implements MetadataStore {
     if (typeof metric.value !== 'number') {
       throw new DeeplineError('DL_INTERNAL', `metric "${metric.key}" must be a number, but got ${typeof metric.value}`);
     }
-    this.guard('logMetric', () => {
+    this.write('logMetric', () => {
       this.requireRun(metric.runId);
       this.db
         .prepare('INSERT INTO metrics (run_id, step_name, key, value, step, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -257,37 +236,8 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
-  }
-
-  private migrate(): void {
-    try {
-      migrateSqlite(this.db, { file: this.file, versionTable: 'schema_version', migrations: SQLITE_MIGRATIONS, what: 'schema' });
-    } catch (e) {
-      this.db.close();
-      throw this.wrap('migrate', e);
-    }
-  }
-
   private requireRun(runId: string): void {
     if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) throw runNotFound(runId);
-  }
-
-  private stamp(): string {
-    return this.now().toISOString();
-  }
-
-  private guard<T>(what: string, fn: () => T): T {
-    return inTransaction(this.db, 'immediate', (e) => this.wrap(what, e), fn);
-  }
-
-  private read<T>(what: string, fn: () => T): T {
-    return inTransaction(this.db, 'deferred', (e) => this.wrap(what, e), fn);
-  }
-
-  private wrap(what: string, e: unknown): DeeplineError {
-    return storeError('metadata store', this.file, what, e);
   }
 }
 
@@ -297,13 +247,6 @@ function runNotFound(id: string): DeeplineError {
   });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** Copies `row[column]` to `key` only when set, so absent optional fields are absent, not undefined. */
 function optional<T>(row: Row, column: string, key: string, map: (v: unknown) => T = (v) => v as T): Record<string, T> {

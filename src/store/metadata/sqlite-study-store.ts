@@ -1,13 +1,10 @@
-import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { DeeplineError } from '../../errors/index.ts';
 import type { Params } from '../../search/space.ts';
 import type { IntermediateValue, TrialState } from '../../search/trial.ts';
 import { canonicalJson } from '../canonical-json.ts';
-import { migrateSqlite } from './migrate-sqlite.ts';
-import { openSqliteDatabase } from './open-sqlite-database.ts';
-import { inTransaction, storeError } from './sqlite-transaction.ts';
 import type { RejectReason, StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from './study-store.ts';
+import { deepFreeze } from '../deep-freeze.ts';
+import { SqliteStore, type SqliteSchema, type SqliteStoreOptions } from './sqlite-store.ts';
 
 /**
  * Study tables, versioned apart from the run tables (`study_schema_version`), so the two table
@@ -61,31 +58,17 @@ const STUDY_MIGRATIONS: readonly string[] = [
 
 type Row = Record<string, unknown>;
 
-export interface SqliteStudyStoreOptions {
-  /** Clock for trial timestamps; tests pass a fake one. */
-  now?: () => Date;
-  /** How long a write waits for another process holding the lock (ms). */
-  busyTimeoutMs?: number;
-}
+export type SqliteStudyStoreOptions = SqliteStoreOptions;
+
+const STUDY_SCHEMA: SqliteSchema = { label: 'study store', what: 'study schema', versionTable: 'study_schema_version', migrations: STUDY_MIGRATIONS };
 
 /**
  * Studies in one SQLite file (WAL, like the metadata store). Every method is one IMMEDIATE
  * transaction committed before its promise resolves, so a SIGKILL loses at most the call in flight.
  */
-export class SqliteStudyStore implements StudyStore {
-  readonly file: string;
-  private readonly db: Database.Database;
-  private readonly now: () => Date;
-
+export class SqliteStudyStore extends SqliteStore implements StudyStore {
   constructor(file: string, options: SqliteStudyStoreOptions = {}) {
-    this.file = file === ':memory:' ? file : path.resolve(file);
-    this.now = options.now ?? (() => new Date());
-    try {
-      this.db = openSqliteDatabase(this.file, options.busyTimeoutMs);
-    } catch (e) {
-      throw this.wrap('open', e);
-    }
-    this.migrate();
+    super(file, STUDY_SCHEMA, options);
   }
 
   async createStudy(study: { name: string; objectives: readonly StudyObjective[]; seed: number }): Promise<StudyRecord> {
@@ -177,39 +160,10 @@ export class SqliteStudyStore implements StudyStore {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
-  }
-
   private loadTrial(id: number): StoredTrial {
     const row = this.db.prepare('SELECT * FROM study_trials WHERE id = ?').get(id) as Row;
     const steps = this.db.prepare('SELECT * FROM study_intermediate WHERE trial_id = ? ORDER BY step').all(id) as Row[];
     return toTrial(row, steps);
-  }
-
-  private migrate(): void {
-    try {
-      migrateSqlite(this.db, { file: this.file, versionTable: 'study_schema_version', migrations: STUDY_MIGRATIONS, what: 'study schema' });
-    } catch (e) {
-      this.db.close();
-      throw this.wrap('migrate', e);
-    }
-  }
-
-  private stamp(): string {
-    return this.now().toISOString();
-  }
-
-  private write<T>(what: string, fn: () => T): T {
-    return inTransaction(this.db, 'immediate', (e) => this.wrap(what, e), fn);
-  }
-
-  private read<T>(what: string, fn: () => T): T {
-    return inTransaction(this.db, 'deferred', (e) => this.wrap(what, e), fn);
-  }
-
-  private wrap(what: string, e: unknown): DeeplineError {
-    return storeError('study store', this.file, what, e);
   }
 }
 
@@ -226,13 +180,6 @@ function decodeValues(text: unknown): number[] {
   return (JSON.parse(String(text)) as (number | null)[]).map((v) => (v === null ? Number.NaN : v));
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 function toStudy(row: Row): StudyRecord {
   return deepFreeze({

@@ -7,7 +7,7 @@ import type { GenomeBase } from '../../models/genome.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
-import type { LearningRateSchedule } from '../fit.ts';
+import type { LearningRateSchedule } from '../../models/training-recipe.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
 
@@ -85,7 +85,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       const [{ buildModel }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }] = await Promise.all([
         import('../../models/build-model.ts'),
         import('../../models/losses.ts'),
-        import('../../data/augment/create-augmentation.ts'),
+        import('../augment/create-augmentation.ts'),
         import('../fit.ts'),
         import('../model-io.ts'),
       ]);

@@ -5,7 +5,7 @@ import { countMissing } from '../../../src/data/clean/count-missing.ts';
 import { findDuplicateRows } from '../../../src/data/clean/find-duplicate-rows.ts';
 import { flagOutliers } from '../../../src/data/clean/flag-outliers.ts';
 import { fitOutlierRule } from '../../../src/data/clean/outlier-rule.ts';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import type { Table } from '../../../src/data/table.ts';
 import { tableFromRows } from '../transform/make-table.ts';
 import { MIXED_HEADER, MIXED_TYPES, mixedRows } from '../transform/mixed-rows.ts';

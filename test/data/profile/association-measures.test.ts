@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { correlationRatio } from '../../../src/data/profile/correlation-ratio.ts';
 import { cramersV } from '../../../src/data/profile/cramers-v.ts';
 import { pearsonCorrelation } from '../../../src/data/profile/pearson-correlation.ts';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 
 const close = (actual: number, expected: number, eps = 1e-9): void => assert.ok(Math.abs(actual - expected) <= eps, `${actual} ≠ ${expected}`);
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readTable } from '../../../src/data/readers/read-table.ts';
-import { createSeededRandom, type SeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom, type SeededRandom } from '../../../src/seed/seeded-random.ts';
 import { DeeplineError } from '../../../src/errors/index.ts';
 import { withTempDir } from '../fixtures/temp-dir.ts';
 

@@ -1,5 +1,5 @@
 import type { ColumnType } from '../../../src/data/table.ts';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 
 export const MIXED_HEADER = ['income', 'age', 'member', 'joined', 'city', 'product', 'note', 'label'] as const;
 

@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 
 const KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   sport: ['goal', 'match', 'team', 'coach', 'league', 'score', 'striker', 'referee', 'season', 'stadium'],

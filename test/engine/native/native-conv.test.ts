@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { assertClose } from '../assert-close.ts';
 import { dilateFilter } from '../dilate-filter.ts';
 import { randomConvConfig, type ConvConfig } from '../random-conv-config.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { initEngine, type ResolvedEngine } from '../../../src/engine/engine.ts';
 import { assertClose } from '../assert-close.ts';
 import { randomConvConfig } from '../random-conv-config.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type * as tf from '@tensorflow/tfjs';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
 import { buildModel } from '../../../src/models/build-model.ts';

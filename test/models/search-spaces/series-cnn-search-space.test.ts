@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { buildModel } from '../../../src/models/build-model.ts';
 import { timeSeriesFamily } from '../../../src/models/families/time-series-family.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { saveDataset, type Dataset } from '../../../src/data/dataset.ts';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { DatasetCache } from '../../../src/search/executors/dataset-cache.ts';
 import { runTrial } from '../../../src/search/executors/run-trial.ts';
 import type { TrialJob, TrialProgress } from '../../../src/search/executors/trial-job.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { gridSampler } from '../../../src/search/samplers/grid-sampler.ts';
 import { gridValues } from '../../../src/search/samplers/grid-values.ts';
 import type { TrialRecord } from '../../../src/search/samplers/sampler.ts';

@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import type { Sampler, TrialRecord } from '../../../src/search/samplers/sampler.ts';
 import type { SyntheticFunction } from './synthetic-functions.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { multivariateParzenEstimator } from '../../../src/search/samplers/tpe/multivariate-parzen-estimator.ts';
 import { paramDomain } from '../../../src/search/samplers/tpe/param-domain.ts';
 import { categoricalParzenEstimator, numericParzenEstimator } from '../../../src/search/samplers/tpe/parzen-estimator.ts';

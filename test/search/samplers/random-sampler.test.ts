@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { randomSampler } from '../../../src/search/samplers/random-sampler.ts';
 import { samplerConformance } from '../../../src/testing/sampler-conformance.ts';
 

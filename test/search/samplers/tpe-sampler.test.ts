@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { randomSampler } from '../../../src/search/samplers/random-sampler.ts';
 import type { TrialRecord } from '../../../src/search/samplers/sampler.ts';
 import { splitTrials } from '../../../src/search/samplers/tpe/split-trials.ts';

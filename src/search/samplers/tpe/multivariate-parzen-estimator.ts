@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../../data/seeded-random.ts';
+import type { SeededRandom } from '../../../seed/seeded-random.ts';
 import type { ParamDomain } from './param-domain.ts';
 import { logTruncatedNormalPdf, sampleTruncatedNormal } from './truncated-normal.ts';
 

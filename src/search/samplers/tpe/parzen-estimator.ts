@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../../data/seeded-random.ts';
+import type { SeededRandom } from '../../../seed/seeded-random.ts';
 import { logTruncatedNormalPdf, sampleTruncatedNormal } from './truncated-normal.ts';
 
 /** A one-dimensional density TPE can draw from and score candidates under. */

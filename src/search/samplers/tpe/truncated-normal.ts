@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../../data/seeded-random.ts';
+import type { SeededRandom } from '../../../seed/seeded-random.ts';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

@@ -1,5 +1,5 @@
 import type { Dataset } from '../../../src/data/dataset.ts';
-import { createSeededRandom } from '../../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 
 /** A copy of `ds` with `share` of its labels moved to another class, chosen uniformly; returns the flipped indices too. */
 export function flipLabels(ds: Dataset, share: number, seed: number): { dataset: Dataset; flipped: Set<number> } {

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Registry } from '../../extensions/registry.ts';
-import { layerSeed } from '../../models/layer-seed.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
-import type { Dataset } from '../dataset.ts';
+import type { Dataset } from '../../data/dataset.ts';
 import type { AugmentSettings } from '../../task/task-spec.ts';
 import type { Augmenter } from './augmenter.ts';
 import { createAugmenterRegistry } from './augmenter-registry.ts';

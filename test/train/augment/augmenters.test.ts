@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import type { Augmenter } from '../../../src/data/augment/augmenter.ts';
-import { createAugmenterRegistry } from '../../../src/data/augment/augmenter-registry.ts';
-import type { BatchAugment } from '../../../src/data/augment/batch-augment.ts';
-import { rotationTransform } from '../../../src/data/augment/rotation-transform.ts';
-import { transformImages } from '../../../src/data/augment/transform-images.ts';
+import type { Augmenter } from '../../../src/train/augment/augmenter.ts';
+import { createAugmenterRegistry } from '../../../src/train/augment/augmenter-registry.ts';
+import type { BatchAugment } from '../../../src/train/augment/batch-augment.ts';
+import { rotationTransform } from '../../../src/train/augment/rotation-transform.ts';
+import { transformImages } from '../../../src/train/augment/transform-images.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import type { DeeplineError } from '../../../src/errors/index.ts';
 

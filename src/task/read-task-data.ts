@@ -1,13 +1,13 @@
-import type { TaskSpec } from '../../task/task-spec.ts';
-import { TABLE_FORMATS } from '../../task/task-spec.ts';
-import { concatDatasets, type Dataset } from '../dataset.ts';
-import type { ReadOptions } from '../readers/data-reader.ts';
-import { detectHeaderLine } from '../readers/detect-header-line.ts';
-import { createReaderRegistry } from '../readers/reader-registry.ts';
-import { readHeadRecords } from '../readers/read-head-records.ts';
-import { readTable } from '../readers/read-table.ts';
-import { sourceContentHash } from '../source-fingerprint.ts';
-import type { Table } from '../table.ts';
+import type { TaskSpec } from './task-spec.ts';
+import { TABLE_FORMATS } from '../data/readers/data-formats.ts';
+import { concatDatasets, type Dataset } from '../data/dataset.ts';
+import type { ReadOptions } from '../data/readers/data-reader.ts';
+import { detectHeaderLine } from '../data/readers/detect-header-line.ts';
+import { createReaderRegistry } from '../data/readers/reader-registry.ts';
+import { readHeadRecords } from '../data/readers/read-head-records.ts';
+import { readTable } from '../data/readers/read-table.ts';
+import { sourceContentHash } from '../data/source-fingerprint.ts';
+import type { Table } from '../data/table.ts';
 
 /** A task's data as the data stage sees it: a raw table, or images (with the source's own test set appended). */
 export type TaskData =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSeededRandom } from '../../src/data/seeded-random.ts';
+import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 
 describe('createSeededRandom', () => {
   it('repeats its sequence for a seed and differs across seeds', () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDataset, saveDataset, type Dataset } from '../../../src/data/dataset.ts';
 import type { LabelNoiseReport } from '../../../src/data/label-noise/label-noise-report.ts';
-import { labelNoiseStep } from '../../../src/data/steps/label-noise-step.ts';
+import { labelNoiseStep } from '../../../src/train/steps/label-noise-step.ts';
 import { createTestStepContext } from '../../../src/testing/step-context.ts';
 import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
-import { blobs, linear } from '../../train/synthetic-data.ts';
-import { withTempDir } from '../fixtures/temp-dir.ts';
+import { blobs, linear } from '../synthetic-data.ts';
+import { withTempDir } from '../../data/fixtures/temp-dir.ts';
 import { flipLabels } from './flip-labels.ts';
 
 function contextFor(root: string, store: FsArtifactStore, progress: StepProgress[] = []): Promise<StepContext> {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { fileAccessError } from '../errors/index.ts';
+import { fileAccessError } from '../../errors/index.ts';
 
 /** IDX files as LeCun's MNIST and Fashion-MNIST ship them: `train-images-idx3-ubyte(.gz)`. */
 export const IDX_FILE_PATTERN = /-idx\d-ubyte(\.gz)?$/;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createAugmentation } from '../../../src/data/augment/create-augmentation.ts';
+import { createAugmentation } from '../../../src/train/augment/create-augmentation.ts';
 import { Registry } from '../../../src/extensions/registry.ts';
-import type { Augmenter } from '../../../src/data/augment/augmenter.ts';
+import type { Augmenter } from '../../../src/train/augment/augmenter.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import type { AugmentSettings } from '../../../src/task/task-spec.ts';
 

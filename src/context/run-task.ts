@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { createDefaultContext } from '../context/deepline-context.ts';
-import type { Registries } from '../context/registries.ts';
+import { createDefaultContext } from './deepline-context.ts';
+import type { Registries } from './registries.ts';
 import { createRunBudget } from '../pipeline/run-budget.ts';
 import type { EvaluationMetrics } from '../evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../evaluate/report-html.ts';
@@ -18,7 +18,7 @@ import { ensureWritableFolder } from '../store/ensure-writable-folder.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { WorkspaceLock } from '../store/workspace-lock.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
-import type { Template } from './template.ts';
+import type { Template } from '../templates/template.ts';
 
 export interface RunTaskOptions {
   readonly workspace: Workspace;

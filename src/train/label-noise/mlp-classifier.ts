@@ -1,8 +1,8 @@
 import type { MlpGenome } from '../../models/genome.ts';
-import { subsetDataset, type Dataset } from '../dataset.ts';
-import type { FoldClassifier } from './fold-classifier.ts';
-import { fitFoldStandardizer } from './fold-standardizer.ts';
-import { stratifiedFolds } from './stratified-folds.ts';
+import { subsetDataset, type Dataset } from '../../data/dataset.ts';
+import type { FoldClassifier } from '../../data/label-noise/fold-classifier.ts';
+import { fitFoldStandardizer } from '../../data/label-noise/fold-standardizer.ts';
+import { stratifiedFolds } from '../../data/label-noise/stratified-folds.ts';
 import type { DeeplineContext } from '../../context/deepline-context.ts';
 
 export interface MlpClassifierOptions {
@@ -28,9 +28,9 @@ export function mlpClassifier(context: Pick<DeeplineContext, 'registries' | 'eng
     async fitPredict(train, held, ctx) {
       // TF.js loads only when this classifier trains, not with the pipeline's definition.
       const [{ predict }, { buildModel }, { fitModel }] = await Promise.all([
-        import('../../evaluate/predict.ts'),
+        import('../../models/predict.ts'),
         import('../../models/build-model.ts'),
-        import('../../train/fit.ts'),
+        import('../fit.ts'),
       ]);
       const families = await context.registries.families.ready();
       await context.engine.start();

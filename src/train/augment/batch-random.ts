@@ -1,5 +1,5 @@
-import { layerSeed } from '../../models/layer-seed.ts';
-import { createSeededRandom, type SeededRandom } from '../seeded-random.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
+import { createSeededRandom, type SeededRandom } from '../../seed/seeded-random.ts';
 import type { AugmentContext } from './batch-augment.ts';
 
 /**

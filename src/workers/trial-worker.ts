@@ -5,10 +5,10 @@
  * point: it builds the run context from deepline's built-ins and the plugin paths it is given as
  * its one argument (a JSON array), so trials see the registries the run sees.
  */
-import { createDefaultContext } from '../../context/deepline-context.ts';
-import { DatasetCache } from './dataset-cache.ts';
-import { runTrial } from './run-trial.ts';
-import type { FromWorker, ToWorker } from './worker-messages.ts';
+import { createDefaultContext } from '../context/deepline-context.ts';
+import { DatasetCache } from '../search/executors/dataset-cache.ts';
+import { runTrial } from '../search/executors/run-trial.ts';
+import type { FromWorker, ToWorker } from '../search/executors/worker-messages.ts';
 
 if (!process.send) throw new Error('trial-worker.ts must be started with child_process.fork');
 

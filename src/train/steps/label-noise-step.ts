@@ -1,12 +1,12 @@
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
-import { subsetDataset } from '../dataset.ts';
-import { findLabelIssues } from '../label-noise/find-label-issues.ts';
-import type { FoldClassifier } from '../label-noise/fold-classifier.ts';
-import { labelNoiseReport } from '../label-noise/label-noise-report.ts';
+import { subsetDataset } from '../../data/dataset.ts';
+import { findLabelIssues } from '../../data/label-noise/find-label-issues.ts';
+import type { FoldClassifier } from '../../data/label-noise/fold-classifier.ts';
+import { labelNoiseReport } from '../../data/label-noise/label-noise-report.ts';
 import { mlpClassifier } from '../label-noise/mlp-classifier.ts';
-import type { LabelIssueMethod } from '../label-noise/select-label-issues.ts';
-import { softmaxRegression } from '../label-noise/softmax-regression.ts';
-import { getDataset, putDataset } from './dataset-artifact.ts';
+import type { LabelIssueMethod } from '../../data/label-noise/select-label-issues.ts';
+import { softmaxRegression } from '../../data/label-noise/softmax-regression.ts';
+import { getDataset, putDataset } from '../../data/steps/dataset-artifact.ts';
 
 export interface LabelNoiseParams {
   /** `flag` (default) only reports suspects; `drop` also removes them from `train`. */

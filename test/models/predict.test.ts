@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
 import { isDeeplineError } from '../../src/errors/index.ts';
-import { predict } from '../../src/evaluate/predict.ts';
+import { predict } from '../../src/models/predict.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import { builtinFamilies } from '../../src/testing/builtin-families.ts';
 

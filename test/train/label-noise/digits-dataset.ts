@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../../../src/data/dataset.ts';
-import { EXAMPLE_DATA } from '../fixtures/example-data.ts';
+import { EXAMPLE_DATA } from '../../data/fixtures/example-data.ts';
 
 /**
  * The 1,797 scikit-learn digits (8x8 pixels, 0–16) parsed directly, so these tests do not depend

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import type { AugmentContext, BatchAugment } from '../../../src/data/augment/batch-augment.ts';
-import { createAugmentation } from '../../../src/data/augment/create-augmentation.ts';
+import type { AugmentContext, BatchAugment } from '../../../src/train/augment/batch-augment.ts';
+import { createAugmentation } from '../../../src/train/augment/create-augmentation.ts';
 import { subsetDataset, type Dataset } from '../../../src/data/dataset.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
-import { predict } from '../../../src/evaluate/predict.ts';
+import { predict } from '../../../src/models/predict.ts';
 import { buildModel } from '../../../src/models/build-model.ts';
 import type { CnnGenome, MlpGenome } from '../../../src/models/genome.ts';
 import { taskLoss } from '../../../src/models/losses.ts';
 import { fitModel, type FitOptions } from '../../../src/train/fit.ts';
-import { blobs } from '../../train/synthetic-data.ts';
+import { blobs } from '../synthetic-data.ts';
 import { digitsDataset } from '../label-noise/digits-dataset.ts';
 import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
 

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { DeeplineError, fileAccessError } from '../errors/index.ts';
+import { DeeplineError, fileAccessError } from '../../errors/index.ts';
 import { IDX_FILE_PATTERN, scanDataFolder } from './scan-data-folder.ts';
-import { DATA_FORMATS, type DataFormat } from './task-spec.ts';
+import { DATA_FORMATS, type DataFormat } from './data-formats.ts';
 
 const BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
   '.csv': 'csv',

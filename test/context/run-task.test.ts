@@ -11,7 +11,7 @@ import { DeeplineError } from '../../src/errors/index.ts';
 import { openWorkspace, type Workspace } from '../../src/store/workspace.ts';
 import { loadTaskFile } from '../../src/task/load-task.ts';
 import type { TaskSpec } from '../../src/task/task-spec.ts';
-import { runTask, type RunTaskResult } from '../../src/templates/run-task.ts';
+import { runTask, type RunTaskResult } from '../../src/context/run-task.ts';
 import { loadModel } from '../../src/train/model-io.ts';
 
 const IRIS = path.resolve(import.meta.dirname, '../../examples/iris.yaml');

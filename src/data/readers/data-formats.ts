@@ -1,0 +1,6 @@
+/** The data formats deepline reads out of the box (the readers registry's built-in keys). */
+export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'image-folder', 'image-list', 'idx'] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number];
+
+/** The formats read as a table of named columns, where `data.target` names the label column. */
+export const TABLE_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];

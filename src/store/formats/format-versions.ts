@@ -1,0 +1,35 @@
+/**
+ * The version of every record deepline writes to disk, in one table, so a change to any on-disk
+ * shape is one visible bump here (and a reader that refuses what it cannot read). The record
+ * types stay with the code that writes them; each takes its number from this table.
+ *
+ * Bump a version when a reader of the old shape would misread the new one; add a field that old
+ * readers may ignore without a bump. The artifact store's own `meta.json` is versioned in
+ * artifact-meta.ts (`ARTIFACT_META_FORMAT`), with its upgrade path.
+ */
+export const FORMAT_VERSIONS = Object.freeze({
+  /** data/dataset.ts: tensors of a split (`dataset.json` + binary arrays). */
+  dataset: 1,
+  /** data/table.ts: a parsed table (columns as typed arrays). */
+  table: 1,
+  /** data/normalizer.ts: feature standardisation fitted on train. */
+  normalizer: 1,
+  /** data/transform/table-transform.ts: the fitted table → tensor encoding, reused when serving. */
+  tableTransform: 1,
+  /** data/schema/data-schema.ts: the inferred schema new data is validated against. */
+  schema: 1,
+  /** data/profile/data-profile.ts: per-column statistics. */
+  profile: 1,
+  /** data/profile/data-report.ts: the data report (profile, anomalies, splits). */
+  dataReport: 1,
+  /** data/label-noise/label-noise-report.ts: suspected label errors. */
+  labelNoiseReport: 1,
+  /** train/training-history.ts: epochs, losses and why training stopped. */
+  trainingHistory: 1,
+  /** search/study-summary.ts: the search's trials and choice (`study.json`). */
+  studySummary: 1,
+  /** evaluate/evaluation-metrics.ts: test metrics of the final model. */
+  evaluationMetrics: 1,
+  /** evaluate/run-report.ts: the run report (`report.json`). */
+  runReport: 1,
+} as const);
