@@ -4,9 +4,19 @@ import { pathToFileURL } from 'node:url';
 import { DeeplineError } from '../errors/index.ts';
 import type { Registries } from './registries.ts';
 
+/**
+ * What `register` is given: the registries to add entries to, and deepline's error class, so a
+ * plugin's own errors (a reader's bad row, say) reach the user as deepline's do: a code, the file
+ * and line, a hint, and no stack trace.
+ */
+export interface PluginContext {
+  readonly registries: Registries;
+  readonly DeeplineError: typeof DeeplineError;
+}
+
 /** What a plugin module exports: `register` adds its entries to the registries it is given. */
 export interface DeeplinePlugin {
-  register(context: { readonly registries: Registries }): void | Promise<void>;
+  register(context: PluginContext): void | Promise<void>;
 }
 
 const loadedInto = new WeakMap<Registries, Set<string>>();
@@ -51,7 +61,7 @@ export async function loadPlugins(paths: readonly string[], context: { readonly 
       });
     }
     try {
-      await plugin.register(context);
+      await plugin.register({ registries: context.registries, DeeplineError });
     } catch (e) {
       throw new DeeplineError('DL_PLUGIN', `plugin ${path}: register failed: ${(e as Error).message}`, {
         hint: 'see docs/extending.md for what each registry expects',

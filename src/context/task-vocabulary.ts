@@ -1,11 +1,14 @@
+import { DATA_FORMATS } from '../data/readers/data-formats.ts';
 import type { ParseTaskOptions } from '../task/parse-task-object.ts';
 import type { TaskVocabulary } from '../task/task-spec.ts';
 import { loadPlugins } from './load-plugins.ts';
 import type { Registries } from './registries.ts';
 
-/** The sampler and scheduler names (with their options schemas) a task may choose, from the registries. */
+/** The data formats, samplers and schedulers (with their options schemas) a task may choose, from the registries. */
 export function vocabularyOf(registries: Registries): TaskVocabulary {
   return {
+    // Tables (csv, tsv, jsonl) are read column by column, not through the readers registry.
+    formats: [...new Set([...DATA_FORMATS, ...registries.readers.keys()])],
     samplers: new Map(registries.samplers.values().map((entry) => [entry.name, entry.optionsSchema])),
     schedulers: new Map(registries.schedulers.values().map((entry) => [entry.name, entry.optionsSchema])),
   };

@@ -63,6 +63,12 @@ export interface StudySummary {
      * budget decides). Absent in older summaries.
      */
     readonly refitEpochs?: number;
+    /**
+     * Set when no trial could train within its time and the search fell back to its first
+     * trial (the family's default model where it was tried first), trained only by the final
+     * retrain for the time the budget leaves it. Says why, for the report.
+     */
+    readonly fallback?: string;
   };
   /** Milliseconds from the search's start to the end of the trial that became the best. */
   readonly timeToBestMs?: number;

@@ -17,6 +17,23 @@ export function checkStrategies(file: TaskFile, vocabulary: TaskVocabulary): Fie
   ];
 }
 
+/**
+ * Checks `data.format` against the registered readers (the built-in formats when the caller
+ * gives no registries): an unknown name gets a did-you-mean and the registered formats.
+ */
+export function checkFormat(file: TaskFile, formats: readonly string[]): FieldProblem[] {
+  const given = file.data.format;
+  if (given === undefined || formats.includes(given)) return [];
+  const suggestion = didYouMean(given, formats);
+  return [
+    {
+      code: 'DL_TASK_FIELD',
+      path: ['data', 'format'],
+      problem: `expected a registered data format (${formats.join(', ')}), but got ${formatValue(given)}${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`,
+    },
+  ];
+}
+
 function checkOne(kind: 'sampler' | 'scheduler', given: Strategy | undefined, entries: TaskVocabulary['samplers'], extra: readonly string[]): FieldProblem[] {
   if (given === undefined) return [];
   const name = typeof given === 'string' ? given : given.name;

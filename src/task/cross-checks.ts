@@ -1,14 +1,14 @@
 import type { FieldProblem } from './describe-issue.ts';
 import { TASK_DEFAULTS } from './task-defaults.ts';
-import { TABLE_FORMATS, type DataFormat } from '../data/readers/data-formats.ts';
+import { isPluginFormat, TABLE_FORMATS } from '../data/readers/data-formats.ts';
 import type { TaskFile } from './task-spec.ts';
 import { PLANNED_TASKS, SUPPORTED_TASKS, isSupportedTask, type TaskType } from './task-types.ts';
 
 /** What the cross-field checks see: the fields as written (schema-valid) plus what was inferred. */
 export interface TaskDraft {
   readonly file: TaskFile;
-  /** `data.format` as written, or inferred from the path. */
-  readonly format: DataFormat;
+  /** `data.format` as written (a built-in format or a plugin reader's), or inferred from the path. */
+  readonly format: string;
   /** `task` as written, or inferred from the data; undefined only before inference. */
   readonly task?: TaskType;
   /** Why the task was inferred as it was, when the file left it out. */
@@ -23,7 +23,10 @@ export interface CrossCheck {
   check(draft: TaskDraft): FieldProblem[];
 }
 
-const isTableFormat = (format: DataFormat): boolean => (TABLE_FORMATS as readonly string[]).includes(format);
+/** The tasks whose templates read a plugin's dataset: those with dataset stages (supervised-pipeline.ts). */
+const PLUGIN_FORMAT_TASKS: readonly TaskType[] = ['tabular-classification', 'tabular-regression', 'image-classification'];
+
+const isTableFormat = (format: string): boolean => (TABLE_FORMATS as readonly string[]).includes(format);
 
 /**
  * Phase two of validation: rules between fields, each named. They run only on schema-valid
@@ -61,8 +64,9 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     name: 'no-target-for-folder-formats',
     needsTask: false,
     check: ({ file, format }) => {
-      // An image list is a CSV of path,label rows: its label column may be named by `target`.
-      if (isTableFormat(format) || format === 'image-list' || file.data.target === undefined) return [];
+      // An image list is a CSV of path,label rows: its label column may be named by `target`;
+      // a plugin's reader is given `target` and decides what it means.
+      if (isTableFormat(format) || format === 'image-list' || isPluginFormat(format) || file.data.target === undefined) return [];
       const labels = format === 'image-folder' ? 'the class is the name of each image\'s subfolder' : 'the labels come from the *-idx1-ubyte file';
       return [problem(['data', 'target'], `not used with ${format} data (${labels}); remove it`)];
     },
@@ -124,6 +128,12 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     check: ({ file, task, format }) => {
       if (task === undefined) return [];
       const inferred = file.data.format === undefined ? ' (inferred from the path)' : '';
+      // A plugin's reader returns examples as tensors, which the dataset stages of these tasks take.
+      if (isPluginFormat(format)) {
+        return PLUGIN_FORMAT_TASKS.includes(task)
+          ? []
+          : [problem(['data', 'format'], `${format} is a plugin's format, read as a dataset; task ${task} needs ${TABLE_FORMATS.join(', ')} data (plugin formats serve ${PLUGIN_FORMAT_TASKS.join(', ')})`)];
+      }
       if (task !== 'image-classification' && !isTableFormat(format)) {
         return [problem(['data', 'format'], `${format}${inferred} holds images, but task ${task} needs ${TABLE_FORMATS.join(', ')} data`)];
       }

@@ -8,8 +8,8 @@ import { inferTask } from './infer-task.ts';
 import type { FieldPath } from './source-locator.ts';
 import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
 import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
-import { checkStrategies } from './check-strategies.ts';
-import type { DataFormat } from '../data/readers/data-formats.ts';
+import { checkFormat, checkStrategies } from './check-strategies.ts';
+import { DATA_FORMATS, isPluginFormat, type DataFormat } from '../data/readers/data-formats.ts';
 import { taskFileSchema, TASK_NAME_PATTERN, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
 import type { SupportedTask, TaskType } from './task-types.ts';
 import { deepFreeze } from '../store/deep-freeze.ts';
@@ -56,6 +56,13 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
   if (!parsed.success) fail(firstPerField(parsed.error.issues.flatMap((issue) => describeIssue(issue, obj, taskFileSchema))));
   const file = parsed.data as TaskFile;
   const vocabulary = await options.extensions?.((file.plugins ?? []).map((path) => resolve(options.baseDir, path)));
+  // Without the registries, a task that names plugins may use their formats: only the run's
+  // registries can tell, as for samplers.
+  const formats = vocabulary?.formats ?? ((file.plugins ?? []).length > 0 ? undefined : DATA_FORMATS);
+  if (formats) {
+    const formatProblems = checkFormat(file, formats);
+    if (formatProblems.length > 0) fail(formatProblems);
+  }
   if (vocabulary) {
     const problems = checkStrategies(file, vocabulary);
     if (problems.length > 0) fail(problems);
@@ -68,15 +75,22 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
   });
   runChecks({ file, format }, false, fail);
 
+  // A plugin's format is read by its reader alone: deepline cannot look into it, so the task is
+  // the file's to say.
+  if (isPluginFormat(format) && file.task === undefined) {
+    fail([{ code: 'DL_TASK_FIELD', path: ['task'], problem: `required with data.format ${format}, which a plugin's reader reads: deepline cannot infer the task from that data` }]);
+  }
   // Looked at even when the task is given: a wrong target column or an unreadable table is
   // then reported at its line in the task file, before any work starts.
-  const inference = await fromData(['data', 'path'], fail, () => inferTask({ path: dataPath, format, target: file.data.target, header: file.data.header }), file.data.header);
-  const task: TaskType = file.task ?? inference.task;
-  const taskReason = file.task === undefined ? inference.reason : undefined;
+  const inference = isPluginFormat(format)
+    ? undefined
+    : await fromData(['data', 'path'], fail, () => inferTask({ path: dataPath, format: format as DataFormat, target: file.data.target, header: file.data.header }), file.data.header);
+  const task: TaskType = file.task ?? inference!.task;
+  const taskReason = file.task === undefined ? inference!.reason : undefined;
   runChecks({ file, format, task, taskReason }, true, fail);
 
   // A header found below line 1 is recorded in the spec, so the run reads (and caches) what was inferred.
-  const table = inference.details.kind === 'table' ? inference.details : undefined;
+  const table = inference?.details.kind === 'table' ? inference.details : undefined;
   const header = file.data.header ?? (table?.headerDetected !== undefined ? table.headerLine : undefined);
   const headerReason = table?.headerDetected;
 
@@ -86,7 +100,7 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
 
 function buildSpec(
   file: TaskFile,
-  resolved: { dataPath: string; format: DataFormat; task: SupportedTask; taskReason?: string; header?: number; headerReason?: string; options: ParseTaskOptions },
+  resolved: { dataPath: string; format: string; task: SupportedTask; taskReason?: string; header?: number; headerReason?: string; options: ParseTaskOptions },
 ): TaskSpec {
   const { dataPath, format, task, taskReason, header, headerReason, options } = resolved;
   const defaults = TASK_DEFAULTS[task];

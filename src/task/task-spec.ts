@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { EngineName } from '../engine/engine.ts';
-import { DATA_FORMATS, type DataFormat } from '../data/readers/data-formats.ts';
 import { TASK_TYPES, type SupportedTask } from './task-types.ts';
 
 
@@ -25,7 +24,8 @@ const imageSchema = z.strictObject({
 
 const dataSchema = z.strictObject({
   path: z.string().min(1),
-  format: z.enum(DATA_FORMATS).optional(),
+  // Any name: checked against the registered readers (plugins included) after parsing.
+  format: z.string().min(1).optional(),
   target: z.string().min(1).optional(),
   header: positiveInt.optional(),
   image: imageSchema.optional(),
@@ -62,6 +62,8 @@ const augmentSchema = z.strictObject({
  * `parseTaskObject` checks names and options against this.
  */
 export interface TaskVocabulary {
+  /** The registered readers' formats (`data.format`). */
+  readonly formats: readonly string[];
   readonly samplers: ReadonlyMap<string, z.ZodType>;
   /** `none` (no early stopping) is always accepted besides these. */
   readonly schedulers: ReadonlyMap<string, z.ZodType>;
@@ -242,7 +244,8 @@ export interface TaskSpec {
   readonly data: {
     /** Absolute path of the data file or folder. */
     readonly path: string;
-    readonly format: DataFormat;
+    /** A built-in format (`DataFormat`) or a plugin reader's name. */
+    readonly format: string;
     /** The label column; set exactly when `format` is a table format. */
     readonly target?: string;
     /**

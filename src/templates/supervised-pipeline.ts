@@ -10,6 +10,7 @@ import { splitStep } from '../data/steps/split-step.ts';
 import { tableSplitStep } from '../data/steps/table-split-step.ts';
 import { transformStep } from '../data/steps/transform-step.ts';
 import { sourceFingerprint } from '../data/source-fingerprint.ts';
+import { TABLE_FORMATS } from '../data/readers/data-formats.ts';
 import { definePipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import type { Step } from '../pipeline/step.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
@@ -29,14 +30,14 @@ export interface SupervisedOptions {
  * The pipeline every supervised task shares. Tables (CSV/TSV/JSONL):
  *   ingest → profile, schema → clean → split → transform (fitted on train) → label-noise →
  *   balance → search → train (final) → evaluate → report, data-report
- * Images (pixel CSV with `data.image`, image folders, IDX) skip the table stages:
+ * Datasets (images: pixel CSV with `data.image`, image folders, IDX; a plugin reader's format) skip the table stages:
  *   ingest → profile → split → normalize (fitted on train) → label-noise → balance → …
  * Cleaning comes before the split so a duplicate never sits in both train and test; everything
  * fitted (imputation, scaling, encodings, outlier dropping) is fitted on the training split.
  */
 export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOptions): Promise<Pipeline> {
   const isTable = isTableTask(spec);
-  const data = isTable ? await tableStages(spec, options) : await imageStages(spec, options);
+  const data = isTable ? await tableStages(spec, options) : await datasetStages(spec, options);
   const classification = options.taskKind === 'classification';
   const noise = classification && spec.prepare.labelNoise !== 'none';
   const prepared = data.prepared;
@@ -98,7 +99,7 @@ async function tableStages(spec: TaskSpec, options: SupervisedOptions): Promise<
   };
 }
 
-async function imageStages(spec: TaskSpec, options: SupervisedOptions): Promise<DataStages> {
+async function datasetStages(spec: TaskSpec, options: SupervisedOptions): Promise<DataStages> {
   return {
     prepared: 'normalize',
     steps: [
@@ -130,6 +131,7 @@ export function supervisedPublication(spec: TaskSpec): Publication {
   };
 }
 
+/** A table read column by column; images, pixel tables (`data.image`) and plugin formats are read as datasets. */
 function isTableTask(spec: TaskSpec): boolean {
-  return spec.data.format !== 'image-folder' && spec.data.format !== 'image-list' && spec.data.format !== 'idx' && spec.data.image === undefined;
+  return (TABLE_FORMATS as readonly string[]).includes(spec.data.format) && spec.data.image === undefined;
 }

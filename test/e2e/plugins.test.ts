@@ -10,6 +10,7 @@ describe('plugins', { timeout: 300_000 }, () => {
   // Used in place: its imports (zod, TF.js) resolve from the repository's node_modules.
   const plugin = join(ROOT, 'examples/plugins/register.js');
   copyFileSync(join(ROOT, 'examples/data/iris.csv'), join(dir, 'iris.csv'));
+  copyFileSync(join(ROOT, 'examples/data/iris.svm'), join(dir, 'iris.svm'));
   const task = (name: string, search: string, extra = ''): string => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, `name: ${name}\ndata: { path: ./iris.csv, target: species }\nseed: 7\nplugins: [${plugin}]\n${search}budget: { trials: 3 }\noutput: ./out-${name}\n${extra}`);
@@ -48,5 +49,38 @@ describe('plugins', { timeout: 300_000 }, () => {
     const r = deepline(['run', '--data', join(dir, 'iris.csv'), '--target', 'species', '--plugin', 'nowhere/plugin.js'], { home, cwd: dir });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /error\[DL_PLUGIN\]: plugin .*nowhere\/plugin\.js does not exist/);
+  });
+
+  const svmTask = (name: string, data: string, extra = ''): string => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, `name: ${name}\n${extra}data: ${data}\nseed: 7\nplugins: [${plugin}]\nsearch: { enabled: false }\nbudget: { epochs: 30 }\noutput: ./out-${name}\n`);
+    return file;
+  };
+
+  it("reads data in a plugin's format with the plugin's reader", () => {
+    const home = tempDir();
+    const file = svmTask('svm', '{ path: ./iris.svm, format: svmlight }', 'task: tabular-classification\n');
+    const r = deepline(['run', file, '--json'], { home, cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { metrics: { accuracy: number; n: number } };
+    // 150 flowers, a 15% test share: the reader's examples reached training and evaluation.
+    assert.ok(result.metrics.n >= 20 && result.metrics.n <= 25, `test examples: ${result.metrics.n}`);
+    assert.ok(result.metrics.accuracy > 0.6, `accuracy ${result.metrics.accuracy}`);
+    const transform = JSON.parse(readFileSync(join(dir, 'out-svm/transform.json'), 'utf8')) as object;
+    assert.ok(transform, 'the dataset stages published their transform');
+  });
+
+  it('names the registered formats, plugins included, for a misspelt one', () => {
+    const home = tempDir();
+    const r = deepline(['run', svmTask('svm-misspelt', '{ path: ./iris.svm, format: svmlght }', 'task: tabular-classification\n')], { home, cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[DL_TASK_FIELD\]: .*svm-misspelt\.yaml:\d+:\d+ data\.format: expected a registered data format \(csv, tsv, jsonl, image-folder, image-list, idx, svmlight\), but got "svmlght" — did you mean `svmlight`\?/);
+  });
+
+  it("asks for the task with a plugin's format, which deepline cannot look into", () => {
+    const home = tempDir();
+    const r = deepline(['run', svmTask('svm-no-task', '{ path: ./iris.svm, format: svmlight }')], { home, cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /task: required with data\.format svmlight, which a plugin's reader reads/);
   });
 });

@@ -209,8 +209,16 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         // no trial complete, the best of those is a better answer than none. Its configuration
         // then retrains for the epochs it was set to run, since it never reached its peak.
         const complete = await study.best();
-        const best = complete ?? bestPruned(trials);
+        // When every trial was too slow for its first epochs, the budget is too small for a
+        // search on this much data, not for a model: if the run's budget leaves the final
+        // training time, the first trial (the default model where it was tried first) goes to
+        // it, and it trains for that time (cutting its epoch short if need be).
+        const refitLeft = ctx.budget.msFor('refit') ?? 0;
+        const tooSlow = complete || bestPruned(trials) || refitLeft <= 0 ? undefined : trials.find((t) => t.rejectedFor === 'time');
+        const best = complete ?? bestPruned(trials) ?? tooSlow;
         if (!best) throw noModel(trials);
+        const fallback = tooSlow && `no trial could train its first epochs in the time it had (${tooSlow.error?.replace(/^rejected: /, '') ?? 'too slow'}); trial ${tooSlow.number} trains in the final training alone, for the time the budget leaves`;
+        if (fallback) ctx.log.warn(`${fallback}: raise budget.minutes for a search`);
         const front = await study.paretoFront();
         const training = { ...familySpace.trainingFromParams(best.params), patience: params.patience };
         const chosen = {
@@ -221,6 +229,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           training,
           bestEpoch: complete ? bestEpochOf(best) : training.epochs,
           refitEpochs: complete ? refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }) : training.epochs,
+          ...(fallback && { fallback }),
         };
         const summary: StudySummary = {
           formatVersion: STUDY_SUMMARY_FORMAT_VERSION,

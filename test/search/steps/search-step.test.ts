@@ -11,6 +11,7 @@ import { searchStep, type SearchParams } from '../../../src/search/steps/search-
 import type { ArtifactRef } from '../../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
 import { createTestStepContext } from '../../../src/testing/step-context.ts';
+import { createRunBudget } from '../../../src/pipeline/run-budget.ts';
 import { blobs } from '../../train/synthetic-data.ts';
 
 let root: string;
@@ -108,5 +109,18 @@ describe('search step', { timeout: 180_000 }, () => {
       assert.match(e.hint ?? '', /raise budget\.minutes/);
       return true;
     });
+  });
+
+  it('falls back to the first trial for the final training when the run budget leaves it time but no trial could train in its own', async () => {
+    // One millisecond per trial again, but within a 10-minute run: the final training has its share.
+    const step = searchStep({ ...BASE, trials: 2, trialMs: 1 });
+    const ctx = await createTestStepContext({ root, artifacts: store, stepName: 'search', budget: createRunBudget(10) });
+    const out = await step.run(ctx, inputs);
+    const study = await store.readJson<StudySummary>(out.study);
+    assert.ok(study.trials.every((t) => t.state !== 'complete'), 'no trial trained');
+    assert.equal(study.best?.trialId, study.trials[0].id, 'the first trial (the default model) is chosen');
+    assert.match(study.best?.fallback ?? '', /no trial could train its first epochs in the time it had \(too slow for its time/);
+    const training = await store.readJson<{ epochs: number }>(out.training);
+    assert.equal(training.epochs, study.best!.training.epochs, 'the final training runs for the epochs the trial was set to, within its time');
   });
 });
