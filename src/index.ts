@@ -78,3 +78,8 @@ export { createSchedulerRegistry, registerBuiltins as registerBuiltinSchedulers 
 export { createStudy, loadStudy, type Study } from './search/study.ts';
 export { nonDominatedSort, paretoFront, crowdingDistance, dominates } from './search/pareto.ts';
 export type { TrialRecord } from './search/trial.ts';
+
+// Deployment: exporters write the trained model for serving, checked against TF.js.
+export { exportOnnx, ONNX_CONVERTERS, type OnnxExportOptions, type OnnxSignature } from './deploy/onnx/export-onnx.ts';
+export { onnxExporter, ONNX_TOLERANCE } from './deploy/exporters/onnx-exporter.ts';
+export { exportFileName, type Exporter, type ExportCheck, type ExportContext } from './deploy/exporters/exporter.ts';

@@ -1,6 +1,8 @@
 import type { Augmenter } from '../train/augment/augmenter.ts';
 import type { DataReader } from '../data/readers/data-reader.ts';
 import { registerBuiltins as registerReaders } from '../data/readers/reader-registry.ts';
+import type { Exporter } from '../deploy/exporters/exporter.ts';
+import { registerBuiltins as registerExporters } from '../deploy/exporters/exporter-registry.ts';
 import { Registry } from '../extensions/registry.ts';
 import { FamilyRegistry } from '../models/families/family-registry.ts';
 import type { ExecutorEntry } from '../search/executors/executor-entry.ts';
@@ -29,6 +31,8 @@ export interface Registries {
   readonly families: FamilyRegistry;
   /** How trials run: `local` worker processes by default. */
   readonly executors: Registry<ExecutorEntry>;
+  /** `export:` names → deployment formats written after training (`onnx`). */
+  readonly exporters: Registry<Exporter>;
 }
 
 /** The registries holding deepline's built-ins, registered exactly as a plugin's entries are. */
@@ -41,12 +45,14 @@ export function createRegistries(): Registries {
     augmenters: new Registry<Augmenter>('augmenter'),
     families: new FamilyRegistry(),
     executors: new Registry<ExecutorEntry>('executor'),
+    exporters: new Registry<Exporter>('exporter'),
   };
   registerTemplates(registries.templates);
   registerReaders(registries.readers);
   registerSamplers(registries.samplers);
   registerSchedulers(registries.schedulers);
   registerExecutors(registries.executors);
+  registerExporters(registries.exporters);
   registries.augmenters.defer(async (augmenters) => (await import('../train/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
   // The families' modules import TF.js: loaded when a step first needs a family, not before.
   registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));

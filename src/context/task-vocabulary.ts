@@ -9,6 +9,7 @@ export function vocabularyOf(registries: Registries): TaskVocabulary {
   return {
     // Tables (csv, tsv, jsonl) are read column by column, not through the readers registry.
     formats: [...new Set([...DATA_FORMATS, ...registries.readers.keys()])],
+    exporters: registries.exporters.keys(),
     samplers: new Map(registries.samplers.values().map((entry) => [entry.name, entry.optionsSchema])),
     schedulers: new Map(registries.schedulers.values().map((entry) => [entry.name, entry.optionsSchema])),
   };

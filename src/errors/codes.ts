@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   DL_PLUGIN: { exit: 2, summary: 'a plugin module is missing, fails to load, exports no register(context), or its registration failed' },
   DL_ENGINE: { exit: 1, summary: 'the deep-learning engine could not start or a kernel failed' },
   DL_SEARCH: { exit: 1, summary: 'the model search ended without a usable model (every trial failed or broke a constraint)' },
+  DL_EXPORT: { exit: 1, summary: 'a model cannot be exported: a layer or activation the exporter does not support' },
   DL_STEP_FAILED: { exit: 1, summary: 'a pipeline step failed' },
   DL_STORE: { exit: 1, summary: 'the metadata or artifact store failed' },
   DL_INTERNAL: { exit: 1, summary: 'an unexpected internal error (a bug: please report it)' },

@@ -34,6 +34,21 @@ export function checkFormat(file: TaskFile, formats: readonly string[]): FieldPr
   ];
 }
 
+/** Checks `export` against the registered exporters, each name at its place in the list. */
+export function checkExporters(file: TaskFile, exporters: readonly string[]): FieldProblem[] {
+  return (file.export ?? []).flatMap((name, k) => {
+    if (exporters.includes(name)) return [];
+    const suggestion = didYouMean(name, exporters);
+    return [
+      {
+        code: 'DL_TASK_FIELD' as const,
+        path: ['export', k],
+        problem: `expected a registered exporter (${exporters.join(', ')}), but got ${formatValue(name)}${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`,
+      },
+    ];
+  });
+}
+
 function checkOne(kind: 'sampler' | 'scheduler', given: Strategy | undefined, entries: TaskVocabulary['samplers'], extra: readonly string[]): FieldProblem[] {
   if (given === undefined) return [];
   const name = typeof given === 'string' ? given : given.name;

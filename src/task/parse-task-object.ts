@@ -8,7 +8,7 @@ import { inferTask } from './infer-task.ts';
 import type { FieldPath } from './source-locator.ts';
 import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
 import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
-import { checkFormat, checkStrategies } from './check-strategies.ts';
+import { checkExporters, checkFormat, checkStrategies } from './check-strategies.ts';
 import { DATA_FORMATS, isPluginFormat, type DataFormat } from '../data/readers/data-formats.ts';
 import { taskFileSchema, TASK_NAME_PATTERN, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
 import type { SupportedTask, TaskType } from './task-types.ts';
@@ -59,10 +59,9 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
   // Without the registries, a task that names plugins may use their formats: only the run's
   // registries can tell, as for samplers.
   const formats = vocabulary?.formats ?? ((file.plugins ?? []).length > 0 ? undefined : DATA_FORMATS);
-  if (formats) {
-    const formatProblems = checkFormat(file, formats);
-    if (formatProblems.length > 0) fail(formatProblems);
-  }
+  const exporters = vocabulary?.exporters ?? ((file.plugins ?? []).length > 0 ? undefined : COMMON_DEFAULTS.export);
+  const namedProblems = [...(formats ? checkFormat(file, formats) : []), ...(exporters ? checkExporters(file, exporters) : [])];
+  if (namedProblems.length > 0) fail(namedProblems);
   if (vocabulary) {
     const problems = checkStrategies(file, vocabulary);
     if (problems.length > 0) fail(problems);
@@ -139,6 +138,7 @@ function buildSpec(
     },
     ...(task === 'time-series-forecasting' && { series: { ...COMMON_DEFAULTS.series, ...file.series } }),
     engine: file.engine ?? COMMON_DEFAULTS.engine,
+    export: [...new Set(file.export ?? COMMON_DEFAULTS.export)],
     ...(file.plugins?.length && { plugins: file.plugins.map((path) => resolve(options.baseDir, path)) }),
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
     source: {

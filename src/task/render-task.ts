@@ -55,6 +55,9 @@ export function renderTaskYaml(spec: TaskSpec, reasonComment?: string, options: 
   const engines = listOf(ENGINES.filter((e) => e !== COMMON_DEFAULTS.engine));
   if (spec.engine !== COMMON_DEFAULTS.engine) add('engine', spec.engine, `auto picks the fastest available of ${engines}.`);
   else trailing.push(`engine: ${COMMON_DEFAULTS.engine}   # or ${engines}`);
+  const exportsDefault = spec.export.length === COMMON_DEFAULTS.export.length && spec.export.every((e, k) => e === COMMON_DEFAULTS.export[k]);
+  if (!exportsDefault) add('export', [...spec.export], 'Deployment formats written after training, each checked against the trained model.');
+  else trailing.push(`export: [${COMMON_DEFAULTS.export.join(', ')}]   # model.onnx beside the TF.js model; [] for none`);
   const defaultOutput = resolve(baseDir, join(COMMON_DEFAULTS.outputDir, spec.name));
   if (spec.output !== defaultOutput) add('output', relativePath(baseDir, spec.output));
   else trailing.push(`output: ./${COMMON_DEFAULTS.outputDir}/${spec.name}`);

@@ -56,6 +56,8 @@ export const COMMON_DEFAULTS = {
   split: { train: 0.7, validation: 0.15, test: 0.15 },
   seed: 42,
   engine: 'auto',
+  // Every run writes model.onnx beside the TF.js model, checked against it on test examples.
+  export: ['onnx'],
   outputDir: 'out',
   prepare: { dropDuplicates: true, impute: true, outliers: 'flag', labelNoise: 'flag', balance: 'auto' },
   augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 },
@@ -68,6 +70,7 @@ export const COMMON_DEFAULTS = {
   split: TaskSpec['split'];
   seed: number;
   engine: TaskSpec['engine'];
+  export: TaskSpec['export'];
   outputDir: string;
   prepare: TaskSpec['prepare'];
   augment: TaskSpec['augment'];

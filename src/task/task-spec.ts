@@ -64,6 +64,8 @@ const augmentSchema = z.strictObject({
 export interface TaskVocabulary {
   /** The registered readers' formats (`data.format`). */
   readonly formats: readonly string[];
+  /** The registered exporters (`export`). */
+  readonly exporters: readonly string[];
   readonly samplers: ReadonlyMap<string, z.ZodType>;
   /** `none` (no early stopping) is always accepted besides these. */
   readonly schedulers: ReadonlyMap<string, z.ZodType>;
@@ -141,6 +143,8 @@ export const taskFileSchema = z.strictObject({
   series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
+  /** Deployment formats written and checked after training (registered exporters); [] for none. */
+  export: z.array(z.string().min(1)).optional(),
   /** Plugin modules (paths relative to the task file) whose `register(context)` adds entries. */
   plugins: z.array(z.string().min(1)).optional(),
 });
@@ -281,6 +285,8 @@ export interface TaskSpec {
   /** Windowing, set (defaults applied) exactly when the task is time-series-forecasting. */
   readonly series?: SeriesSettings;
   readonly engine: EngineName;
+  /** The exporters that write the model for deployment (default `onnx`), in order. */
+  readonly export: readonly string[];
   /** Absolute paths of the plugin modules the run loads, in order; absent when none. */
   readonly plugins?: readonly string[];
   /** Absolute path of the output folder. */

@@ -1,6 +1,8 @@
 import { dataReportStep } from '../data/steps/data-report-step.ts';
 import { evaluateStep } from '../evaluate/steps/evaluate-step.ts';
 import { reportStep } from '../evaluate/steps/report-step.ts';
+import { exportFileName } from '../deploy/exporters/exporter.ts';
+import { exportStep } from '../deploy/steps/export-step.ts';
 import type { Step } from '../pipeline/step.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import type { ModelStages } from './model-stages.ts';
@@ -17,12 +19,14 @@ export interface EvaluationTailWiring {
 
 /**
  * The stages every template ends with, after its model stages:
- *   evaluate (the final model on test) → report (run report) and data-report.
+ *   evaluate (the final model on test), export (each of `spec.export`, checked on test examples)
+ *   → report (run report) and data-report.
  */
 export function evaluationTail(spec: TaskSpec, wiring: EvaluationTailWiring): Step[] {
   const { prepared, model } = wiring;
   return [
     evaluateStep({}, { inputs: { test: `${prepared}.test`, transform: `${prepared}.transform` } }),
+    ...spec.export.map((exporter) => exportStep({ exporter, properties: { task: spec.task, name: spec.name } }, { inputs: { test: `${prepared}.test` } })),
     reportStep(
       { taskName: spec.name, taskType: spec.task },
       {
@@ -57,6 +61,7 @@ export function evaluationPublication(spec: TaskSpec, prepared: string): Publica
     [`${prepared}.transform`]: 'transform.json',
     'evaluate.metrics': 'metrics.json',
     ...(spec.search.enabled && { 'search.study': 'study.json' }),
+    ...Object.fromEntries(spec.export.flatMap((exporter) => [[`export-${exporter}.file`, exportFileName(exporter)], [`export-${exporter}.check`, `export-${exporter}.json`]])),
     'report.report': '.',
     'data-report.report': '.',
   };

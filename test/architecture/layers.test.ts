@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['train'],
   ['search'],
   ['evaluate'],
+  ['deploy'],
   ['templates'],
   ['context'],
   ['cli', 'testing', 'workers', 'index.ts'],

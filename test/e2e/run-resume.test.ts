@@ -48,10 +48,12 @@ test('a run killed with SIGKILL in the middle of training resumes from the last 
     search: 'cached',
     train: 'completed',
     evaluate: 'completed',
+    'export-onnx': 'completed',
     report: 'completed',
     'data-report': 'completed',
   });
   assert.ok(existsSync(join(output, 'report.html')));
+  assert.ok(existsSync(join(output, 'model.onnx')));
   assert.ok(existsSync(join(output, 'model', 'model.json')));
 
   // The store now shows one completed run whose train step failed once (interrupted) and then completed.

@@ -68,6 +68,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
       augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0.1, tokenDropout: 0 },
       search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {} },
       engine: 'cpu',
+      export: ['onnx'],
       output: join(dir, 'runs', 'iris'),
       source: { file, baseDir: dir },
     });

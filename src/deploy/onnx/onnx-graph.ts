@@ -1,0 +1,119 @@
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** The operator set deepline writes: 17 has LayerNormalization, and Reduce* still take `axes` as an attribute. */
+export const ONNX_OPSET = 17;
+/** The IR version that goes with opset 17 (ONNX 1.12). */
+export const ONNX_IR_VERSION = 8;
+
+export type AttributeValue = number | string | readonly number[] | readonly string[] | { readonly float: number } | { readonly floats: readonly number[] };
+
+/** An ONNX graph under construction: named values, constant tensors and nodes, in order. */
+export class OnnxGraph {
+  private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  private readonly inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
+  private readonly outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
+  private readonly used = new Set<string>();
+
+  /** A value name not used before, from `base` (layer names are unique, but each layer writes several values). */
+  name(base: string): string {
+    let name = base.replace(/[^A-Za-z0-9_.:/-]/g, '_');
+    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** A graph input of float32 (or int64) values; `null` dimensions are named symbolic ones (the batch). */
+  input(name: string, shape: readonly (number | null)[], type: 'float32' | 'int64' = 'float32'): string {
+    this.used.add(name);
+    this.inputs.push(valueInfo(name, shape, type));
+    return name;
+  }
+
+  output(name: string, shape: readonly (number | null)[]): void {
+    this.outputs.push(valueInfo(name, shape, 'float32'));
+  }
+
+  /** A constant float32 tensor, stored little-endian in `raw_data`. */
+  floats(base: string, values: Float32Array, dims: readonly number[]): string {
+    const name = this.name(base);
+    const bytes = new Uint8Array(values.length * 4);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes }));
+    return name;
+  }
+
+  /** A constant int64 tensor (shapes, axes). */
+  ints(base: string, values: readonly number[]): string {
+    const name = this.name(base);
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] }));
+    return name;
+  }
+
+  /** Adds a node; returns its first output's name. */
+  node(opType: string, inputs: readonly string[], base: string, attributes: Readonly<Record<string, AttributeValue>> = {}, outputs = 1): string {
+    const names = Array.from({ length: outputs }, (_, k) => this.name(outputs === 1 ? base : `${base}_${k}`));
+    return this.nodeWithOutputs(opType, inputs, names, attributes)[0]!;
+  }
+
+  /** Adds a node with outputs named by the caller ('' leaves an optional output unset). */
+  nodeWithOutputs(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}): readonly string[] {
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType,
+        name: this.name(`${outputs.find((o) => o !== '') ?? opType}/${opType}`),
+        input: [...inputs],
+        output: [...outputs],
+        attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+      }),
+    );
+    return outputs;
+  }
+
+  /** The serialised model. */
+  encode(meta: { readonly name: string; readonly docString?: string; readonly properties?: Readonly<Record<string, string>> }): Uint8Array {
+    const graph = onnx.GraphProto.create({
+      name: meta.name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    });
+    const model = onnx.ModelProto.create({
+      irVersion: ONNX_IR_VERSION,
+      opsetImport: [{ domain: '', version: ONNX_OPSET }],
+      producerName: 'deepline',
+      graph,
+      ...(meta.docString && { docString: meta.docString }),
+      metadataProps: Object.entries(meta.properties ?? {}).map(([key, value]) => ({ key, value })),
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+function valueInfo(name: string, shape: readonly (number | null)[], type: 'float32' | 'int64'): InstanceType<typeof onnx.ValueInfoProto> {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: type === 'float32' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64,
+        shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) },
+      },
+    },
+  });
+}
+
+function attribute(name: string, value: AttributeValue): InstanceType<typeof onnx.AttributeProto> {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: T.INT, i: value });
+  if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
+  if ('float' in value) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.float });
+  if ('floats' in value) return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...value.floats] });
+  if (value.length > 0 && typeof value[0] === 'string') {
+    return onnx.AttributeProto.create({ name, type: T.STRINGS, strings: (value as readonly string[]).map((s) => new TextEncoder().encode(s)) });
+  }
+  return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...(value as readonly number[])] });
+}
