@@ -7,6 +7,7 @@ import { registerInitCommand } from './init-command.ts';
 import { registerProfileCommand } from './profile-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
+import { registerServeCommand } from './serve-command.ts';
 import { jsonResultPrinted } from './output.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

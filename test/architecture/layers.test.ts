@@ -24,6 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['search'],
   ['evaluate'],
   ['deploy'],
+  ['serve'],
   ['templates'],
   ['context'],
   ['cli', 'testing', 'workers', 'index.ts'],

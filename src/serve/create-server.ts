@@ -1,0 +1,162 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isDeeplineError } from '../errors/index.ts';
+import { MicroBatcher } from './micro-batcher.ts';
+import type { Prediction, ServedModel } from './served-model.ts';
+
+export interface ServeOptions {
+  /** Most instances run together (dynamic batching); 1 turns batching off. Default 32. */
+  readonly maxBatch?: number;
+  /** How long a lone instance waits for company, in ms. Default 2. */
+  readonly maxWaitMs?: number;
+  /** When set, every /v1 request must carry it: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+  readonly apiKey?: string;
+  /** Largest request body in bytes; default 4 MiB (a few base64 images). */
+  readonly bodyLimit?: number;
+  /** Most instances in one request; default 1,024. */
+  readonly maxInstances?: number;
+  /** A request must arrive whole within this many ms (slow clients get 408); default 10,000. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** What a client gets for any request it got wrong: a status below 500 and this body. */
+interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string; readonly instance?: number; readonly hint?: string };
+}
+
+export interface DeeplineServer {
+  readonly app: FastifyInstance;
+  /** Stops taking requests, answers every request already taken, then releases the models. */
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP server of `deepline serve` (fastify): `POST /v1/models/:name/predict` with
+ * `{ "instances": [...] }` answers `{ "predictions": [...] }`; `GET /v1/models` lists the models;
+ * `/healthz`, `/readyz` and `/metrics` (Prometheus text) serve operations. Models are looked up
+ * by name in memory, so no request names a file. Every mistake of a client is a 4xx with a JSON
+ * error naming the field and the instance; nothing a client sends can cause a 5xx.
+ */
+export async function createServer(models: readonly ServedModel[], options: ServeOptions = {}): Promise<DeeplineServer> {
+  const maxInstances = options.maxInstances ?? 1024;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const requests = new Counter({ name: 'deepline_requests_total', help: 'Prediction requests by model and status code', labelNames: ['model', 'status'], registers: [metrics] });
+  const latency = new Histogram({
+    name: 'deepline_request_duration_seconds',
+    help: 'Prediction request latency',
+    labelNames: ['model'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics],
+  });
+  const batchSizes = new Histogram({ name: 'deepline_batch_size', help: 'Instances per model run', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [metrics] });
+  const instances = new Counter({ name: 'deepline_instances_total', help: 'Instances predicted', labelNames: ['model'], registers: [metrics] });
+
+  const served = new Map(
+    models.map((model) => [
+      model.name,
+      {
+        model,
+        batcher: new MicroBatcher<Float32Array, Prediction>({
+          maxBatch: options.maxBatch ?? 32,
+          maxWaitMs: options.maxWaitMs ?? 2,
+          run: (batch) => model.predict(batch),
+          onBatch: (size) => batchSizes.observe({ model: model.name }, size),
+        }),
+      },
+    ]),
+  );
+  let ready = true;
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    // While it stops, a request that still arrives on an open connection is served, not refused:
+    // the drain answers everything that reached the server.
+    return503OnClosing: false,
+    // Each request's parameters are read as plain JSON: no prototype keys reach an object.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  // Requests are JSON; fastify's default text/plain parser would hand a handler a string.
+  app.removeContentTypeParser('text/plain');
+
+  const fail = (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply => reply.code(status).send(body);
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    // fastify's own refusals (bad JSON, body too large, wrong content type, timeouts) keep their 4xx.
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    return fail(reply, status, { error: { code: error.code ?? 'DL_INTERNAL', message: status === 500 ? 'internal error' : error.message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    fail(reply, 404, { error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, hint: 'POST /v1/models/<name>/predict, GET /v1/models, /healthz, /readyz, /metrics' } }),
+  );
+
+  const authorised = (request: FastifyRequest): boolean => {
+    if (options.apiKey === undefined) return true;
+    const bearer = request.headers.authorization?.replace(/^Bearer\s+/i, '');
+    return bearer === options.apiKey || request.headers['x-api-key'] === options.apiKey;
+  };
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => (ready ? { status: 'ready', models: [...served.keys()] } : reply.code(503).send({ status: 'shutting down' })));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+
+  app.get('/v1/models', async (request, reply) => {
+    if (!authorised(request)) return fail(reply, 401, { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } });
+    return {
+      models: [...served.values()].map(({ model }) => ({ name: model.name, task: model.task, inputShape: model.inputShape, ...(model.classes && { classes: model.classes }), instance: model.instanceHint })),
+    };
+  });
+
+  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', async (request, reply) => {
+    const started = performance.now();
+    const entry = served.get(request.params.name);
+    const label = entry ? entry.model.name : 'unknown';
+    const answer = (status: number, body: unknown): FastifyReply => {
+      requests.inc({ model: label, status: String(status) });
+      if (status === 200) latency.observe({ model: label }, (performance.now() - started) / 1000);
+      return reply.code(status).send(body);
+    };
+    if (!authorised(request)) return answer(401, { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } });
+    if (!entry) {
+      return answer(404, { error: { code: 'MODEL_NOT_FOUND', message: `no model named ${JSON.stringify(request.params.name)}`, hint: `served models: ${[...served.keys()].join(', ')}` } });
+    }
+    // A request that reached the handler is answered even while the server stops (only /readyz
+    // says it is going): it was accepted, and a drain must not drop it.
+    const body = request.body as { instances?: unknown } | null | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.instances)) {
+      return answer(400, { error: { code: 'BAD_REQUEST', message: 'the body must be a JSON object with an "instances" array', hint: `{ "instances": [${entry.model.instanceHint}] }` } });
+    }
+    const given = body.instances;
+    if (given.length === 0 || given.length > maxInstances) {
+      return answer(400, { error: { code: 'BAD_REQUEST', message: `"instances" holds ${given.length} instances; send 1 to ${maxInstances}`, field: 'instances' } });
+    }
+    let encoded: Float32Array[];
+    try {
+      encoded = await Promise.all(given.map((instance, k) => entry.model.encode(instance).catch((e: unknown) => Promise.reject(Object.assign(e as object, { instanceIndex: k })))));
+    } catch (e) {
+      if (!isDeeplineError(e)) throw e;
+      const index = (e as { instanceIndex?: number }).instanceIndex;
+      return answer(400, {
+        error: { code: e.code, message: e.message, ...(e.location?.field !== undefined && { field: e.location.field }), ...(index !== undefined && { instance: index }), ...(e.hint && { hint: e.hint }) },
+      });
+    }
+    const predictions = await Promise.all(encoded.map((x) => entry.batcher.submit(x)));
+    instances.inc({ model: label }, predictions.length);
+    return answer(200, { model: entry.model.name, predictions });
+  });
+
+  return {
+    app,
+    async close() {
+      ready = false;
+      // fastify stops accepting connections and waits for the requests in flight to be answered.
+      await app.close();
+      await Promise.all([...served.values()].map(({ batcher }) => batcher.drain()));
+      await Promise.all(models.map((m) => m.close()));
+    },
+  };
+}
