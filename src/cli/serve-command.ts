@@ -22,7 +22,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <address>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
     .option('--max-batch <n>', 'most instances run together; 1 turns batching off', '32')
-    .option('--max-wait-ms <ms>', 'how long a lone request waits for others to batch with', '2')
+    .option('--max-wait-ms <ms>', 'how long a lone request waits for others to batch with (0: none; requests that arrive while a batch runs form the next)', '0')
     .option('--api-key <key>', 'require this key on /v1 requests (default: $DEEPLINE_API_KEY; none when unset)')
     .option('--threads <n>', 'ONNX Runtime threads per model run', '1')
     .addHelpText(

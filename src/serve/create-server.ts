@@ -7,7 +7,7 @@ import type { Prediction, ServedModel } from './served-model.ts';
 export interface ServeOptions {
   /** Most instances run together (dynamic batching); 1 turns batching off. Default 32. */
   readonly maxBatch?: number;
-  /** How long a lone instance waits for company, in ms. Default 2. */
+  /** How long a lone instance waits for company, in ms. Default 0: what arrives while a batch runs forms the next batch. */
   readonly maxWaitMs?: number;
   /** When set, every /v1 request must carry it: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
   readonly apiKey?: string;
@@ -59,7 +59,7 @@ export async function createServer(models: readonly ServedModel[], options: Serv
         model,
         batcher: new MicroBatcher<Float32Array, Prediction>({
           maxBatch: options.maxBatch ?? 32,
-          maxWaitMs: options.maxWaitMs ?? 2,
+          maxWaitMs: options.maxWaitMs ?? 0,
           run: (batch) => model.predict(batch),
           onBatch: (size) => batchSizes.observe({ model: model.name }, size),
         }),
