@@ -27,7 +27,7 @@ export function registerServeCommand(program: Command): void {
     .option('--threads <n>', 'ONNX Runtime threads per model run', '1')
     .addHelpText(
       'after',
-      '\nEndpoints: POST /v1/models/<name>/predict with {"instances": [...]}, GET /v1/models, /healthz,\n/readyz, /metrics. SIGTERM or Ctrl-C stops taking requests and answers those already taken.\n\nExample:\n  deepline serve out/iris\n  curl -s localhost:8080/v1/models/iris/predict -H \'content-type: application/json\' \\\n    -d \'{"instances": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]}\'',
+      '\nEndpoints: POST /v1/models/<name>/predict with {"instances": [...]}, GET /v1/models, /openapi.json,\n/healthz, /readyz, /metrics. SIGTERM or Ctrl-C stops taking requests and answers those already taken.\n\nExample:\n  deepline serve out/iris\n  curl -s localhost:8080/v1/models/iris/predict -H \'content-type: application/json\' \\\n    -d \'{"instances": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]}\'',
     )
     .action(async (specs: string[], opts: ServeCommandOptions) => {
       const number = (value: string, flag: string, min: number): number => {

@@ -33,7 +33,8 @@ export interface DeeplineServer {
 /**
  * The HTTP server of `deepline serve` (fastify): `POST /v1/models/:name/predict` with
  * `{ "instances": [...] }` answers `{ "predictions": [...] }`; `GET /v1/models` lists the models;
- * `/healthz`, `/readyz` and `/metrics` (Prometheus text) serve operations. Models are looked up
+ * `/healthz`, `/readyz` and `/metrics` (Prometheus text) serve operations; `/openapi.json`
+ * describes the prediction endpoints. Models are looked up
  * by name in memory, so no request names a file. Every mistake of a client is a 4xx with a JSON
  * error naming the field and the instance; nothing a client sends can cause a 5xx.
  */
@@ -104,6 +105,8 @@ export async function createServer(models: readonly ServedModel[], options: Serv
   app.get('/readyz', async (_request, reply) => (ready ? { status: 'ready', models: [...served.keys()] } : reply.code(503).send({ status: 'shutting down' })));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
 
+  app.get('/openapi.json', async () => openApiDocument(models));
+
   app.get('/v1/models', async (request, reply) => {
     if (!authorised(request)) return fail(reply, 401, { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } });
     return {
@@ -159,4 +162,35 @@ export async function createServer(models: readonly ServedModel[], options: Serv
       await Promise.all(models.map((m) => m.close()));
     },
   };
+}
+
+/** The OpenAPI 3.1 description of the prediction endpoints, one path per served model. */
+function openApiDocument(models: readonly ServedModel[]): Record<string, unknown> {
+  const error = {
+    type: 'object',
+    properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' }, instance: { type: 'integer' }, hint: { type: 'string' } }, required: ['code', 'message'] } },
+  };
+  const paths = Object.fromEntries(
+    models.map((m) => [
+      `/v1/models/${m.name}/predict`,
+      {
+        post: {
+          summary: `${m.task}: predict with ${m.name}`,
+          description: `Each instance: ${m.instanceHint}`,
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', required: ['instances'], properties: { instances: { type: 'array', minItems: 1, items: { type: 'object' } } } } } },
+          },
+          responses: {
+            '200': {
+              description: m.classes ? `the class (one of ${m.classes.join(', ')}) and its probabilities` : 'the predicted value, in the target\'s units',
+              content: { 'application/json': { schema: { type: 'object', properties: { model: { type: 'string' }, predictions: { type: 'array', items: { type: 'object' } } } } } },
+            },
+            '4XX': { description: 'a mistake in the request, named', content: { 'application/json': { schema: error } } },
+          },
+        },
+      },
+    ]),
+  );
+  return { openapi: '3.1.0', info: { title: 'deepline serve', version: '1' }, paths };
 }

@@ -86,6 +86,10 @@ describe('deepline serve: the HTTP server', { timeout: 600_000 }, () => {
     assert.deepEqual(ready.models.sort(), ['digits', 'iris']);
     const models = (await (await fetch(`${base}/v1/models`, { headers: { authorization: 'Bearer sesame' } })).json()) as { models: { name: string; classes?: string[] }[] };
     assert.deepEqual(models.models.find((m) => m.name === 'iris')?.classes, ['setosa', 'versicolor', 'virginica']);
+    const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, { post: { description: string } }> };
+    assert.equal(openapi.openapi, '3.1.0');
+    assert.deepEqual(Object.keys(openapi.paths).sort(), ['/v1/models/digits/predict', '/v1/models/iris/predict']);
+    assert.match(openapi.paths['/v1/models/digits/predict']!.post.description, /"pixels"/);
   });
 
   const good = flower(0);
