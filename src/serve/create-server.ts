@@ -30,6 +30,8 @@ export interface DeeplineServer {
   close(): Promise<void>;
 }
 
+const UNAUTHORIZED: ErrorBody = { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } };
+
 /**
  * The HTTP server of `deepline serve` (fastify): `POST /v1/models/:name/predict` with
  * `{ "instances": [...] }` answers `{ "predictions": [...] }`; `GET /v1/models` lists the models;
@@ -108,7 +110,7 @@ export async function createServer(models: readonly ServedModel[], options: Serv
   app.get('/openapi.json', async () => openApiDocument(models));
 
   app.get('/v1/models', async (request, reply) => {
-    if (!authorised(request)) return fail(reply, 401, { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } });
+    if (!authorised(request)) return fail(reply, 401, UNAUTHORIZED);
     return {
       models: [...served.values()].map(({ model }) => ({ name: model.name, task: model.task, inputShape: model.inputShape, ...(model.classes && { classes: model.classes }), instance: model.instanceHint })),
     };
@@ -123,7 +125,7 @@ export async function createServer(models: readonly ServedModel[], options: Serv
       if (status === 200) latency.observe({ model: label }, (performance.now() - started) / 1000);
       return reply.code(status).send(body);
     };
-    if (!authorised(request)) return answer(401, { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } });
+    if (!authorised(request)) return answer(401, UNAUTHORIZED);
     if (!entry) {
       return answer(404, { error: { code: 'MODEL_NOT_FOUND', message: `no model named ${JSON.stringify(request.params.name)}`, hint: `served models: ${[...served.keys()].join(', ')}` } });
     }

@@ -143,24 +143,25 @@ function datasetEncoder(t: DataTransform, classes: readonly string[] | undefined
   const size = shape.reduce((a, b) => a * b, 1);
   const image = t.kind === 'image-standardize' ? { height: shape[0]!, width: shape[1]!, channels: shape[2]! as 1 | 3, scale: t.scale } : undefined;
   const key = image ? 'pixels' : 'features';
+  const hint = image
+    ? `{ "pixels": [${size} numbers, ${image.height}x${image.width}x${image.channels} row-major, 0 to ${image.scale}] } or { "image": "<base64 PNG, JPEG or WebP>" }`
+    : `{ "features": [${size} numbers] }`;
   return {
     inputShape: shape,
-    instanceHint: image
-      ? `{ "pixels": [${size} numbers, ${image.height}x${image.width}x${image.channels} row-major, 0 to ${image.scale}] } or { "image": "<base64 PNG, JPEG or WebP>" }`
-      : `{ "features": [${size} numbers] }`,
+    instanceHint: hint,
     async encode(instance) {
       const given = instance as Record<string, unknown> | null;
       if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-        throw bad(`an instance must be a JSON object, but got ${Array.isArray(given) ? 'an array' : JSON.stringify(given)}`, undefined, this.instanceHint);
+        throw bad(`an instance must be a JSON object, but got ${Array.isArray(given) ? 'an array' : JSON.stringify(given)}`, undefined, hint);
       }
       if (image && typeof given.image === 'string') return transformFeatures(t, await decodeImage(given.image, image));
       const values = given[key];
-      if (!Array.isArray(values)) throw bad(`field ${key} is missing or not an array`, key, this.instanceHint);
-      if (values.length !== size) throw bad(`field ${key} has ${values.length} values, but the model takes ${size} (${shape.join('x')})`, key, this.instanceHint);
+      if (!Array.isArray(values)) throw bad(`field ${key} is missing or not an array`, key, hint);
+      if (values.length !== size) throw bad(`field ${key} has ${values.length} values, but the model takes ${size} (${shape.join('x')})`, key, hint);
       const x = new Float32Array(size);
       for (let i = 0; i < size; i++) {
         const v = values[i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`field ${key}[${i}] is ${JSON.stringify(v)}, not a finite number`, `${key}[${i}]`, this.instanceHint);
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`field ${key}[${i}] is ${JSON.stringify(v)}, not a finite number`, `${key}[${i}]`, hint);
         x[i] = v;
       }
       return transformFeatures(t, x);

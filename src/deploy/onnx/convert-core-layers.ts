@@ -11,7 +11,7 @@ type Config = Record<string, unknown>;
 /** A layer setting the exporter cannot write: named, with the layer, at export time. */
 export function unsupported(layer: tf.layers.Layer, what: string): DeeplineError {
   return new DeeplineError('DL_EXPORT', `cannot export layer ${layer.name} (${layer.getClassName()}) to ONNX: ${what}`, {
-    hint: 'the tfjs exporter writes every layer; for ONNX, choose a family or search.space without it',
+    hint: 'the TF.js model in model/ holds every layer; for ONNX, choose a family or search.space without this one, or set `export: []`',
   });
 }
 

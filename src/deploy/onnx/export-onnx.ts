@@ -66,8 +66,8 @@ export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions =
     });
   }
 
-  const [outputLayer, outputNode, outputTensor] = model.outputLayers.map((l, k) => [l, model.outputLayersNodeIndices[k]!, model.outputLayersTensorIndices[k]!] as const)[0]!;
-  const output = values.get(key(outputLayer.name, outputNode, outputTensor));
+  const outputLayer = model.outputLayers[0]!;
+  const output = values.get(key(outputLayer.name, model.outputLayersNodeIndices[0]!, model.outputLayersTensorIndices[0]!));
   if (output === undefined) throw unsupported(outputLayer, 'the model output was not produced by the graph');
   const outputShape = model.outputs[0]!.shape;
   const named = graph.node('Identity', [output], 'output');

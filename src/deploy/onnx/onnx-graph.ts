@@ -19,8 +19,9 @@ export class OnnxGraph {
 
   /** A value name not used before, from `base` (layer names are unique, but each layer writes several values). */
   name(base: string): string {
-    let name = base.replace(/[^A-Za-z0-9_.:/-]/g, '_');
-    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    const clean = base.replace(/[^A-Za-z0-9_.:/-]/g, '_');
+    let name = clean;
+    for (let k = 1; this.used.has(name); k++) name = `${clean}_${k}`;
     this.used.add(name);
     return name;
   }
@@ -53,10 +54,9 @@ export class OnnxGraph {
     return name;
   }
 
-  /** Adds a node; returns its first output's name. */
-  node(opType: string, inputs: readonly string[], base: string, attributes: Readonly<Record<string, AttributeValue>> = {}, outputs = 1): string {
-    const names = Array.from({ length: outputs }, (_, k) => this.name(outputs === 1 ? base : `${base}_${k}`));
-    return this.nodeWithOutputs(opType, inputs, names, attributes)[0]!;
+  /** Adds a node with one output, named from `base`; returns that name. */
+  node(opType: string, inputs: readonly string[], base: string, attributes: Readonly<Record<string, AttributeValue>> = {}): string {
+    return this.nodeWithOutputs(opType, inputs, [this.name(base)], attributes)[0]!;
   }
 
   /** Adds a node with outputs named by the caller ('' leaves an optional output unset). */

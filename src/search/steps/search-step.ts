@@ -213,9 +213,10 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         // search on this much data, not for a model: if the run's budget leaves the final
         // training time, the first trial (the default model where it was tried first) goes to
         // it, and it trains for that time (cutting its epoch short if need be).
+        const trained = complete ?? bestPruned(trials);
         const refitLeft = ctx.budget.msFor('refit') ?? 0;
-        const tooSlow = complete || bestPruned(trials) || refitLeft <= 0 ? undefined : trials.find((t) => t.rejectedFor === 'time');
-        const best = complete ?? bestPruned(trials) ?? tooSlow;
+        const tooSlow = trained || refitLeft <= 0 ? undefined : trials.find((t) => t.rejectedFor === 'time');
+        const best = trained ?? tooSlow;
         if (!best) throw noModel(trials);
         const fallback = tooSlow && `no trial could train its first epochs in the time it had (${tooSlow.error?.replace(/^rejected: /, '') ?? 'too slow'}); trial ${tooSlow.number} trains in the final training alone, for the time the budget leaves`;
         if (fallback) ctx.log.warn(`${fallback}: raise budget.minutes for a search`);
