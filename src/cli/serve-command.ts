@@ -1,7 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
+import { resolveRunFolder } from './resolve-run-folder.ts';
 
 interface ServeCommandOptions {
   port: string;
@@ -11,8 +10,6 @@ interface ServeCommandOptions {
   apiKey?: string;
   threads: string;
 }
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function registerServeCommand(program: Command): void {
   program
@@ -42,7 +39,7 @@ export function registerServeCommand(program: Command): void {
       const threads = number(opts.threads, '--threads', 1);
       const apiKey = opts.apiKey ?? process.env.DEEPLINE_API_KEY;
 
-      const folders = await Promise.all(specs.map((spec) => resolveModel(spec, program.opts().home as string)));
+      const folders = await Promise.all(specs.map((spec) => resolveRunFolder(spec, program.opts().home as string)));
       const [{ loadServedModel }, { createServer }] = await Promise.all([import('../serve/served-model.ts'), import('../serve/create-server.ts')]);
       const models = await Promise.all(folders.map(({ name, dir }) => loadServedModel(dir, { ...(name !== undefined && { name }), threads })));
       const names = models.map((m) => m.name);
@@ -67,28 +64,4 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
-}
-
-/** `name=folder`, a folder, or a run id (its output folder, from the metadata store). */
-async function resolveModel(spec: string, home: string): Promise<{ name?: string; dir: string }> {
-  const eq = spec.indexOf('=');
-  const name = eq > 0 ? spec.slice(0, eq) : undefined;
-  const target = eq > 0 ? spec.slice(eq + 1) : spec;
-  if (name !== undefined && !NAME.test(name)) {
-    throw new DeeplineError('DL_USAGE', `${JSON.stringify(name)} cannot name a served model`, { hint: 'use letters, digits, dot, dash and underscore (up to 64), starting with a letter or digit' });
-  }
-  if (existsSync(target) && statSync(target).isDirectory()) return { ...(name !== undefined && { name }), dir: resolve(target) };
-  const { openWorkspace } = await import('../store/workspace.ts');
-  const workspace = await openWorkspace(home);
-  try {
-    const runs = await workspace.metadata.listRuns();
-    const run = runs.find((r) => r.id === target) ?? runs.find((r) => r.id.startsWith(target));
-    const output = (run?.spec as { output?: string } | undefined)?.output;
-    if (!run || !output) {
-      throw new DeeplineError('DL_USAGE', `${target} is neither a folder nor a run id in ${home}`, { hint: 'give the output folder of a run (e.g. out/iris) or an id from `deepline runs`' });
-    }
-    return { ...(name !== undefined && { name }), dir: output };
-  } finally {
-    await workspace.close();
-  }
 }

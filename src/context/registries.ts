@@ -3,6 +3,8 @@ import type { DataReader } from '../data/readers/data-reader.ts';
 import { registerBuiltins as registerReaders } from '../data/readers/reader-registry.ts';
 import type { Exporter } from '../deploy/exporters/exporter.ts';
 import { registerBuiltins as registerExporters } from '../deploy/exporters/exporter-registry.ts';
+import type { Packager } from '../deploy/packagers/packager.ts';
+import { registerBuiltins as registerPackagers } from '../deploy/packagers/packager-registry.ts';
 import { Registry } from '../extensions/registry.ts';
 import { FamilyRegistry } from '../models/families/family-registry.ts';
 import type { ExecutorEntry } from '../search/executors/executor-entry.ts';
@@ -33,6 +35,8 @@ export interface Registries {
   readonly executors: Registry<ExecutorEntry>;
   /** `export:` names → deployment formats written after training (`onnx`). */
   readonly exporters: Registry<Exporter>;
+  /** `deepline package --target` names → bundle writers (`server`, `browser`). */
+  readonly packagers: Registry<Packager>;
 }
 
 /** The registries holding deepline's built-ins, registered exactly as a plugin's entries are. */
@@ -46,6 +50,7 @@ export function createRegistries(): Registries {
     families: new FamilyRegistry(),
     executors: new Registry<ExecutorEntry>('executor'),
     exporters: new Registry<Exporter>('exporter'),
+    packagers: new Registry<Packager>('package target'),
   };
   registerTemplates(registries.templates);
   registerReaders(registries.readers);
@@ -53,6 +58,7 @@ export function createRegistries(): Registries {
   registerSchedulers(registries.schedulers);
   registerExecutors(registries.executors);
   registerExporters(registries.exporters);
+  registerPackagers(registries.packagers);
   registries.augmenters.defer(async (augmenters) => (await import('../train/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
   // The families' modules import TF.js: loaded when a step first needs a family, not before.
   registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isDeeplineError } from '../errors/index.ts';
@@ -83,8 +84,11 @@ export async function createServer(models: readonly ServedModel[], options: Serv
     onConstructorPoisoning: 'error',
   });
 
-  // Requests are JSON; fastify's default text/plain parser would hand a handler a string.
+  // Requests are JSON, or multipart forms of image files; fastify's default text/plain parser
+  // would hand a handler a string.
   app.removeContentTypeParser('text/plain');
+  const bodyLimit = options.bodyLimit ?? 4 * 1024 * 1024;
+  await app.register(multipart, { limits: { fileSize: bodyLimit, files: Math.min(maxInstances, 256), fields: 16, fieldSize: 1024, parts: 272, headerPairs: 64 } });
 
   const fail = (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply => reply.code(status).send(body);
 
@@ -131,11 +135,21 @@ export async function createServer(models: readonly ServedModel[], options: Serv
     }
     // A request that reached the handler is answered even while the server stops (only /readyz
     // says it is going): it was accepted, and a drain must not drop it.
-    const body = request.body as { instances?: unknown } | null | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.instances)) {
-      return answer(400, { error: { code: 'BAD_REQUEST', message: 'the body must be a JSON object with an "instances" array', hint: `{ "instances": [${entry.model.instanceHint}] }` } });
+    let given: unknown[];
+    if (request.isMultipart()) {
+      const form = await readImageForm(request, bodyLimit);
+      if ('error' in form) return answer(form.status, { error: form.error });
+      if (!entry.model.instanceHint.includes('"image"')) {
+        return answer(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `${entry.model.name} takes JSON, not image uploads`, hint: `{ "instances": [${entry.model.instanceHint}] }` } });
+      }
+      given = form.images.map((bytes) => ({ image: bytes.toString('base64') }));
+    } else {
+      const body = request.body as { instances?: unknown } | null | undefined;
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.instances)) {
+        return answer(400, { error: { code: 'BAD_REQUEST', message: 'the body must be a JSON object with an "instances" array', hint: `{ "instances": [${entry.model.instanceHint}] }` } });
+      }
+      given = body.instances;
     }
-    const given = body.instances;
     if (given.length === 0 || given.length > maxInstances) {
       return answer(400, { error: { code: 'BAD_REQUEST', message: `"instances" holds ${given.length} instances; send 1 to ${maxInstances}`, field: 'instances' } });
     }
@@ -164,6 +178,30 @@ export async function createServer(models: readonly ServedModel[], options: Serv
       await Promise.all(models.map((m) => m.close()));
     },
   };
+}
+
+/**
+ * The image files of a multipart form, in order: each file part is one instance. A field that is
+ * not a file, a form past the body limit or without a file is the client's mistake (4xx); every
+ * part is read to its end, so the connection stays usable.
+ */
+async function readImageForm(request: FastifyRequest, bodyLimit: number): Promise<{ images: Buffer[] } | { status: number; error: ErrorBody['error'] }> {
+  const images: Buffer[] = [];
+  let total = 0;
+  let problem: { status: number; error: ErrorBody['error'] } | undefined;
+  for await (const part of request.parts()) {
+    if (part.type !== 'file') {
+      problem ??= { status: 400, error: { code: 'BAD_REQUEST', message: `form field ${JSON.stringify(part.fieldname)} is not a file`, field: part.fieldname, hint: 'send each image as a file part, e.g. curl -F image=@digit.png' } };
+      continue;
+    }
+    const bytes = await part.toBuffer();
+    total += bytes.length;
+    if (total > bodyLimit) problem ??= { status: 413, error: { code: 'FST_REQ_FILE_TOO_LARGE', message: `the images sent add up to more than ${bodyLimit} bytes` } };
+    else images.push(bytes);
+  }
+  if (problem) return problem;
+  if (images.length === 0) return { status: 400, error: { code: 'BAD_REQUEST', message: 'the form holds no file', hint: 'send each image as a file part, e.g. curl -F image=@digit.png' } };
+  return { images };
 }
 
 /** The OpenAPI 3.1 description of the prediction endpoints, one path per served model. */

@@ -62,6 +62,31 @@ describe('deepline serve: the HTTP server', { timeout: 600_000 }, () => {
     assert.ok(/^\d$/.test(body.predictions[0]!.label));
   });
 
+  it('takes image files as a multipart form, one instance per file, as it takes base64', async () => {
+    const files = ['3/001.png', '7/001.png'].map((f) => readFileSync(join(ROOT, 'examples/data/digits-images', f)));
+    const form = new FormData();
+    files.forEach((bytes, k) => form.append('image', new Blob([bytes], { type: 'image/png' }), `digit-${k}.png`));
+    const r = await fetch(`${base}/v1/models/digits/predict`, { method: 'POST', headers: { 'x-api-key': 'sesame' }, body: form });
+    assert.equal(r.status, 200, await r.clone().text());
+    const uploaded = ((await r.json()) as { predictions: unknown[] }).predictions;
+    const asJson = ((await (await post('/v1/models/digits/predict', { instances: files.map((b) => ({ image: b.toString('base64') })) })).json()) as { predictions: unknown[] }).predictions;
+    assert.deepEqual(uploaded, asJson);
+
+    const mistakes: [string, FormData, number, RegExp][] = [
+      ['a text field', formOf((f) => f.append('note', 'hello')), 400, /form field "note" is not a file/],
+      ['bytes that are not an image', formOf((f) => f.append('image', new Blob(['not a PNG']), 'x.png')), 400, /does not decode as an image/],
+      ['a file past the body limit', formOf((f) => f.append('image', new Blob([new Uint8Array(70 * 1024)]), 'big.png')), 413, /too large|more than/],
+    ];
+    for (const [what, body, status, message] of mistakes) {
+      const m = await fetch(`${base}/v1/models/digits/predict`, { method: 'POST', headers: { 'x-api-key': 'sesame' }, body });
+      const text = await m.text();
+      assert.equal(m.status, status, `${what}: ${text}`);
+      assert.match((JSON.parse(text) as { error: { message: string } }).error.message, message, what);
+    }
+    const table = await fetch(`${base}/v1/models/iris/predict`, { method: 'POST', headers: { 'x-api-key': 'sesame' }, body: formOf((f) => f.append('image', new Blob([files[0]!]), 'a.png')) });
+    assert.equal(table.status, 415, await table.clone().text());
+  });
+
   it('batches concurrent requests together', async () => {
     // Its own server with a longer wait: here the clients share the server's event loop, so they
     // arrive more slowly than real clients would.
@@ -169,3 +194,9 @@ describe('deepline serve: the HTTP server', { timeout: 600_000 }, () => {
     void png;
   });
 });
+
+function formOf(fill: (form: FormData) => void): FormData {
+  const form = new FormData();
+  fill(form);
+  return form;
+}

@@ -1,3 +1,5 @@
+import { formatBytes } from '../../render/format-bytes.ts';
+
 /** Past this many characters a quoted cell also gives its size: a runaway field is then plain to see. */
 const SIZE_FROM = 1000;
 
@@ -7,10 +9,5 @@ const SIZE_FROM = 1000;
  */
 export function quoteCell(value: string): string {
   const quoted = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return value.length > SIZE_FROM ? `${quoted} (a ${formatSize(Buffer.byteLength(value))} field)` : quoted;
-}
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-  return `${(bytes / 1024).toFixed(1)} KB`;
+  return value.length > SIZE_FROM ? `${quoted} (a ${formatBytes(Buffer.byteLength(value))} field)` : quoted;
 }
