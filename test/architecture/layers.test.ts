@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['train'],
   ['search'],
   ['evaluate'],
+  ['compress', 'security'],
   ['deploy'],
   ['serve'],
   ['templates'],
