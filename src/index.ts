@@ -83,3 +83,9 @@ export type { TrialRecord } from './search/trial.ts';
 export { exportOnnx, ONNX_CONVERTERS, type OnnxExportOptions, type OnnxSignature } from './deploy/onnx/export-onnx.ts';
 export { onnxExporter, ONNX_TOLERANCE } from './deploy/exporters/onnx-exporter.ts';
 export { exportFileName, type Exporter, type ExportCheck, type ExportContext } from './deploy/exporters/exporter.ts';
+// The target benchmark (`deepline bench-target`): latency and throughput per engine and batch size, and the serving settings chosen from them.
+export { runTargetBench, saveTargetBench, DEFAULT_BENCH_ENGINES, type TargetBenchOptions } from './deploy/target-bench/run-target-bench.ts';
+export { chooseServing, latencyBoundMs, DEFAULT_MAX_LATENCY_MS } from './deploy/target-bench/choose-serving.ts';
+export { latencyObjectiveOf } from './deploy/target-bench/latency-objective.ts';
+export { readServingConfig, SERVING_ENGINES, type ServingConfig, type ServingChoice, type ServingEngine, type LatencyObjective } from './deploy/target-bench/serving-config.ts';
+export type { TargetBenchResult, EngineBench, BenchCell } from './deploy/target-bench/target-bench-result.ts';

@@ -8,6 +8,7 @@ import { registerProfileCommand } from './profile-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerBenchTargetCommand } from './bench-target-command.ts';
 import { registerPackageCommand } from './package-command.ts';
 import { jsonResultPrinted } from './output.ts';
 
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerPackageCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -6,6 +6,8 @@ import { registerBuiltins as registerExporters } from '../deploy/exporters/expor
 import type { Packager } from '../deploy/packagers/packager.ts';
 import { registerBuiltins as registerPackagers } from '../deploy/packagers/packager-registry.ts';
 import { Registry } from '../extensions/registry.ts';
+import type { DriftDetector } from '../monitor/drift/drift-detector.ts';
+import { registerBuiltins as registerDriftDetectors } from '../monitor/drift/builtin-detectors.ts';
 import { FamilyRegistry } from '../models/families/family-registry.ts';
 import type { ExecutorEntry } from '../search/executors/executor-entry.ts';
 import { registerBuiltins as registerExecutors } from '../search/executors/executor-registry.ts';
@@ -37,6 +39,8 @@ export interface Registries {
   readonly exporters: Registry<Exporter>;
   /** `deepline package --target` names → bundle writers (`server`, `browser`). */
   readonly packagers: Registry<Packager>;
+  /** `<kind>/<name>` (`numeric/ks`, `categorical/chi2`, `embedding/mmd`) → drift detectors `deepline monitor` runs. */
+  readonly driftDetectors: Registry<DriftDetector>;
 }
 
 /** The registries holding deepline's built-ins, registered exactly as a plugin's entries are. */
@@ -51,6 +55,7 @@ export function createRegistries(): Registries {
     executors: new Registry<ExecutorEntry>('executor'),
     exporters: new Registry<Exporter>('exporter'),
     packagers: new Registry<Packager>('package target'),
+    driftDetectors: new Registry<DriftDetector>('drift detector'),
   };
   registerTemplates(registries.templates);
   registerReaders(registries.readers);
@@ -59,6 +64,7 @@ export function createRegistries(): Registries {
   registerExecutors(registries.executors);
   registerExporters(registries.exporters);
   registerPackagers(registries.packagers);
+  registerDriftDetectors(registries.driftDetectors);
   registries.augmenters.defer(async (augmenters) => (await import('../train/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
   // The families' modules import TF.js: loaded when a step first needs a family, not before.
   registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));

@@ -1,5 +1,5 @@
-import { DeeplineError } from '../errors/index.ts';
-import { featureSize, type Dataset } from './dataset.ts';
+import { DeeplineError } from '../errors/deepline-error.ts';
+import type { Dataset } from './dataset.ts';
 import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
 export const TRANSFORM_VERSION = FORMAT_VERSIONS.normalizer;
@@ -65,7 +65,7 @@ export function fitTransform(train: Dataset, options: FitOptions = {}): DataTran
     const { mean, std } = columnStats(train.x, featureShape[2], scale);
     return { kind: 'image-standardize', version: TRANSFORM_VERSION, featureShape, scale, mean, std, ...withTarget };
   }
-  const { mean, std } = columnStats(train.x, featureSize(train), 1);
+  const { mean, std } = columnStats(train.x, featureShape.reduce((a, b) => a * b, 1), 1);
   return { kind: 'tabular-standardize', version: TRANSFORM_VERSION, featureShape, mean, std, ...withTarget };
 }
 

@@ -1,5 +1,6 @@
 import { renderStudyHtml } from '../search/report/study-report-html.ts';
 import { escapeHtml } from '../render/escape-html.ts';
+import { reportSection } from './report-section.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
 import { svgConfusionHeatmap } from '../render/svg-confusion-heatmap.ts';
 import { svgLineChart } from '../render/svg-line-chart.ts';
@@ -64,6 +65,8 @@ export function renderReportHtml(report: RunReport): string {
     sections.push(table(['RMSE', 'MAE', 'R²'], [[fixed(metrics.rmse), fixed(metrics.mae), fixed(metrics.r2)]]));
   }
   sections.push(`<p>Latency on ${e(metrics.latency.engine)}: ${metrics.latency.singleMs.toFixed(2)} ms per single example, ${metrics.latency.batch32Ms.toFixed(2)} ms per batch of 32.</p>`);
+  // Filled in by `deepline bench-target` on the machine the model is to be served from.
+  sections.push(reportSection('target-bench', '<h2>Target benchmark</h2><p>Not measured yet: run <code>deepline bench-target &lt;this folder&gt;</code> to measure latency and throughput per engine and batch size and choose how <code>deepline serve</code> runs the model.</p>'));
 
   if (report.search) sections.push(renderStudyHtml(report.search));
   if (report.timings.length > 0) {

@@ -14,6 +14,8 @@ export interface LineChartOptions {
   readonly series: readonly LineSeries[];
   /** Draws a dashed vertical marker, e.g. at the best epoch. */
   readonly marker?: { readonly x: number; readonly label: string };
+  /** `log2` spaces x by its base-2 logarithm (for sizes 1, 2, 4 … 256); points with x <= 0 are left out. Default `linear`. */
+  readonly xScale?: 'linear' | 'log2';
   readonly width?: number;
   readonly height?: number;
 }
@@ -24,37 +26,42 @@ const PAD = { left: 56, right: 16, top: 28, bottom: 40 };
 export function svgLineChart(o: LineChartOptions): string {
   const width = o.width ?? 560;
   const height = o.height ?? 260;
-  const finite = o.series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  const log2 = o.xScale === 'log2';
+  // On a log axis every x is placed by its logarithm; ticks and labels keep the values themselves.
+  const fx = (x: number): number => (log2 ? Math.log2(x) : x);
+  const drawable = ([x, y]: readonly [number, number]): boolean => Number.isFinite(fx(x)) && Number.isFinite(y);
+  const finite = o.series.flatMap((s) => s.points.filter(drawable));
   const title = `<text x="${width / 2}" y="18" text-anchor="middle" class="chart-title">${escapeHtml(o.title)}</text>`;
   if (finite.length === 0) {
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img">${title}<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no data</text></svg>`;
   }
-  const xs = finite.map(([x]) => x);
+  const xs = finite.map(([x]) => fx(x));
   const ys = finite.map(([, y]) => y);
   const [x0, x1] = spread(Math.min(...xs), Math.max(...xs));
   const yTicks = niceTicks(Math.min(...ys), Math.max(...ys), 5);
   const [y0, y1] = [yTicks[0], yTicks[yTicks.length - 1]];
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
-  const sx = (x: number): number => PAD.left + ((x - x0) / (x1 - x0)) * plotW;
+  const sx = (x: number): number => PAD.left + ((fx(x) - x0) / (x1 - x0)) * plotW;
   const sy = (y: number): number => PAD.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
   const parts: string[] = [title];
   for (const t of yTicks) {
     parts.push(`<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${r(sy(t))}" y2="${r(sy(t))}" class="grid"/>`);
     parts.push(`<text x="${PAD.left - 6}" y="${r(sy(t)) + 4}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
   }
-  for (const t of integerTicks(x0, x1, 8)) {
-    parts.push(`<text x="${r(sx(t))}" y="${PAD.top + plotH + 16}" text-anchor="middle" class="tick">${t}</text>`);
+  for (const t of integerTicks(x0, x1, log2 ? 12 : 8)) {
+    const value = log2 ? 2 ** t : t;
+    parts.push(`<text x="${r(sx(value))}" y="${PAD.top + plotH + 16}" text-anchor="middle" class="tick">${value}</text>`);
   }
   parts.push(`<rect x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}" class="frame"/>`);
   parts.push(`<text x="${PAD.left + plotW / 2}" y="${height - 6}" text-anchor="middle" class="axis-label">${escapeHtml(o.xLabel)}</text>`);
-  if (o.marker && o.marker.x >= x0 && o.marker.x <= x1) {
+  if (o.marker && fx(o.marker.x) >= x0 && fx(o.marker.x) <= x1) {
     const mx = r(sx(o.marker.x));
     parts.push(`<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}" class="marker"/>`);
     parts.push(`<text x="${mx + 4}" y="${PAD.top + 12}" class="tick">${escapeHtml(o.marker.label)}</text>`);
   }
   o.series.forEach((s, i) => {
-    const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    const pts = s.points.filter(drawable);
     const color = escapeHtml(s.color);
     const name = escapeHtml(s.name);
     parts.push(`<polyline class="series" data-series="${name}" fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([x, y]) => `${r(sx(x))},${r(sy(y))}`).join(' ')}"/>`);

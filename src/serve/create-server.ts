@@ -62,8 +62,9 @@ export async function createServer(models: readonly ServedModel[], options: Serv
       {
         model,
         batcher: new MicroBatcher<Float32Array, Prediction>({
-          maxBatch: options.maxBatch ?? 32,
-          maxWaitMs: options.maxWaitMs ?? 0,
+          // A model's own settings (its serving.json, chosen by `deepline bench-target`) come first.
+          maxBatch: model.batching?.maxBatch ?? options.maxBatch ?? 32,
+          maxWaitMs: model.batching?.maxWaitMs ?? options.maxWaitMs ?? 0,
           run: (batch) => model.predict(batch),
           onBatch: (size) => batchSizes.observe({ model: model.name }, size),
         }),

@@ -25,6 +25,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['evaluate'],
   ['compress', 'security'],
   ['deploy'],
+  // What watches a deployed model: drift, prediction logs, model versions; the server writes to them.
+  ['monitor', 'model-registry'],
   ['serve'],
   ['templates'],
   ['context'],

@@ -1,4 +1,4 @@
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError } from '../../errors/deepline-error.ts';
 import { cellSyntax } from '../readers/cell-syntax.ts';
 import type { Cell } from './encode-cell.ts';
 import type { ColumnEncoder } from './table-transform.ts';

@@ -1,5 +1,7 @@
-import { z } from 'zod';
-import { DeeplineError } from '../../errors/index.ts';
+// A namespace import lets a bundler keep only the parts of zod used here: the browser bundle
+// (deepline package --target browser) carries this file, and `{ z }` pulls in all of zod.
+import * as z from 'zod';
+import { DeeplineError } from '../../errors/deepline-error.ts';
 import { FORMAT_VERSIONS } from '../../store/formats/format-versions.ts';
 
 export const TABLE_TRANSFORM_VERSION = FORMAT_VERSIONS.tableTransform;

@@ -1,4 +1,4 @@
-import { DeeplineError } from '../../errors/index.ts';
+import { DeeplineError } from '../../errors/deepline-error.ts';
 import { encodeCell, encoderLookup } from './encode-cell.ts';
 import { jsonCell } from './json-cell.ts';
 import type { TableTransform } from './table-transform.ts';

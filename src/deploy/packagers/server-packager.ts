@@ -1,6 +1,6 @@
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeeplineError } from '../../errors/index.ts';
 import { exportFileName } from '../exporters/exporter.ts';
@@ -96,7 +96,13 @@ async function bundleServer(outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile,
+    // Code behind a dynamic import (the TF.js engines, which the bundle does not install) goes
+    // into chunks/ and is loaded only when used: the bundle runs ONNX Runtime.
+    splitting: true,
+    outdir: dirname(outfile),
+    entryNames: basename(outfile, '.mjs'),
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     external: [...RUNTIME, ...IMAGE_RUNTIME, '@tensorflow/*', 'better-sqlite3'],
     // Bundled CommonJS packages require Node's built-ins; an ES module has no `require` of its own.
     banner: { js: "import { createRequire as deeplineRequire } from 'node:module';\nconst require = deeplineRequire(import.meta.url);" },

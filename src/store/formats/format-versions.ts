@@ -32,4 +32,8 @@ export const FORMAT_VERSIONS = Object.freeze({
   evaluationMetrics: 1,
   /** evaluate/run-report.ts: the run report (`report.json`). */
   runReport: 1,
+  /** deploy/target-bench/target-bench-result.ts: latency and throughput per engine and batch size (`target-bench.json`). */
+  targetBench: 1,
+  /** deploy/target-bench/serving-config.ts: the serving settings the target benchmark chose (`serving.json`). */
+  servingConfig: 1,
 } as const);
