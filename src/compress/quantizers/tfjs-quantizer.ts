@@ -1,0 +1,40 @@
+import type { WeightPrecision } from '../quantize/save-quantized-model.ts';
+import type { Quantizer, SavedModel } from './quantizer.ts';
+
+const DESCRIPTIONS: Readonly<Record<WeightPrecision, string>> = {
+  float32: 'TF.js layers model (model.json + weights.bin) as trained',
+  float16: 'TF.js layers model, weights stored as float16 (dequantized by tf.loadLayersModel)',
+  int8: 'TF.js layers model, kernels stored as affine uint8 (scale, min per tensor), small vectors as float16',
+};
+
+/** The TF.js layers format at `precision`: the folder `tf.loadLayersModel` reads, run on the current engine. */
+export function tfjsQuantizer(precision: WeightPrecision): Quantizer {
+  return {
+    format: 'tfjs',
+    precision,
+    description: DESCRIPTIONS[precision],
+    fileName: 'model',
+    async write(model, path) {
+      const { saveQuantizedModel } = await import('../quantize/save-quantized-model.ts');
+      await saveQuantizedModel(model, path, precision);
+    },
+    async open(path, featureShape): Promise<SavedModel> {
+      const [{ loadModel }, tf] = await Promise.all([import('../../train/model-io.ts'), import('@tensorflow/tfjs')]);
+      const model = await loadModel(path);
+      return {
+        runtime: `tfjs (${tf.getBackend()})`,
+        async predict(x, n) {
+          const out = tf.tidy(() => model.predict(tf.tensor(x, [n, ...featureShape])) as import('@tensorflow/tfjs').Tensor);
+          try {
+            return (await out.data()) as Float32Array;
+          } finally {
+            out.dispose();
+          }
+        },
+        async release() {
+          model.dispose();
+        },
+      };
+    },
+  };
+}
