@@ -79,6 +79,29 @@ export { createStudy, loadStudy, type Study } from './search/study.ts';
 export { nonDominatedSort, paretoFront, crowdingDistance, dominates } from './search/pareto.ts';
 export type { TrialRecord } from './search/trial.ts';
 
+// Security: the attacks' interface (registries.attacks), the threat model and the robustness figures.
+export type { AttackEntry, AdversarialAttack, AttackRequest, AttackExamples, ThreatModel } from './security/attacks/attack.ts';
+export { AttackUnsupported } from './security/attacks/attack-unsupported.ts';
+export { perturbationBox, type PerturbationBox } from './train/adversarial/perturbation-box.ts';
+export type { RobustnessSummary } from './evaluate/robustness-summary.ts';
+// Compression: pruning and quantization, every variant measured from its saved files (the compress step).
+export { compressModel, variantName, type CompressionPlan, type CompressionInputs, type PruneRequest, type WrittenVariant } from './compress/compress-model.ts';
+export type { Pruner, PruneContext, PruneResult, FineTuneSettings } from './compress/pruners/pruner.ts';
+export type { Quantizer, SavedModel, QuantizeContext } from './compress/quantizers/quantizer.ts';
+export { saveQuantizedModel, type WeightPrecision } from './compress/quantize/save-quantized-model.ts';
+export { foldBatchNorms } from './compress/fold-batch-norm.ts';
+export { exportQuantizedOnnx } from './deploy/onnx/export-quantized-onnx.ts';
+export type { CompressionSummary, CompressedVariant, VariantArtifact } from './evaluate/compression-summary.ts';
+
+// The model registry: named models, numbered versions, stages, release gates.
+export type { ModelRegistryStore, ModelVersion, NewModelVersion, RegisteredModel, Stage, StageEvent, StageChange, GateResult, PinnedArtifacts } from './model-registry/model-registry-store.ts';
+export { SqliteModelRegistryStore } from './model-registry/sqlite-model-registry-store.ts';
+export { openModelRegistry } from './model-registry/open-model-registry.ts';
+export { registerRun, type RegisterRunOptions, type RegistrationStores } from './model-registry/register-run.ts';
+export { promoteVersion, type PromoteOptions } from './model-registry/promote-version.ts';
+export { checkGates } from './model-registry/check-gates.ts';
+export { followStage, type StageFollower } from './model-registry/follow-stage.ts';
+
 // Deployment: exporters write the trained model for serving, checked against TF.js.
 export { exportOnnx, ONNX_CONVERTERS, type OnnxExportOptions, type OnnxSignature } from './deploy/onnx/export-onnx.ts';
 export { onnxExporter, ONNX_TOLERANCE } from './deploy/exporters/onnx-exporter.ts';
@@ -89,3 +112,9 @@ export { chooseServing, latencyBoundMs, DEFAULT_MAX_LATENCY_MS } from './deploy/
 export { latencyObjectiveOf } from './deploy/target-bench/latency-objective.ts';
 export { readServingConfig, SERVING_ENGINES, type ServingConfig, type ServingChoice, type ServingEngine, type LatencyObjective } from './deploy/target-bench/serving-config.ts';
 export type { TargetBenchResult, EngineBench, BenchCell } from './deploy/target-bench/target-bench-result.ts';
+// Monitoring: the prediction log `deepline serve` writes, and the uncertainty of a prediction.
+export { readPredictionLog, type ReadPredictionLogOptions, type PredictionLogWarning } from './monitor/prediction-log/prediction-log-reader.ts';
+export { PredictionLogWriter, type PredictionLogWriterOptions, type PredictionLogStats } from './monitor/prediction-log/prediction-log-writer.ts';
+export { createLogSampler } from './monitor/prediction-log/log-sampler.ts';
+export { PREDICTION_LOG_VERSION, type PredictionRecord, type InputReference } from './monitor/prediction-log/prediction-record.ts';
+export { classificationUncertainty, sampleSpread, type ClassificationUncertainty, type SampleSpread } from './monitor/uncertainty.ts';

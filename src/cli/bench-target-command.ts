@@ -46,7 +46,8 @@ export function registerBenchTargetCommand(program: Command): void {
       if (maxLatencyMs !== undefined && !(maxLatencyMs > 0)) throw new DeeplineError('DL_USAGE', `--max-latency-ms must be a number > 0, but got ${opts.maxLatencyMs}`);
 
       const home = program.opts().home as string;
-      const { dir } = await resolveRunFolder(spec, home);
+      // It writes target-bench.json and serving.json into the folder: a registered version's pinned copy is read-only.
+      const { dir } = await resolveRunFolder(spec, home, { registry: false });
       const [{ latencyObjectiveOf }, { runTargetBench, saveTargetBench, batchSizesUpTo }, { targetBenchTable, formatMs }] = await Promise.all([
         import('../deploy/target-bench/latency-objective.ts'),
         import('../deploy/target-bench/run-target-bench.ts'),

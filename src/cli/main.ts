@@ -10,6 +10,11 @@ import { registerDoctorCommand } from './doctor-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerBenchTargetCommand } from './bench-target-command.ts';
 import { registerPackageCommand } from './package-command.ts';
+import { registerMonitorCommand } from './monitor-command.ts';
+import { registerLabelCommand } from './label-command.ts';
+import { registerRetrainCommand } from './retrain-command.ts';
+import { registerWatchCommand } from './watch-command.ts';
+import { registerRegistryCommand } from './registry-command.ts';
 import { jsonResultPrinted } from './output.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
@@ -21,7 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -1,6 +1,8 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { RunTaskResult } from '../context/run-task.ts';
+import type { ModelVersion } from '../model-registry/model-registry-store.ts';
+import type { Workspace } from '../store/workspace.ts';
 import { formatNumber, printJson } from './output.ts';
 import { collect } from './collect.ts';
 import type { TaskSourceOptions } from './task-source.ts';
@@ -10,6 +12,7 @@ interface RunOptions extends TaskSourceOptions {
   new?: boolean;
   resume?: string;
   verify?: boolean;
+  register?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -32,6 +35,7 @@ export function registerRunCommand(program: Command): void {
     .option('--new', 'start a new run even if the last run of this task was interrupted')
     .option('--resume <run-id>', 'continue this run (finished steps are kept)')
     .option('--verify', 'hash every file of every cached artifact before reusing it (default: sizes, and content of small files)')
+    .option('--register <model>', 'register the trained model as the next version of <model> in the model registry (see `deepline registry`)')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  deepline run examples/iris.yaml\n  deepline run --data data.csv --target price')
     .action(async (taskFile: string | undefined, opts: RunOptions) => {
@@ -43,6 +47,8 @@ export function registerRunCommand(program: Command): void {
         import('../pipeline/reporters/create-reporter.ts'),
         import('../context/run-task.ts'),
       ]);
+      // A name the registry would refuse fails now, not after the training.
+      if (opts.register !== undefined) (await import('../model-registry/model-name.ts')).checkModelName(opts.register);
       const registries = createRegistries();
       const spec = await resolveTaskSpec(taskFile, opts, registries);
       if (spec.source.taskInference) process.stderr.write(`task: ${spec.task} — ${spec.source.taskInference}\n`);
@@ -61,13 +67,35 @@ export function registerRunCommand(program: Command): void {
           verify: opts.verify === true,
         });
         reporter.close();
-        if (opts.json) printJson(toJson(result));
-        else printSummary(result);
+        const registered = opts.register === undefined ? undefined : await registerResult(workspace, result, opts.register);
+        if (opts.json) printJson({ ...(toJson(result) as object), ...(registered && { registered: { model: registered.model, version: registered.version } }) });
+        else {
+          printSummary(result);
+          if (registered) process.stdout.write(`registered as ${registered.model} version ${registered.version}: promote it with \`deepline registry promote ${registered.model} ${registered.version}\`\n`);
+        }
       } finally {
         reporter.close();
         await workspace.close();
       }
     });
+}
+
+/** `--register`: the run's model becomes the next version of `model`, pinned as `deepline registry register` pins it. */
+async function registerResult(workspace: Workspace, result: RunTaskResult, model: string): Promise<ModelVersion> {
+  const [{ openModelRegistry }, { registerRun }, { defaultActor }] = await Promise.all([
+    import('../model-registry/open-model-registry.ts'),
+    import('../model-registry/register-run.ts'),
+    import('../model-registry/default-actor.ts'),
+  ]);
+  const registry = openModelRegistry(workspace);
+  try {
+    return await registerRun(
+      { registry, metadata: workspace.metadata, artifacts: workspace.artifacts, locks: workspace.locks, scratch: join(workspace.home, 'tmp') },
+      { model, dir: result.outputDir, runId: result.runId, actor: defaultActor() },
+    );
+  } finally {
+    await registry.close();
+  }
 }
 
 function rerunCommand(taskFile: string | undefined, opts: RunOptions): string {

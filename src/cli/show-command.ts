@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
+import type { RobustnessSummary } from '../evaluate/robustness-summary.ts';
+import type { CompressionSummary } from '../evaluate/compression-summary.ts';
 import type { StudySummary } from '../search/study-summary.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
 
@@ -52,6 +54,18 @@ export function registerShowCommand(program: Command): void {
         const studyRef = search && (await workspace.artifacts.get(search.outputs.study));
         const { formatStudyText } = await import('../search/report/study-report-text.ts');
         if (studyRef) out.write(`\n${formatStudyText(await workspace.artifacts.readJson<StudySummary>(studyRef))}`);
+        const robustness = detail.steps.find((s) => s.name === 'robustness' && s.outputs.robustness);
+        const robustnessRef = robustness && (await workspace.artifacts.get(robustness.outputs.robustness));
+        if (robustnessRef) {
+          const { formatRobustnessText } = await import('../evaluate/robustness-text.ts');
+          out.write(`\n${formatRobustnessText(await workspace.artifacts.readJson<RobustnessSummary>(robustnessRef))}\n`);
+        }
+        const compress = detail.steps.find((s) => s.name === 'compress' && s.outputs.summary);
+        const compressionRef = compress && (await workspace.artifacts.get(compress.outputs.summary));
+        if (compressionRef) {
+          const { formatCompressionText } = await import('../evaluate/compression-text.ts');
+          out.write(`\n${formatCompressionText(await workspace.artifacts.readJson<CompressionSummary>(compressionRef))}\n`);
+        }
         if (detail.artifacts.length) {
           out.write('\nartifacts\n');
           printTable(['hash', 'kind', 'size', 'uri'], detail.artifacts.map((a) => [a.hash.slice(0, 12), a.kind, String(a.size), a.uri]));

@@ -1,4 +1,11 @@
+import type { AttackEntry } from '../security/attacks/attack.ts';
+import { registerBuiltins as registerAttacks } from '../security/attacks/attack-registry.ts';
 import type { Augmenter } from '../train/augment/augmenter.ts';
+import type { Pruner } from '../compress/pruners/pruner.ts';
+import { registerBuiltins as registerPruners } from '../compress/pruners/pruner-registry.ts';
+import type { Quantizer } from '../compress/quantizers/quantizer.ts';
+import { registerBuiltins as registerTfjsQuantizers } from '../compress/quantizers/quantizer-registry.ts';
+import { registerBuiltins as registerOnnxQuantizers } from '../deploy/quantizers/quantizer-registry.ts';
 import type { DataReader } from '../data/readers/data-reader.ts';
 import { registerBuiltins as registerReaders } from '../data/readers/reader-registry.ts';
 import type { Exporter } from '../deploy/exporters/exporter.ts';
@@ -39,8 +46,14 @@ export interface Registries {
   readonly exporters: Registry<Exporter>;
   /** `deepline package --target` names → bundle writers (`server`, `browser`). */
   readonly packagers: Registry<Packager>;
+  /** `compress.prune.method` names → pruning methods (`channel`, `magnitude`). */
+  readonly pruners: Registry<Pruner>;
+  /** `format/precision` (`tfjs/float16`, `onnx/int8`) → how the compress step saves a model. */
+  readonly quantizers: Registry<Quantizer>;
   /** `<kind>/<name>` (`numeric/ks`, `categorical/chi2`, `embedding/mmd`) → drift detectors `deepline monitor` runs. */
   readonly driftDetectors: Registry<DriftDetector>;
+  /** `security.attack` names → adversarial attacks the robustness step measures with (`pgd`, `fgsm`, `token-swap`). */
+  readonly attacks: Registry<AttackEntry>;
 }
 
 /** The registries holding deepline's built-ins, registered exactly as a plugin's entries are. */
@@ -55,7 +68,10 @@ export function createRegistries(): Registries {
     executors: new Registry<ExecutorEntry>('executor'),
     exporters: new Registry<Exporter>('exporter'),
     packagers: new Registry<Packager>('package target'),
+    pruners: new Registry<Pruner>('pruner'),
+    quantizers: new Registry<Quantizer>('quantizer'),
     driftDetectors: new Registry<DriftDetector>('drift detector'),
+    attacks: new Registry<AttackEntry>('attack'),
   };
   registerTemplates(registries.templates);
   registerReaders(registries.readers);
@@ -64,7 +80,11 @@ export function createRegistries(): Registries {
   registerExecutors(registries.executors);
   registerExporters(registries.exporters);
   registerPackagers(registries.packagers);
+  registerPruners(registries.pruners);
+  registerTfjsQuantizers(registries.quantizers);
+  registerOnnxQuantizers(registries.quantizers);
   registerDriftDetectors(registries.driftDetectors);
+  registerAttacks(registries.attacks);
   registries.augmenters.defer(async (augmenters) => (await import('../train/augment/augmenter-registry.ts')).registerBuiltins(augmenters));
   // The families' modules import TF.js: loaded when a step first needs a family, not before.
   registries.families.defer(async (families) => (await import('../models/families/builtin-families.ts')).registerBuiltins(families));

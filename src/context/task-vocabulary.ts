@@ -12,6 +12,8 @@ export function vocabularyOf(registries: Registries): TaskVocabulary {
     exporters: registries.exporters.keys(),
     samplers: new Map(registries.samplers.values().map((entry) => [entry.name, entry.optionsSchema])),
     schedulers: new Map(registries.schedulers.values().map((entry) => [entry.name, entry.optionsSchema])),
+    attacks: new Map(registries.attacks.values().map((entry) => [entry.name, entry.optionsSchema])),
+    pruners: new Map(registries.pruners.values().map((entry) => [entry.name, entry.optionsSchema])),
   };
 }
 

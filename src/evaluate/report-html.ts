@@ -1,6 +1,9 @@
 import { renderStudyHtml } from '../search/report/study-report-html.ts';
 import { escapeHtml } from '../render/escape-html.ts';
 import { reportSection } from './report-section.ts';
+import { headlineRobustness, renderRobustnessHtml } from './robustness-html.ts';
+import { chosenArtifact, renderCompressionHtml } from './compression-html.ts';
+import { formatBytes } from '../render/format-bytes.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
 import { svgConfusionHeatmap } from '../render/svg-confusion-heatmap.ts';
 import { svgLineChart } from '../render/svg-line-chart.ts';
@@ -37,7 +40,7 @@ export function renderReportHtml(report: RunReport): string {
   sections.push(`<details open><summary>genome</summary><pre>${e(JSON.stringify(report.model.genome, null, 2))}</pre></details>`);
 
   sections.push('<h2>Training</h2>');
-  sections.push(`<p>${training.history.length} of ${training.epochsRequested} epochs in ${seconds(training.durationMs)}; stopped: ${e(training.reason)}; weights from epoch ${training.bestEpoch}.</p>`);
+  sections.push(`<p>${training.history.length} of ${training.epochsRequested} epochs in ${seconds(training.durationMs)}; stopped: ${e(training.reason)}; weights from epoch ${training.bestEpoch}.${training.validatedOn === 'adversarial' ? ' Trained on adversarial examples: validation loss and accuracy are under the training attack.' : ''}</p>`);
   const marker = training.bestEpoch > 0 ? { x: training.bestEpoch, label: `best ${training.bestEpoch}` } : undefined;
   const loss = svgLineChart({
     title: 'loss per epoch',
@@ -49,7 +52,7 @@ export function renderReportHtml(report: RunReport): string {
     ],
   });
   const metric = svgLineChart({
-    title: `validation ${training.metricName} per epoch`,
+    title: `validation ${training.metricName}${training.validatedOn === 'adversarial' ? ' under attack' : ''} per epoch`,
     xLabel: 'epoch',
     marker,
     series: [{ name: `validation ${training.metricName}`, color: '#16a34a', points: training.history.map((h) => [h.epoch, h.valMetric] as const) }],
@@ -68,6 +71,8 @@ export function renderReportHtml(report: RunReport): string {
   // Filled in by `deepline bench-target` on the machine the model is to be served from.
   sections.push(reportSection('target-bench', '<h2>Target benchmark</h2><p>Not measured yet: run <code>deepline bench-target &lt;this folder&gt;</code> to measure latency and throughput per engine and batch size and choose how <code>deepline serve</code> runs the model.</p>'));
 
+  if (report.compression) sections.push(renderCompressionHtml(report.compression));
+  if (report.robustness) sections.push(renderRobustnessHtml(report.robustness));
   if (report.search) sections.push(renderStudyHtml(report.search));
   if (report.timings.length > 0) {
     sections.push('<h2>Timings</h2>');
@@ -80,6 +85,12 @@ export function renderReportHtml(report: RunReport): string {
 function headline(report: RunReport): [string, string][] {
   const m = report.metrics;
   const figures: [string, string][] = m.kind === 'class' ? [['test accuracy', fixed(m.accuracy)], ['test macro F1', fixed(m.macroF1)]] : [['test RMSE', fixed(m.rmse)], ['test R²', fixed(m.r2)]];
+  const robust = report.robustness?.status === 'measured' ? headlineRobustness(report.robustness) : undefined;
+  if (robust) figures.push([`accuracy under attack (ε ${robust.epsilon})`, fixed(robust.accuracy)]);
+  if (report.compression) {
+    const { variant, artifact } = chosenArtifact(report.compression);
+    figures.push([`published model (${variant.name})`, `${formatBytes(artifact.bytes)}, ${report.compression.metric.name} ${fixed(artifact.metric)}`]);
+  }
   return [...figures, ['parameters', report.model.params.toLocaleString('en-US')], ['epochs', String(report.training.history.length)], ['training time', seconds(report.training.durationMs)]];
 }
 

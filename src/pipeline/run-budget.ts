@@ -11,11 +11,14 @@
  *   trial    0.24  the most one trial may train: what its retrain could take (1.25x the examples)
  *   train    0.85  the one training of `search.enabled: false`
  *   tail     0.05  set aside for evaluation, reports and publishing, after the last training
+ *   robustness 0.025  the attacks of the robustness step: half the tail, taken from it (the step
+ *                   measures what it can in its time, the release gate's ε always; when the run
+ *                   is ahead of its deadline, it may use what is left less the rest of the tail)
  *
  * Data preparation takes what it takes (it is cached and usually seconds): it is not given a
  * share, but the time it uses is counted, since every deadline is from the run's start.
  */
-export type BudgetStage = 'search' | 'refit' | 'trial' | 'train';
+export type BudgetStage = 'search' | 'refit' | 'trial' | 'train' | 'robustness';
 
 export const BUDGET_SHARES: Readonly<Record<BudgetStage | 'tail', number>> = Object.freeze({
   search: 0.6,
@@ -23,6 +26,7 @@ export const BUDGET_SHARES: Readonly<Record<BudgetStage | 'tail', number>> = Obj
   trial: 0.3 / 1.25,
   train: 0.85,
   tail: 0.05,
+  robustness: 0.025,
 });
 
 /** The stages that run after each one, whose shares it must leave time for. */
@@ -31,6 +35,8 @@ const OWED_AFTER: Readonly<Record<BudgetStage, readonly ('refit' | 'tail')[]>> =
   trial: ['refit', 'tail'],
   refit: ['tail'],
   train: ['tail'],
+  // It runs within the tail: what is owed after it is the rest of the tail, not a share of its own.
+  robustness: [],
 };
 
 export interface RunBudget {

@@ -3,9 +3,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isDeeplineError } from '../errors/index.ts';
 import { MicroBatcher } from './micro-batcher.ts';
-import type { Prediction, ServedModel } from './served-model.ts';
+import { explainedPredictions, parseExplainQuery, predictionUncertainty } from './prediction-explanations.ts';
+import { PredictionRecorder, type PredictionLogSettings } from './prediction-recorder.ts';
+import type { ModelOutput, ServedModel } from './served-model.ts';
 
 export interface ServeOptions {
+  /** Records answered requests (sampled) in a prediction log; flushed when the server closes. None when unset. */
+  readonly predictionLog?: PredictionLogSettings;
   /** Most instances run together (dynamic batching); 1 turns batching off. Default 32. */
   readonly maxBatch?: number;
   /** How long a lone instance waits for company, in ms. Default 0: what arrives while a batch runs forms the next batch. */
@@ -27,8 +31,22 @@ interface ErrorBody {
 
 export interface DeeplineServer {
   readonly app: FastifyInstance;
+  /**
+   * Serves `model` under its name from the next request on (a registry promotion, a rollback).
+   * The swap is atomic: each request is answered wholly by the old model or wholly by the new.
+   * Resolves once the old model has answered every request that reached it and is released.
+   */
+  replaceModel(model: ServedModel): Promise<void>;
   /** Stops taking requests, answers every request already taken, then releases the models. */
   close(): Promise<void>;
+}
+
+/** A served model, its batcher, and the requests holding it (a replaced model is released when none does). */
+interface Entry {
+  readonly model: ServedModel;
+  readonly batcher: MicroBatcher<Float32Array, ModelOutput>;
+  users: number;
+  retired?: () => void;
 }
 
 const UNAUTHORIZED: ErrorBody = { error: { code: 'UNAUTHORIZED', message: 'a valid API key is required', hint: 'send Authorization: Bearer <key> or X-API-Key: <key>' } };
@@ -56,21 +74,24 @@ export async function createServer(models: readonly ServedModel[], options: Serv
   const batchSizes = new Histogram({ name: 'deepline_batch_size', help: 'Instances per model run', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [metrics] });
   const instances = new Counter({ name: 'deepline_instances_total', help: 'Instances predicted', labelNames: ['model'], registers: [metrics] });
 
-  const served = new Map(
-    models.map((model) => [
-      model.name,
-      {
-        model,
-        batcher: new MicroBatcher<Float32Array, Prediction>({
-          // A model's own settings (its serving.json, chosen by `deepline bench-target`) come first.
-          maxBatch: model.batching?.maxBatch ?? options.maxBatch ?? 32,
-          maxWaitMs: model.batching?.maxWaitMs ?? options.maxWaitMs ?? 0,
-          run: (batch) => model.predict(batch),
-          onBatch: (size) => batchSizes.observe({ model: model.name }, size),
-        }),
-      },
-    ]),
-  );
+  const entryOf = (model: ServedModel): Entry => ({
+    model,
+    batcher: new MicroBatcher<Float32Array, ModelOutput>({
+      // A model's own settings (its serving.json, chosen by `deepline bench-target`) come first.
+      maxBatch: model.batching?.maxBatch ?? options.maxBatch ?? 32,
+      maxWaitMs: model.batching?.maxWaitMs ?? options.maxWaitMs ?? 0,
+      run: (batch) => model.run(batch),
+      onBatch: (size) => batchSizes.observe({ model: model.name }, size),
+    }),
+    users: 0,
+  });
+  const served = new Map(models.map((model) => [model.name, entryOf(model)]));
+  const release = (entry: Entry): void => {
+    entry.users -= 1;
+    if (entry.users === 0) entry.retired?.();
+  };
+  const retiring = new Set<Promise<void>>();
+  const recorder = options.predictionLog ? await PredictionRecorder.open(options.predictionLog, metrics) : undefined;
   let ready = true;
 
   const app = Fastify({
@@ -117,22 +138,31 @@ export async function createServer(models: readonly ServedModel[], options: Serv
   app.get('/v1/models', async (request, reply) => {
     if (!authorised(request)) return fail(reply, 401, UNAUTHORIZED);
     return {
-      models: [...served.values()].map(({ model }) => ({ name: model.name, task: model.task, inputShape: model.inputShape, ...(model.classes && { classes: model.classes }), instance: model.instanceHint })),
+      models: [...served.values()].map(({ model }) => ({ name: model.name, ...(model.version !== undefined && { version: model.version }), task: model.task, inputShape: model.inputShape, ...(model.classes && { classes: model.classes }), instance: model.instanceHint })),
     };
   });
 
-  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', async (request, reply) => {
+  const predict = async (request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply, entry: Entry | undefined): Promise<FastifyReply> => {
     const started = performance.now();
-    const entry = served.get(request.params.name);
     const label = entry ? entry.model.name : 'unknown';
     const answer = (status: number, body: unknown): FastifyReply => {
       requests.inc({ model: label, status: String(status) });
+      // Which version answered (a registry model): clients and logs can tell a swap happened.
+      if (entry?.model.version !== undefined) reply.header('x-model-version', entry.model.version);
       if (status === 200) latency.observe({ model: label }, (performance.now() - started) / 1000);
       return reply.code(status).send(body);
     };
     if (!authorised(request)) return answer(401, UNAUTHORIZED);
     if (!entry) {
       return answer(404, { error: { code: 'MODEL_NOT_FOUND', message: `no model named ${JSON.stringify(request.params.name)}`, hint: `served models: ${[...served.keys()].join(', ')}` } });
+    }
+    const explain = parseExplainQuery(request.query);
+    if ('error' in explain) return answer(400, explain);
+    if (explain.samples !== undefined && !entry.model.sample) {
+      return answer(400, { error: { code: 'BAD_REQUEST', message: `MC-dropout samples need a TF.js engine and a model with dropout; ${entry.model.name} runs on ${entry.model.runtime}`, field: 'samples', hint: 'serve it with --engine cpu (or native, wasm), or leave samples out' } });
+    }
+    if (explain.uncertainty && explain.samples === undefined && !entry.model.classes) {
+      return answer(400, { error: { code: 'BAD_REQUEST', message: `${entry.model.name} predicts a value: its uncertainty is the spread of MC-dropout samples`, field: 'explain', hint: 'add &samples=20 (on a TF.js engine)' } });
     }
     // A request that reached the handler is answered even while the server stops (only /readyz
     // says it is going): it was accepted, and a drain must not drop it.
@@ -164,19 +194,53 @@ export async function createServer(models: readonly ServedModel[], options: Serv
         error: { code: e.code, message: e.message, ...(e.location?.field !== undefined && { field: e.location.field }), ...(index !== undefined && { instance: index }), ...(e.hint && { hint: e.hint }) },
       });
     }
-    const predictions = await Promise.all(encoded.map((x) => entry.batcher.submit(x)));
+    const outputs = await Promise.all(encoded.map((x) => entry.batcher.submit(x)));
+    const spreads = explain.samples !== undefined ? await entry.model.sample!(encoded, explain.samples) : undefined;
+    const requestId = recorder?.requestId(request);
+    const logged = requestId !== undefined && recorder!.logs(requestId);
+    const uncertainties = explain.uncertainty || logged ? outputs.map((o) => predictionUncertainty(o.prediction)) : [];
+    const predictions = explainedPredictions(outputs, explain, uncertainties, spreads);
+    if (logged) recorder!.record({ id: requestId, model: entry.model, instances: given, outputs, uncertainties, ...(spreads && { spreads }), latencyMs: performance.now() - started });
+    // With a log, an answer names its request: the key of its records there (for labelling, say).
+    if (requestId !== undefined) reply.header('x-request-id', requestId);
     instances.inc({ model: label }, predictions.length);
-    return answer(200, { model: entry.model.name, predictions });
+    return answer(200, { model: entry.model.name, ...(entry.model.version !== undefined && { version: entry.model.version }), predictions });
+  };
+
+  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', async (request, reply) => {
+    // The model that takes a request answers it, even if replaceModel swaps it out meanwhile.
+    const entry = served.get(request.params.name);
+    if (entry) entry.users += 1;
+    try {
+      return await predict(request, reply, entry);
+    } finally {
+      if (entry) release(entry);
+    }
   });
 
   return {
     app,
+    async replaceModel(model) {
+      const old = served.get(model.name);
+      if (!old) throw new Error(`replaceModel: no model named ${model.name} is served (served: ${[...served.keys()].join(', ')})`);
+      served.set(model.name, entryOf(model));
+      const retire = (async () => {
+        if (old.users > 0) await new Promise<void>((resolve) => (old.retired = resolve));
+        await old.batcher.drain();
+        await old.model.close();
+      })();
+      retiring.add(retire);
+      await retire.finally(() => retiring.delete(retire));
+    },
     async close() {
       ready = false;
       // fastify stops accepting connections and waits for the requests in flight to be answered.
       await app.close();
       await Promise.all([...served.values()].map(({ batcher }) => batcher.drain()));
-      await Promise.all(models.map((m) => m.close()));
+      await Promise.all(retiring);
+      // Every answered request has queued its records by now: write them before the process goes.
+      await recorder?.close();
+      await Promise.all([...served.values()].map(({ model }) => model.close()));
     },
   };
 }
@@ -218,6 +282,10 @@ function openApiDocument(models: readonly ServedModel[]): Record<string, unknown
         post: {
           summary: `${m.task}: predict with ${m.name}`,
           description: `Each instance: ${m.instanceHint}`,
+          parameters: [
+            { name: 'explain', in: 'query', required: false, schema: { type: 'string', enum: ['uncertainty'] }, description: 'uncertainty: each prediction gets { entropy, normalizedEntropy, margin } (classifiers)' },
+            { name: 'samples', in: 'query', required: false, schema: { type: 'integer', minimum: 2, maximum: 100 }, description: 'with explain=uncertainty: the spread of this many MC-dropout passes (TF.js engines)' },
+          ],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: { type: 'object', required: ['instances'], properties: { instances: { type: 'array', minItems: 1, items: { type: 'object' } } } } } },
@@ -225,7 +293,7 @@ function openApiDocument(models: readonly ServedModel[]): Record<string, unknown
           responses: {
             '200': {
               description: m.classes ? `the class (one of ${m.classes.join(', ')}) and its probabilities` : 'the predicted value, in the target\'s units',
-              content: { 'application/json': { schema: { type: 'object', properties: { model: { type: 'string' }, predictions: { type: 'array', items: { type: 'object' } } } } } },
+              content: { 'application/json': { schema: { type: 'object', properties: { model: { type: 'string' }, version: { type: 'string', description: 'the registry version that answered (a model served from the registry)' }, predictions: { type: 'array', items: { type: 'object' } } } } } },
             },
             '4XX': { description: 'a mistake in the request, named', content: { 'application/json': { schema: error } } },
           },

@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import { createInstanceCodec, type ImageDecoder, type ImageGrid, type Prediction } from '../data/transform/instance-codec.ts';
 import type { ServingEngine } from '../deploy/target-bench/serving-config.ts';
 import { DeeplineError, fileAccessError } from '../errors/index.ts';
+import { sampleSpread, type SampleSpread } from '../monitor/uncertainty.ts';
 import { createModelRunner } from './model-runner.ts';
 
 export type { Prediction };
+
+/** One instance's answer, with the model's embedding of it (the input of its last dense layer) where the model gives one. */
+export interface ModelOutput {
+  readonly prediction: Prediction;
+  readonly embedding?: Float32Array;
+}
 
 /**
  * A model as `deepline serve` runs it: the exported `model.onnx` in ONNX Runtime (or its TF.js
@@ -20,6 +27,10 @@ export interface ServedModel {
   readonly classes?: readonly string[];
   /** What one instance of a request looks like, for errors and the OpenAPI document. */
   readonly instanceHint: string;
+  /** What an instance is: a table record, a text record, an image, or a feature vector (what the prediction log keeps of it). */
+  readonly inputKind: 'table' | 'text' | 'image' | 'tensor';
+  /** The model version that answers, where one is known (the model registry's); logged with each prediction. */
+  readonly version?: string;
   /** What runs it, e.g. `onnxruntime-node 1.23.2, 1 thread` or `TF.js native, 1 thread`. */
   readonly runtime: string;
   /** Batching settings of its own (from its serving.json), over the server's defaults. */
@@ -28,6 +39,10 @@ export interface ServedModel {
   encode(instance: unknown): Promise<Float32Array>;
   /** Runs a batch of encoded instances. */
   predict(batch: readonly Float32Array[]): Promise<Prediction[]>;
+  /** Runs a batch of encoded instances, keeping each one's embedding where the model gives one. */
+  run(batch: readonly Float32Array[]): Promise<ModelOutput[]>;
+  /** MC-dropout: the spread of `samples` passes with dropout on, per instance. Only where the engine and the model allow it (TF.js, dropout layers). */
+  sample?(batch: readonly Float32Array[], samples: number): Promise<SampleSpread[]>;
   close(): Promise<void>;
 }
 
@@ -66,21 +81,47 @@ export async function loadServedModel(dir: string, options: LoadServedModelOptio
   const encoder = createInstanceCodec(JSON.parse(transformText.toString('utf8')), metrics.classes, base64Images);
 
   const size = encoder.inputShape.reduce((a, b) => a * b, 1);
+  const pack = (batch: readonly Float32Array[]): Float32Array => {
+    const x = new Float32Array(batch.length * size);
+    batch.forEach((features, k) => x.set(features, k * size));
+    return x;
+  };
+  const runBatch = async (batch: readonly Float32Array[]): Promise<ModelOutput[]> => {
+    const { values, embedding } = await runner.run(pack(batch), [batch.length, ...encoder.inputShape]);
+    const predictions = encoder.decode(values, values.length / batch.length);
+    const dim = embedding ? embedding.length / batch.length : 0;
+    return predictions.map((prediction, k) => ({ prediction, ...(embedding && { embedding: embedding.slice(k * dim, (k + 1) * dim) }) }));
+  };
+  const sample = runner.sample?.bind(runner);
   return {
     name: options.name ?? run.name ?? 'model',
     task: run.task ?? 'unknown',
     inputShape: encoder.inputShape,
     ...(metrics.classes && { classes: metrics.classes }),
     instanceHint: encoder.instanceHint,
+    inputKind: encoder.table ? (encoder.table.input === 'text' ? 'text' : 'table') : encoder.image ? 'image' : 'tensor',
     runtime: runner.runtime,
     ...(options.batching && { batching: options.batching }),
     encode: encoder.encode,
-    async predict(batch) {
-      const x = new Float32Array(batch.length * size);
-      batch.forEach((features, k) => x.set(features, k * size));
-      const values = await runner.run(x, [batch.length, ...encoder.inputShape]);
-      return encoder.decode(values, values.length / batch.length);
-    },
+    run: runBatch,
+    predict: async (batch) => (await runBatch(batch)).map((output) => output.prediction),
+    ...(sample && {
+      async sample(batch: readonly Float32Array[], samples: number): Promise<SampleSpread[]> {
+        const values = await sample(pack(batch), [batch.length, ...encoder.inputShape], samples);
+        const n = batch.length;
+        const units = values.length / samples / n;
+        const classification = metrics.classes !== undefined;
+        // Values in the target's units (a regressor's outputs are scaled in training).
+        const decoded = classification ? values : Float64Array.from(encoder.decode(values, units), (p) => ('value' in p ? p.value : NaN));
+        const width = classification ? units : 1;
+        return batch.map((_, k) => {
+          // Pass s holds the whole batch: instance k's outputs are row s·n + k.
+          const rows = new Float64Array(samples * width);
+          for (let s = 0; s < samples; s++) rows.set(decoded.subarray((s * n + k) * width, (s * n + k + 1) * width), s * width);
+          return sampleSpread(rows, samples, width, classification);
+        });
+      },
+    }),
     close: () => runner.close(),
   };
 }
@@ -98,13 +139,10 @@ const base64Images: ImageDecoder = {
 async function decodeImage(base64: string, image: ImageGrid): Promise<Float32Array> {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length === 0 || !/^[A-Za-z0-9+/=\s_-]*$/.test(base64)) throw bad('field image is not base64 data', 'image', 'send the image file base64-encoded');
-  const { loadSharp } = await import('../data/readers/load-sharp.ts');
-  const sharp = await loadSharp();
+  const { decodeToGrid } = await import('../data/readers/image-grid-codec.ts');
   let data: Buffer;
   try {
-    let pipeline = sharp(bytes).resize(image.width, image.height, { fit: 'fill' }).removeAlpha();
-    pipeline = image.channels === 1 ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
-    data = await pipeline.raw({ depth: 'uchar' }).toBuffer();
+    data = await decodeToGrid(bytes, image);
   } catch (e) {
     throw bad(`field image does not decode as an image (${(e as Error).message})`, 'image', 'send a PNG, JPEG or WebP file, base64-encoded');
   }

@@ -21,7 +21,8 @@ interface ServingSettings {
 /**
  * The entry point of a server bundle: serves the bundle's models exactly as `deepline serve`
  * does, configured by environment variables — PORT (8080), HOST (127.0.0.1), DEEPLINE_API_KEY,
- * MAX_BATCH, MAX_WAIT_MS, THREADS (defaults from the model's serving.json, else 32, 0 and 1).
+ * MAX_BATCH, MAX_WAIT_MS, THREADS (defaults from the model's serving.json, else 32, 0 and 1),
+ * PREDICTION_LOG (a folder to log predictions to; none when unset) and LOG_SAMPLE (its rate, 1).
  * SIGTERM and SIGINT stop taking requests and answer those already taken.
  */
 export async function startBundle(bundleDir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -41,9 +42,11 @@ export async function startBundle(bundleDir: string, env: NodeJS.ProcessEnv = pr
   const maxWaitMs = setting('MAX_WAIT_MS', serving.maxWaitMs ?? 0, 0);
   const threads = setting('THREADS', serving.threads ?? 1, 1);
   const apiKey = env.DEEPLINE_API_KEY || undefined;
+  const logDir = env.PREDICTION_LOG || undefined;
+  const sampleRate = setting('LOG_SAMPLE', 1, 0);
 
   const models = await Promise.all(manifest.models.map(({ name, dir }) => loadServedModel(resolve(bundleDir, dir), { name, threads })));
-  const server = await createServer(models, { maxBatch, maxWaitMs, ...(apiKey && { apiKey }) });
+  const server = await createServer(models, { maxBatch, maxWaitMs, ...(apiKey && { apiKey }), ...(logDir && { predictionLog: { dir: resolve(logDir), sampleRate } }) });
   const address = await server.app.listen({ port, host });
   process.stdout.write(
     [

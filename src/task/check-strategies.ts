@@ -6,14 +6,15 @@ import type { TaskFile, TaskVocabulary } from './task-spec.ts';
 type Strategy = NonNullable<NonNullable<TaskFile['search']>['sampler']>;
 
 /**
- * Checks `search.sampler` and `search.scheduler` against what is registered (built-ins and
+ * Checks `search.sampler`, `search.scheduler` and `security.attack` against what is registered (built-ins and
  * plugins): an unknown name gets a did-you-mean and the registered names, and `options` are
  * validated by the entry's own schema, each problem at its field.
  */
 export function checkStrategies(file: TaskFile, vocabulary: TaskVocabulary): FieldProblem[] {
   return [
-    ...checkOne('sampler', file.search?.sampler, vocabulary.samplers, []),
-    ...checkOne('scheduler', file.search?.scheduler, vocabulary.schedulers, ['none']),
+    ...checkOne(['search', 'sampler'], file.search?.sampler, vocabulary.samplers, []),
+    ...checkOne(['search', 'scheduler'], file.search?.scheduler, vocabulary.schedulers, ['none']),
+    ...(vocabulary.attacks ? checkOne(['security', 'attack'], file.security?.attack, vocabulary.attacks, ['auto']) : []),
   ];
 }
 
@@ -49,10 +50,11 @@ export function checkExporters(file: TaskFile, exporters: readonly string[]): Fi
   });
 }
 
-function checkOne(kind: 'sampler' | 'scheduler', given: Strategy | undefined, entries: TaskVocabulary['samplers'], extra: readonly string[]): FieldProblem[] {
+function checkOne(field: readonly [string, 'sampler' | 'scheduler' | 'attack'], given: Strategy | undefined, entries: TaskVocabulary['samplers'], extra: readonly string[]): FieldProblem[] {
   if (given === undefined) return [];
+  const kind = field[1];
   const name = typeof given === 'string' ? given : given.name;
-  const namePath = typeof given === 'string' ? ['search', kind] : ['search', kind, 'name'];
+  const namePath = typeof given === 'string' ? [...field] : [...field, 'name'];
   const valid = [...entries.keys(), ...extra];
   if (!valid.includes(name)) {
     const suggestion = didYouMean(name, valid);
@@ -66,12 +68,12 @@ function checkOne(kind: 'sampler' | 'scheduler', given: Strategy | undefined, en
   }
   if (typeof given === 'string' || given.options === undefined) return [];
   const schema = entries.get(name);
-  if (!schema) return [{ code: 'DL_TASK_FIELD', path: ['search', kind, 'options'], problem: `${kind} \`${name}\` takes no options` }];
+  if (!schema) return [{ code: 'DL_TASK_FIELD', path: [...field, 'options'], problem: `${kind} \`${name}\` takes no options` }];
   const parsed = schema.safeParse(given.options);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => ({
     code: 'DL_TASK_FIELD' as const,
-    path: ['search', kind, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+    path: [...field, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
     problem: issue.message,
   }));
 }

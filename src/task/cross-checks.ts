@@ -1,5 +1,6 @@
 import type { FieldProblem } from './describe-issue.ts';
 import { TASK_DEFAULTS } from './task-defaults.ts';
+import { GATE_METRICS_BY_PREDICTION } from './release-gates.ts';
 import { isPluginFormat, TABLE_FORMATS } from '../data/readers/data-formats.ts';
 import type { TaskFile } from './task-spec.ts';
 import { PLANNED_TASKS, SUPPORTED_TASKS, isSupportedTask, type TaskType } from './task-types.ts';
@@ -178,6 +179,81 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
     check: ({ file, task }) =>
       task !== undefined && task !== 'time-series-forecasting' && file.series !== undefined
         ? [problem(['series'], `only used by time-series-forecasting, but the task is ${task}; remove it or set \`task: time-series-forecasting\``)]
+        : [],
+  },
+  {
+    name: 'security-gate-complete',
+    needsTask: false,
+    check: ({ file }) => {
+      const gate = file.security;
+      if (gate === undefined || (gate.epsilon === undefined) === (gate.minRobustAccuracy === undefined)) return [];
+      const [given, missing] = gate.epsilon === undefined ? ['minRobustAccuracy', 'epsilon'] : ['epsilon', 'minRobustAccuracy'];
+      return [problem(['security', given], `the release gate needs both security.epsilon and security.minRobustAccuracy; add security.${missing}`)];
+    },
+  },
+  {
+    name: 'security-gate-needs-measurement',
+    needsTask: false,
+    check: ({ file }) =>
+      file.security?.enabled === false && file.security.minRobustAccuracy !== undefined
+        ? [problem(['security', 'enabled'], 'false turns off the robustness measurement the release gate (security.minRobustAccuracy) reads; remove the gate or the `enabled: false`')]
+        : [],
+  },
+  {
+    name: 'fgsm-takes-one-step',
+    needsTask: false,
+    check: ({ file }) => {
+      const adversarial = file.train?.adversarial;
+      return adversarial?.attack === 'fgsm' && adversarial.steps !== undefined && adversarial.steps !== 1
+        ? [problem(['train', 'adversarial', 'steps'], `FGSM takes one step, but got ${adversarial.steps}; use \`attack: pgd\` for several`)]
+        : [];
+    },
+  },
+  {
+    name: 'security-for-classification',
+    needsTask: true,
+    check: ({ file, task }) => {
+      if (task === undefined || TASK_DEFAULTS[task].predicts === 'class') return [];
+      return [
+        ...(file.security?.minRobustAccuracy !== undefined ? [problem(['security', 'minRobustAccuracy'], `the release gate measures accuracy under attack, which applies to classification, but the task is ${task}`)] : []),
+        ...(file.train?.adversarial !== undefined ? [problem(['train', 'adversarial'], `adversarial training applies to classification, but the task is ${task}`)] : []),
+      ];
+    },
+  },
+  {
+    name: 'adversarial-training-for-continuous-inputs',
+    needsTask: true,
+    check: ({ file, task }) =>
+      task === 'text-classification' && file.train?.adversarial !== undefined
+        ? [problem(['train', 'adversarial'], 'perturbs continuous inputs (images, table features); a text is token ids, which the robustness step attacks with token-swap but training cannot: remove it')]
+        : [],
+  },
+  {
+    name: 'gates-fit-task',
+    needsTask: true,
+    check: ({ file, task }) => {
+      if (task === undefined || file.gates === undefined) return [];
+      const fitting = GATE_METRICS_BY_PREDICTION[TASK_DEFAULTS[task].predicts];
+      return Object.keys(file.gates)
+        .filter((metric) => !(fitting as readonly string[]).includes(metric))
+        .map((metric) => problem(['gates', metric], `${metric} is not measured for ${task}; gate on ${fitting.join(', ')}`));
+    },
+  },
+  {
+    name: 'compress-asks-for-something',
+    needsTask: false,
+    check: ({ file }) => {
+      const c = file.compress;
+      if (c === undefined || c === 'auto' || c.auto === true || c.prune !== undefined || (c.quantize !== undefined && c.quantize !== 'none')) return [];
+      return [problem(['compress'], 'names neither a pruning nor a quantization: add `prune: 0.5`, `quantize: int8` (or float16), or write `compress: auto`')];
+    },
+  },
+  {
+    name: 'compress-auto-tries-every-precision',
+    needsTask: false,
+    check: ({ file }) =>
+      typeof file.compress === 'object' && file.compress.auto === true && file.compress.quantize !== undefined
+        ? [problem(['compress', 'quantize'], 'is chosen by `auto: true`, which measures float32, float16 and int8 and keeps the best within the tolerance: remove one of them')]
         : [],
   },
 ];

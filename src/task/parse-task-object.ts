@@ -9,6 +9,7 @@ import type { FieldPath } from './source-locator.ts';
 import { COMMON_DEFAULTS, TASK_DEFAULTS } from './task-defaults.ts';
 import { TaskSpecError, type TaskIssue } from './task-spec-error.ts';
 import { checkExporters, checkFormat, checkStrategies } from './check-strategies.ts';
+import { checkPruner } from './check-pruner.ts';
 import { DATA_FORMATS, isPluginFormat, type DataFormat } from '../data/readers/data-formats.ts';
 import { taskFileSchema, TASK_NAME_PATTERN, type TaskFile, type TaskSpec, type TaskVocabulary } from './task-spec.ts';
 import type { SupportedTask, TaskType } from './task-types.ts';
@@ -63,7 +64,7 @@ export async function parseTaskObject(obj: unknown, options: ParseTaskOptions): 
   const namedProblems = [...(formats ? checkFormat(file, formats) : []), ...(exporters ? checkExporters(file, exporters) : [])];
   if (namedProblems.length > 0) fail(namedProblems);
   if (vocabulary) {
-    const problems = checkStrategies(file, vocabulary);
+    const problems = [...checkStrategies(file, vocabulary), ...checkPruner(file, vocabulary)];
     if (problems.length > 0) fail(problems);
   }
 
@@ -124,7 +125,7 @@ function buildSpec(
     split: { ...(file.split ?? COMMON_DEFAULTS.split) },
     seed: file.seed ?? COMMON_DEFAULTS.seed,
     budget: { ...file.budget },
-    train: { ...defaults.train, ...file.train, epochs },
+    train: trainSettings(defaults.train, file.train, epochs),
     constraints: { ...file.constraints },
     prepare: { ...COMMON_DEFAULTS.prepare, ...file.prepare },
     augment: { ...COMMON_DEFAULTS.augment, ...file.augment },
@@ -136,10 +137,19 @@ function buildSpec(
       prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
       space: { ...file.search?.space },
     },
+    security: {
+      ...COMMON_DEFAULTS.security,
+      ...file.security,
+      ...strategy('attack', file.security?.attack, COMMON_DEFAULTS.security.attack),
+      epsilons: securityEpsilons(file.security),
+    },
+    ...(file.compress !== undefined && { compress: compressSettings(file.compress) }),
     ...(task === 'time-series-forecasting' && { series: { ...COMMON_DEFAULTS.series, ...file.series } }),
     engine: file.engine ?? COMMON_DEFAULTS.engine,
     export: [...new Set(file.export ?? COMMON_DEFAULTS.export)],
     ...(file.plugins?.length && { plugins: file.plugins.map((path) => resolve(options.baseDir, path)) }),
+    // Only when given: a spec without gates keeps the form (and the resume match) it always had.
+    ...(file.gates && Object.keys(file.gates).length > 0 && { gates: { ...file.gates } }),
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
     source: {
       ...(options.file !== undefined && { file: options.file }),
@@ -214,8 +224,37 @@ function nameFrom(path: string): string {
 }
 
 
+/** `train` as written over the task type's defaults; `adversarial` gets its attack's default steps and norm. */
+function trainSettings(defaults: TaskSpec['train'], given: TaskFile['train'], epochs: number): TaskSpec['train'] {
+  const { adversarial, ...rest } = given ?? {};
+  return {
+    ...defaults,
+    ...rest,
+    epochs,
+    ...(adversarial && {
+      adversarial: { attack: adversarial.attack, epsilon: adversarial.epsilon, steps: adversarial.steps ?? COMMON_DEFAULTS.adversarialSteps[adversarial.attack], norm: adversarial.norm ?? 'linf' },
+    }),
+  };
+}
+
+/** The curve's budgets, ascending, with the gate's ε among them so the gate reads a measured point. */
+function securityEpsilons(given: TaskFile['security']): number[] {
+  const epsilons = [...(given?.epsilons ?? COMMON_DEFAULTS.security.epsilons), ...(given?.epsilon !== undefined ? [given.epsilon] : [])];
+  return [...new Set(epsilons)].sort((a, b) => a - b);
+}
+
+/** `compress` as written → the spec's settings: `auto` alone, or what to prune and quantize over the defaults. */
+function compressSettings(given: NonNullable<TaskFile['compress']>): NonNullable<TaskSpec['compress']> {
+  const { method, amount, ...defaults } = COMMON_DEFAULTS.compress;
+  if (given === 'auto') return { mode: 'auto', prune: { method, amount }, ...defaults };
+  const { prune, auto, ...rest } = given;
+  const pruning = prune === undefined ? undefined : typeof prune === 'number' ? { method, amount: prune } : { method: prune.method ?? method, amount: prune.amount, ...(prune.options && { options: prune.options }) };
+  const mode = auto === true ? 'auto' : 'fixed';
+  return { mode, ...defaults, ...rest, ...(pruning ? { prune: pruning } : mode === 'auto' && { prune: { method, amount } }) };
+}
+
 /** `search.sampler` as written (a name, or `{ name, options }`) → the spec's name and options fields. */
-function strategy<K extends 'sampler' | 'scheduler'>(
+function strategy<K extends 'sampler' | 'scheduler' | 'attack'>(
   kind: K,
   given: string | { name: string; options?: Record<string, unknown> } | undefined,
   fallback: string,

@@ -64,6 +64,14 @@ export const COMMON_DEFAULTS = {
   // A month of daily values covers weekly cycles four times over yet keeps examples plentiful in short series.
   series: { window: 30, horizon: 1 },
   search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {} },
+  // Budgets from imperceptible to blatant; 200 examples give each accuracy within about ±3 points.
+  security: { enabled: true, attack: 'auto', epsilons: [0, 0.01, 0.02, 0.05, 0.1, 0.2], examples: 200 },
+  // PGD's steps per training batch when `train.adversarial.steps` is left out: each costs a
+  // forward and backward pass, and a few already give most of the robustness (FGSM takes one).
+  adversarialSteps: { pgd: 5, fgsm: 1 },
+  // With `compress`: half the channels is where structured pruning starts to pay on every engine;
+  // one point of accuracy is what a smaller or faster model may cost; 64 is a typical serving batch.
+  compress: { method: 'channel', amount: 0.5, quantize: 'none', tolerance: 0.01, prefer: 'smallest', fineTuneEpochs: 8, batch: 64 },
   // The search's trial budget when the task file gives neither budget.trials nor budget.minutes.
   trials: 10,
 } as const satisfies {
@@ -76,5 +84,8 @@ export const COMMON_DEFAULTS = {
   augment: TaskSpec['augment'];
   series: NonNullable<TaskSpec['series']>;
   search: TaskSpec['search'];
+  security: TaskSpec['security'];
+  adversarialSteps: Readonly<Record<NonNullable<TaskSpec['train']['adversarial']>['attack'], number>>;
+  compress: { method: string; amount: number } & Omit<NonNullable<TaskSpec['compress']>, 'mode' | 'prune'>;
   trials: number;
 };

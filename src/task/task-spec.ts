@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EngineName } from '../engine/engine.ts';
 import { TASK_TYPES, type SupportedTask } from './task-types.ts';
+import { gatesSchema, type ReleaseGates } from './release-gates.ts';
 
 
 export const METRICS = ['accuracy', 'macro-f1', 'rmse', 'mae', 'r2'] as const;
@@ -56,6 +57,17 @@ const augmentSchema = z.strictObject({
   tokenDropout: z.number().min(0).max(0.5).optional(),
 });
 
+export const ADVERSARIAL_ATTACKS = ['pgd', 'fgsm'] as const;
+const normSchema = z.enum(['linf', 'l2']);
+
+/** Adversarial training: every training batch is replaced by its adversarial version. */
+const adversarialSchema = z.strictObject({
+  attack: z.enum(ADVERSARIAL_ATTACKS),
+  epsilon: z.number().gt(0).max(1),
+  steps: z.int().min(1).max(100).optional(),
+  norm: normSchema.optional(),
+});
+
 /**
  * The names a task file may choose from, read from the run context's registries (built-ins and
  * plugins), with each entry's options schema: the schema below accepts any name, and
@@ -69,7 +81,38 @@ export interface TaskVocabulary {
   readonly samplers: ReadonlyMap<string, z.ZodType>;
   /** `none` (no early stopping) is always accepted besides these. */
   readonly schedulers: ReadonlyMap<string, z.ZodType>;
+  /** The registered attacks (`security.attack`); `auto` is always accepted besides these. */
+  readonly attacks?: ReadonlyMap<string, z.ZodType>;
+  /** The registered pruning methods (`compress.prune.method`) with their options schemas. */
+  readonly pruners?: ReadonlyMap<string, z.ZodType>;
 }
+
+export const QUANTIZE_MODES = ['none', 'float16', 'int8'] as const;
+
+/** `compress.prune`: a share of channels (structured, the default method) or `{ amount, method, options }`. */
+const pruneSchema = z.union([
+  z.number().gt(0).lt(1),
+  z.strictObject({
+    amount: z.number().gt(0).lt(1),
+    // Any name: checked against the registered pruners (plugins included) after parsing.
+    method: z.string().min(1).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+/** `compress: auto`, or what to prune and quantize (and, with `auto: true`, the tolerance the choice keeps to). */
+const compressSchema = z.union([
+  z.literal('auto'),
+  z.strictObject({
+    prune: pruneSchema.optional(),
+    quantize: z.enum(QUANTIZE_MODES).optional(),
+    auto: z.boolean().optional(),
+    tolerance: z.number().min(0).max(1).optional(),
+    prefer: z.enum(['smallest', 'fastest']).optional(),
+    fineTuneEpochs: z.int().min(0).max(1000).optional(),
+    batch: z.int().min(1).max(4096).optional(),
+  }),
+]);
 
 /** A registered strategy by name, or `{ name, options }` for its options (validated by its entry). */
 const strategySchema = z.union([
@@ -99,6 +142,16 @@ const searchSchema = z.strictObject({
     ])
     .optional(),
   space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
+  warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
+});
+
+const securitySchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  attack: strategySchema.optional(),
+  epsilons: z.array(z.number().min(0).max(1)).min(1).max(32).optional(),
+  examples: z.int().min(1).max(100_000).optional(),
+  epsilon: z.number().gt(0).max(1).optional(),
+  minRobustAccuracy: z.number().min(0).max(1).optional(),
 });
 
 /**
@@ -127,6 +180,7 @@ export const taskFileSchema = z.strictObject({
       learningRate: positive.optional(),
       patience: z.int().min(0).optional(),
       schedule: z.enum(['constant', 'cosine']).optional(),
+      adversarial: adversarialSchema.optional(),
     })
     .optional(),
   constraints: z
@@ -140,6 +194,8 @@ export const taskFileSchema = z.strictObject({
   prepare: prepareSchema.optional(),
   augment: augmentSchema.optional(),
   search: searchSchema.optional(),
+  security: securitySchema.optional(),
+  compress: compressSchema.optional(),
   series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
   engine: z.enum(ENGINES).optional(),
   output: z.string().min(1).optional(),
@@ -147,6 +203,8 @@ export const taskFileSchema = z.strictObject({
   export: z.array(z.string().min(1)).optional(),
   /** Plugin modules (paths relative to the task file) whose `register(context)` adds entries. */
   plugins: z.array(z.string().min(1)).optional(),
+  /** Release gates a model version must pass to be promoted in the model registry: metric → ">= 0.7". */
+  gates: gatesSchema.optional(),
 });
 
 /** A task file's content as written, before defaults. */
@@ -226,6 +284,11 @@ export interface SearchSettings {
   readonly prefer: (typeof PREFERENCES)[number] | { readonly error?: number; readonly latency?: number; readonly params?: number };
   /** Overrides of the family's default search space, by parameter name. */
   readonly space: Readonly<Record<string, SpaceOverride>>;
+  /**
+   * Configurations tried first, in order, before the sampler's own (e.g. the best of an earlier
+   * study, as `deepline retrain` passes the champion's); one outside the space is skipped.
+   */
+  readonly warmStart?: readonly Readonly<Record<string, number | string | boolean>>[];
 }
 
 export interface TrainSettings {
@@ -236,6 +299,60 @@ export interface TrainSettings {
   readonly patience: number;
   /** The learning rate over the training: `cosine` (default) anneals it to 0, `constant` keeps it. */
   readonly schedule: 'constant' | 'cosine';
+  /** Adversarial training (classification); absent: standard training. */
+  readonly adversarial?: AdversarialSettings;
+}
+
+/**
+ * Trains on adversarial examples instead of the clean ones (Madry et al.): PGD with random start,
+ * or FGSM with random start (fast adversarial training, Wong et al.), within ε of the range of
+ * each feature, as the robustness step measures it.
+ */
+export interface AdversarialSettings {
+  readonly attack: (typeof ADVERSARIAL_ATTACKS)[number];
+  /** The radius as a fraction of each feature's range. */
+  readonly epsilon: number;
+  /** Gradient steps per batch: 1 for FGSM; PGD's default 5. */
+  readonly steps: number;
+  readonly norm: 'linf' | 'l2';
+}
+
+/**
+ * The robustness step and the release gate. Classification only: other tasks record why they
+ * were skipped.
+ */
+export interface SecuritySettings {
+  /** Measure accuracy under attack after evaluation (default true). */
+  readonly enabled: boolean;
+  /** A registered attack, or `auto` (`pgd` for images and tables, `token-swap` for text). */
+  readonly attack: string;
+  readonly attackOptions?: Readonly<Record<string, unknown>>;
+  /** The budgets of the accuracy curve, as fractions of each feature's range (text: of its tokens). */
+  readonly epsilons: readonly number[];
+  /** The most test examples attacked (a seeded sample). */
+  readonly examples: number;
+  /** The release gate: the run fails when accuracy under attack at `epsilon` is below `minRobustAccuracy`. */
+  readonly epsilon?: number;
+  readonly minRobustAccuracy?: number;
+}
+
+/**
+ * Compression after evaluation (the compress step): `fixed` saves the pruning and quantization
+ * the task names as the run's model; `auto` measures the float model, float16, int8 and a pruned
+ * model in each, and keeps the smallest (or fastest) whose metric stays within `tolerance`.
+ */
+export interface CompressSettings {
+  readonly mode: 'fixed' | 'auto';
+  /** The pruning asked for (`auto`: the pruned candidate; default 50% of channels). */
+  readonly prune?: { readonly method: string; readonly amount: number; readonly options?: Readonly<Record<string, unknown>> };
+  readonly quantize: (typeof QUANTIZE_MODES)[number];
+  /** Largest metric loss allowed: absolute for accuracy (0.01 = 1 point), relative for RMSE and the like (0.01 = 1%). */
+  readonly tolerance: number;
+  readonly prefer: 'smallest' | 'fastest';
+  /** Fine-tuning epochs after each pruning step. */
+  readonly fineTuneEpochs: number;
+  /** The serving batch the second latency figure is measured at. */
+  readonly batch: number;
 }
 
 /**
@@ -281,7 +398,10 @@ export interface TaskSpec {
   };
   readonly prepare: PrepareSettings;
   readonly augment: AugmentSettings;
-    readonly search: SearchSettings;
+  readonly search: SearchSettings;
+  readonly security: SecuritySettings;
+  /** Compression of the trained model; absent: none (the default). */
+  readonly compress?: CompressSettings;
   /** Windowing, set (defaults applied) exactly when the task is time-series-forecasting. */
   readonly series?: SeriesSettings;
   readonly engine: EngineName;
@@ -289,6 +409,8 @@ export interface TaskSpec {
   readonly export: readonly string[];
   /** Absolute paths of the plugin modules the run loads, in order; absent when none. */
   readonly plugins?: readonly string[];
+  /** Release gates checked when a version of this model is promoted (`deepline registry promote`); absent when none. */
+  readonly gates?: ReleaseGates;
   /** Absolute path of the output folder. */
   readonly output: string;
   /** Where the spec came from; not part of what is learnt. */

@@ -2,6 +2,7 @@ import { buildModelStep } from '../models/steps/build-model-step.ts';
 import type { Step } from '../pipeline/step.ts';
 import { searchStep } from '../search/steps/search-step.ts';
 import { COMMON_DEFAULTS } from '../task/task-defaults.ts';
+import type { TrialConstraints } from '../search/executors/trial-job.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import { trainStep } from '../train/steps/train-step.ts';
 
@@ -12,6 +13,11 @@ export interface ModelStagesWiring {
   readonly train: string;
   readonly validation: string;
   readonly balance: string;
+  /**
+   * The data transform (e.g. `transform.transform`): adversarial training and the search's
+   * robustness constraint read the categorical features they must leave alone from it.
+   */
+  readonly transform?: string;
 }
 
 export interface ModelStages {
@@ -46,7 +52,11 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
     patience: spec.train.patience,
     schedule: spec.train.schedule,
     augment: spec.augment,
+    ...(spec.train.adversarial && { adversarial: spec.train.adversarial }),
   };
+  // The transform is read only when something attacks the inputs during training or the search.
+  const gate = spec.security.enabled && spec.security.minRobustAccuracy !== undefined ? robustnessConstraint(spec) : undefined;
+  const transform = wiring.transform !== undefined && (spec.train.adversarial !== undefined || gate !== undefined) ? { transform: wiring.transform } : {};
   if (!spec.search.enabled) {
     return {
       genome: 'build-model.genome',
@@ -54,7 +64,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
         buildModelStep({ family }, { inputs: { train: wiring.train } }),
         trainStep(
           { ...common, ...(minutes !== undefined && { budgetMinutes: minutes }) },
-          { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },
+          { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, ...(spec.train.adversarial && transform) } },
         ),
       ],
     };
@@ -73,6 +83,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           ...(spec.search.schedulerOptions !== undefined && { schedulerOptions: spec.search.schedulerOptions }),
           prefer: spec.search.prefer,
           space: spec.search.space,
+          ...(spec.search.warmStart && spec.search.warmStart.length > 0 && { warmStart: spec.search.warmStart }),
           ...(trials !== undefined && { trials }),
           ...(minutes !== undefined && { minutes }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),
@@ -82,17 +93,34 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
             ...(spec.constraints.maxLatencyMs !== undefined && { maxLatencyMs: spec.constraints.maxLatencyMs }),
             ...(spec.constraints.maxParams !== undefined && { maxParams: spec.constraints.maxParams }),
             ...(spec.constraints.maxMemoryMB !== undefined && { maxMemoryMB: spec.constraints.maxMemoryMB }),
+            ...(gate && { robustness: gate }),
           },
           engine: spec.engine,
           ...(augments(spec.augment) && { augment: spec.augment }),
+          ...(spec.train.adversarial && { adversarial: spec.train.adversarial }),
           defaultTraining: { learningRate: spec.train.learningRate, batchSize: spec.train.batchSize, epochs: spec.train.epochs, schedule: spec.train.schedule },
         },
-        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance } },
+        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, ...transform } },
       ),
       trainStep(
         { ...common, refit: true, ...(minutes !== undefined && { budgetMinutes: minutes }) },
-        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, genome: 'search.genome', training: 'search.training' } },
+        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, genome: 'search.genome', training: 'search.training', ...(spec.train.adversarial && transform) } },
       ),
     ],
   };
+}
+
+/**
+ * The release gate as a search constraint: trials whose validation accuracy under PGD at the
+ * gate's ε falls short are rejected, so the search looks for a model that can pass it. Images and
+ * tables only (a text's trials are not attacked: token-swap lives above the search); PGD with
+ * `security.attack`'s norm and steps when it names pgd or fgsm, else L∞ with 10 steps.
+ */
+function robustnessConstraint(spec: TaskSpec): NonNullable<TrialConstraints['robustness']> | undefined {
+  if (spec.task === 'text-classification') return undefined;
+  const { security } = spec;
+  const options = ['pgd', 'fgsm'].includes(security.attack) ? (security.attackOptions ?? {}) : {};
+  const norm = options.norm === 'l2' ? 'l2' : 'linf';
+  const steps = security.attack === 'fgsm' ? 1 : typeof options.steps === 'number' ? options.steps : 10;
+  return { epsilon: security.epsilon!, minAccuracy: security.minRobustAccuracy!, norm, steps, examples: 100 };
 }

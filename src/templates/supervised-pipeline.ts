@@ -41,14 +41,14 @@ export async function supervisedPipeline(spec: TaskSpec, options: SupervisedOpti
   const classification = options.taskKind === 'classification';
   const noise = classification && spec.prepare.labelNoise !== 'none';
   const prepared = data.prepared;
-  const model = modelStages(spec, { family: options.family, train: 'balance.train', validation: `${prepared}.validation`, balance: 'balance.balance' });
+  const model = modelStages(spec, { family: options.family, train: 'balance.train', validation: `${prepared}.validation`, balance: 'balance.balance', transform: `${prepared}.transform` });
 
   return definePipeline([
     ...data.steps,
     ...(noise ? [labelNoiseStep({ action: spec.prepare.labelNoise === 'drop' ? 'drop' : 'flag' }, { from: prepared })] : []),
     balanceStep({ mode: classification ? spec.prepare.balance : 'none' }, { from: noise ? 'label-noise' : prepared }),
     ...model.steps,
-    ...evaluationTail(spec, { prepared, model, ...(noise && { labelNoise: 'label-noise.labelNoise' }), ...(isTable && { cleaning: 'clean.cleaning' }) }),
+    ...evaluationTail(spec, { prepared, model, ...(noise && { labelNoise: 'label-noise.labelNoise' }), ...(isTable && { cleaning: 'clean.cleaning', rawTrain: 'split.train' }) }),
   ]);
 }
 

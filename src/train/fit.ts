@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { AdversarialBatch } from './adversarial/adversarial-training.ts';
 import type { BatchAugment } from './augment/batch-augment.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { createSeededRandom } from '../seed/seeded-random.ts';
@@ -61,6 +62,15 @@ export interface FitOptions {
    * the epoch and the batch's index in it. Validation batches never pass through it.
    */
   readonly augment?: BatchAugment;
+  /**
+   * Adversarial training (classification): every training batch, after augmentation, is replaced
+   * by adversarial examples of the model as it stands (createAdversarialTraining), and validation
+   * is measured on adversarial examples of the validation split too (the same attack, the same
+   * random starts every epoch): early stopping and the best epoch then follow robustness, which
+   * the clean loss would trade away (it is lowest before the model learns to resist; Rice et al.
+   * 2020), and `valLoss`/`valMetric` are figures under attack.
+   */
+  readonly adversarial?: AdversarialBatch;
   /** Default 'adam'; 'sgd' is SGD with momentum 0.9; 'rmsprop' is tfjs's (decay 0.9, no momentum). */
   readonly optimizer?: FitOptimizer;
   /**
@@ -75,6 +85,11 @@ export interface FitOptions {
    * that the budget will cut short still ends on a small learning rate.
    */
   readonly schedule?: LearningRateSchedule;
+  /**
+   * Runs after every optimizer step (and the weight decay), inside the training loop: how
+   * compression keeps pruned weights at zero while the rest are fine-tuned.
+   */
+  readonly afterStep?: () => void;
 }
 
 const OPTIMIZERS: readonly FitOptimizer[] = ['adam', 'sgd', 'rmsprop'];
@@ -89,6 +104,8 @@ export interface FitResult {
   readonly durationMs: number;
   /** With `minEpochs`: one epoch's time, validation included, as projected from the first batches. */
   readonly projectedEpochMs?: number;
+  /** `adversarial`: validation loss and metric were measured under attack (adversarial training). */
+  readonly validatedOn?: 'adversarial';
 }
 
 /**
@@ -156,6 +173,11 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         const batchStart = performance.now();
         try {
           if (options.augment) x = augmented(options.augment, batch.x, { epoch, batch: start / batchSize });
+          if (options.adversarial) {
+            const clean = x;
+            x = options.adversarial(model, clean, batch.y, { epoch, batch: start / batchSize });
+            if (clean !== batch.x) clean.dispose();
+          }
           const learningRate = learningRateAt(step - 1);
           if (options.schedule === 'cosine') setLearningRate(optimizer, learningRate);
           const cost = optimizer.minimize(
@@ -164,6 +186,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
             variables,
           ) as tf.Scalar;
           decay?.(learningRate);
+          options.afterStep?.();
           value = (await cost.data())[0];
           cost.dispose();
           tuner?.afterBatch(performance.now() - batchStart);
@@ -183,7 +206,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         reason = 'too-slow';
         break;
       }
-      const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256));
+      const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256), options.adversarial);
       const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart, ...(partial && { partial: true as const }) };
       history.push(record);
       await options.onEpoch?.(record, epochs);
@@ -222,6 +245,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     metricName: task.kind === 'class' ? 'accuracy' : 'rmse',
     durationMs: now() - started,
     ...(probed !== undefined && { projectedEpochMs: probed.epochMs }),
+    ...(options.adversarial && { validatedOn: 'adversarial' as const }),
   };
 }
 
@@ -332,14 +356,16 @@ function identity(n: number): Uint32Array {
   return order;
 }
 
-async function evaluateSplit(model: tf.LayersModel, ds: Dataset, task: TaskLoss, batchSize: number): Promise<{ loss: number; metric: number }> {
+/** Loss and metric on a split; with `adversarial`, on its adversarial examples (epoch 0's random starts, every time). */
+async function evaluateSplit(model: tf.LayersModel, ds: Dataset, task: TaskLoss, batchSize: number, adversarial?: AdversarialBatch): Promise<{ loss: number; metric: number }> {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < ds.n; start += batchSize) {
     const end = Math.min(ds.n, start + batchSize);
     const sums = tf.tidy(() => {
       const batch = batchTensors(ds, start, end);
-      const p = model.apply(batch.x, { training: false }) as tf.Tensor;
+      const x = adversarial ? adversarial(model, batch.x, batch.y, { epoch: 0, batch: start / batchSize }) : batch.x;
+      const p = model.apply(x, { training: false }) as tf.Tensor;
       const loss = tf.mul(task.loss(batch.y, p), end - start);
       const hits = task.kind === 'class' ? tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.cast(batch.y, 'int32')), 'float32')) : tf.scalar(0);
       return tf.stack([loss, hits]);
@@ -402,6 +428,7 @@ function checkOptions(model: tf.LayersModel, o: FitOptions, task: TaskLoss): voi
   if (o.validation.n < 1) bad('the validation set is empty (early stopping and the best-epoch choice need one)');
   if (o.validation.target.kind !== task.kind) bad('training and validation sets have different target kinds');
   if (o.classWeights && task.kind !== 'class') bad('class weights apply to classification only');
+  if (o.adversarial && task.kind !== 'class') bad('adversarial training applies to classification only');
   const units = model.outputs[0].shape.at(-1);
   if (units !== task.head.units) bad(`the model has ${units} outputs but the task needs ${task.head.units}`);
 }

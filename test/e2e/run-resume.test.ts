@@ -48,6 +48,8 @@ test('a run killed with SIGKILL in the middle of training resumes from the last 
     search: 'cached',
     train: 'completed',
     evaluate: 'completed',
+    'monitor-reference': 'completed',
+    robustness: 'completed',
     'export-onnx': 'completed',
     report: 'completed',
     'data-report': 'completed',

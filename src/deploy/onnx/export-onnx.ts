@@ -17,6 +17,8 @@ export interface OnnxExportOptions {
   readonly name?: string;
   /** Key/value pairs stored in the model's metadata (class names, the task, deepline's version). */
   readonly properties?: Readonly<Record<string, string>>;
+  /** The graph the layers are written into: a subclass stores weights differently (float16, int8 QDQ). */
+  readonly graph?: OnnxGraph;
 }
 
 /** What the exported graph takes and gives, for callers feeding it. */
@@ -26,6 +28,9 @@ export interface OnnxSignature {
   readonly inputShape: readonly (number | null)[];
   readonly output: string;
   readonly outputShape: readonly (number | null)[];
+  /** The second output, `embedding`: the input of the last dense layer (absent where that is the model's input). */
+  readonly embedding?: string;
+  readonly embeddingShape?: readonly (number | null)[];
 }
 
 /**
@@ -34,13 +39,17 @@ export interface OnnxSignature {
  * initializers. Tensors stay channels-last as in TF.js, so the graph takes and gives exactly what
  * `model.predict` does. A layer or setting without a converter is a DL_EXPORT error naming it,
  * raised here rather than when the file is loaded.
+ *
+ * A second output, `embedding`, gives the input of the model's last dense layer (the penultimate
+ * representation its head reads), so a server logs what the model saw — for drift on images and
+ * text — from the same run; a model whose last dense layer reads its input directly has none.
  */
 export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions = {}): { readonly bytes: Uint8Array; readonly signature: OnnxSignature } {
   const model = functionalOf(wrapper);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new DeeplineError('DL_EXPORT', `cannot export model ${model.name} to ONNX: it has ${model.inputs.length} inputs and ${model.outputs.length} outputs (one of each is exported)`);
   }
-  const graph = new OnnxGraph();
+  const graph = options.graph ?? new OnnxGraph();
   // A value per (layer, node index, tensor index), as TF.js's graph links them.
   const values = new Map<string, string>();
   const key = (layerName: string, node: number, tensor: number): string => `${layerName}\u0000${node}\u0000${tensor}`;
@@ -49,6 +58,10 @@ export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions =
   const input = graph.input('input', inputShape);
   const inputLayer = model.inputLayers[0]!;
   values.set(key(inputLayer.name, 0, 0), input);
+  // Taken before any layer names a value: a text model's first layer is itself called `embedding`.
+  const embeddingName = graph.name('embedding');
+  const lastDense = [...model.layers].reverse().find((layer) => layer.getClassName() === 'Dense');
+  let embedding: string | undefined;
 
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
@@ -62,6 +75,7 @@ export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions =
         return name;
       });
       if (inputs.length === 0) return;
+      if (layer === lastDense && nodeIndex === 0 && inputs[0] !== input) embedding = inputs[0];
       values.set(key(layer.name, nodeIndex, 0), convert(layer, inputs, graph));
     });
   }
@@ -72,9 +86,14 @@ export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions =
   const outputShape = model.outputs[0]!.shape;
   const named = graph.node('Identity', [output], 'output');
   graph.output(named, outputShape);
+  const embeddingShape = embedding !== undefined ? (lastDense!.input as tf.SymbolicTensor).shape : undefined;
+  if (embedding !== undefined) {
+    graph.nodeWithOutputs('Identity', [embedding], [embeddingName]);
+    graph.output(embeddingName, embeddingShape);
+  }
   return {
     bytes: graph.encode({ name: options.name ?? wrapper.name, properties: options.properties }),
-    signature: { input, inputShape, output: named, outputShape },
+    signature: { input, inputShape, output: named, outputShape, ...(embedding !== undefined && { embedding: embeddingName, embeddingShape }) },
   };
 }
 

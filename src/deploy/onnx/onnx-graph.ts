@@ -33,18 +33,29 @@ export class OnnxGraph {
     return name;
   }
 
-  output(name: string, shape: readonly (number | null)[]): void {
+  /** A graph output of float32 values; without a shape, one ONNX Runtime infers (calibration outputs). */
+  output(name: string, shape?: readonly (number | null)[]): void {
     this.outputs.push(valueInfo(name, shape, 'float32'));
   }
 
   /** A constant float32 tensor, stored little-endian in `raw_data`. */
   floats(base: string, values: Float32Array, dims: readonly number[]): string {
     const name = this.name(base);
+    this.addFloats(name, values, dims);
+    return name;
+  }
+
+  /** Stores a float32 initializer under a name already taken with `name()`. */
+  protected addFloats(name: string, values: Float32Array, dims: readonly number[]): void {
     const bytes = new Uint8Array(values.length * 4);
     const view = new DataView(bytes.buffer);
     for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes }));
-    return name;
+    this.addTensor(name, dims, 'FLOAT', bytes);
+  }
+
+  /** Stores an initializer of any element type from its little-endian bytes (`raw_data`). */
+  protected addTensor(name: string, dims: readonly number[], type: 'FLOAT' | 'FLOAT16' | 'INT8' | 'UINT8' | 'INT32', raw: Uint8Array): void {
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType[type], rawData: raw }));
   }
 
   /** A constant int64 tensor (shapes, axes). */
@@ -64,13 +75,18 @@ export class OnnxGraph {
     this.nodes.push(
       onnx.NodeProto.create({
         opType,
-        name: this.name(`${outputs.find((o) => o !== '') ?? opType}/${opType}`),
+        name: this.nodeName(outputs.find((o) => o !== '') ?? opType, opType),
         input: [...inputs],
         output: [...outputs],
         attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
       }),
     );
     return outputs;
+  }
+
+  /** A node's name (optional in ONNX: tools show it, runtimes do not need it), from its first output. */
+  protected nodeName(output: string, opType: string): string {
+    return this.name(`${output}/${opType}`);
   }
 
   /** The serialised model. */
@@ -94,13 +110,13 @@ export class OnnxGraph {
   }
 }
 
-function valueInfo(name: string, shape: readonly (number | null)[], type: 'float32' | 'int64'): InstanceType<typeof onnx.ValueInfoProto> {
+function valueInfo(name: string, shape: readonly (number | null)[] | undefined, type: 'float32' | 'int64'): InstanceType<typeof onnx.ValueInfoProto> {
   return onnx.ValueInfoProto.create({
     name,
     type: {
       tensorType: {
         elemType: type === 'float32' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64,
-        shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) },
+        ...(shape && { shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) } }),
       },
     },
   });

@@ -171,6 +171,8 @@ ${example ? 'Every column the model reads must be there (null when unknown); a f
 | MAX_BATCH | serving.json, else 32 | most instances run together (dynamic batching) |
 | MAX_WAIT_MS | serving.json, else 0 | how long a lone request waits for company |
 | THREADS | serving.json, else 1 | ONNX Runtime threads per batch |
+| PREDICTION_LOG | none | a folder to log every answer to (JSON Lines per model; see deepline's docs/prediction-log.md) |
+| LOG_SAMPLE | 1 | the share of requests logged, 0 to 1 |
 
 Operations: \`/healthz\`, \`/readyz\`, \`/metrics\` (Prometheus). SIGTERM stops taking requests and
 answers every request already taken.

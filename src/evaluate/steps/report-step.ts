@@ -7,6 +7,8 @@ import type { StudySummary } from '../../search/study-summary.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { TrainingHistory } from '../../train/training-history.ts';
 import type { EvaluationMetrics } from '../evaluation-metrics.ts';
+import type { RobustnessSummary } from '../robustness-summary.ts';
+import type { CompressionSummary } from '../compression-summary.ts';
 import { renderReportHtml } from '../report-html.ts';
 import { RUN_REPORT_FORMAT_VERSION, type RunReport } from '../run-report.ts';
 import { summariseDataset } from '../summarise-dataset.ts';
@@ -21,9 +23,11 @@ type ReportInput = 'train' | 'validation' | 'test' | 'transform' | 'genome' | 'h
 export interface ReportWiring {
   /**
    * Overrides the default inputs: `normalize.{train,validation,test,transform}`, `build-model.genome`,
-   * `train.history`, `evaluate.metrics`; `study` (none by default) names the search's StudySummary.
+   * `train.history`, `evaluate.metrics`; `study` (none by default) names the search's StudySummary,
+   * `robustness` (none by default) the robustness step's RobustnessSummary, `compression` (none by
+   * default) the compress step's CompressionSummary.
    */
-  readonly inputs?: Partial<Record<ReportInput | 'study', string>>;
+  readonly inputs?: Partial<Record<ReportInput | 'study' | 'robustness' | 'compression', string>>;
 }
 
 /**
@@ -61,6 +65,10 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
       ]);
       const studyRef = (refs as Partial<Record<ReportInput | 'study', ArtifactRef>>).study;
       const search = studyRef ? await ctx.artifacts.readJson<StudySummary>(studyRef) : undefined;
+      const robustnessRef = (refs as Partial<Record<'robustness', ArtifactRef>>).robustness;
+      const robustness = robustnessRef ? await ctx.artifacts.readJson<RobustnessSummary>(robustnessRef) : undefined;
+      const compressionRef = (refs as Partial<Record<'compression', ArtifactRef>>).compression;
+      const compression = compressionRef ? await ctx.artifacts.readJson<CompressionSummary>(compressionRef) : undefined;
       const { formatVersion: _, ...training } = history;
       const report: RunReport = {
         formatVersion: RUN_REPORT_FORMAT_VERSION,
@@ -85,8 +93,12 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
           { step: producer('history'), ms: history.durationMs },
           ...(search ? [{ step: 'search', ms: search.durationMs }] : []),
           { step: producer('metrics'), ms: metrics.durationMs },
+          ...(robustness?.status === 'measured' ? [{ step: 'robustness', ms: robustness.durationMs }] : []),
+          ...(compression ? [{ step: 'compress', ms: compression.durationMs }] : []),
         ],
         ...(search && { search }),
+        ...(robustness && { robustness }),
+        ...(compression && { compression }),
       };
       const dir = join(ctx.workDir, 'report');
       await mkdir(dir, { recursive: true });

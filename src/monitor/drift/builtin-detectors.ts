@@ -8,7 +8,8 @@ import { binCounts, populationStabilityIndex, quantileEdges } from './psi.ts';
 /** Category counts of both sides over the union of their categories, in one order. */
 function alignCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): [number[], number[]] {
   const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return [names.map((k) => a[k] ?? 0), names.map((k) => b[k] ?? 0)];
+  const count = (counts: Readonly<Record<string, number>>, k: string): number => (Object.hasOwn(counts, k) ? counts[k]! : 0);
+  return [names.map((k) => count(a, k)), names.map((k) => count(b, k))];
 }
 
 const PSI_MAJOR_SHIFT = 0.25;

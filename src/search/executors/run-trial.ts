@@ -7,6 +7,10 @@ import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import { taskLoss } from '../../models/losses.ts';
 import { fitModel, type EpochRecord } from '../../train/fit.ts';
+import { createAdversarialTraining } from '../../train/adversarial/adversarial-training.ts';
+import { perturbationBox } from '../../train/adversarial/perturbation-box.ts';
+import { robustAccuracy } from '../../train/adversarial/robust-accuracy.ts';
+import { layerSeed } from '../../seed/layer-seed.ts';
 import type { DatasetCache } from './dataset-cache.ts';
 import type { TrialConstraints, TrialJob, TrialObjectives, TrialProgress, TrialResult } from './trial-job.ts';
 
@@ -55,6 +59,8 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
         return { trialId: job.trialId, state: 'rejected', rejectedFor: 'constraint', epochs: 0, error: broken, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
       }
       const augmentation = job.augment ? createAugmentation(job.augment, augmentModalityOf(train), job.seed) : undefined;
+      const box = job.adversarial || job.constraints?.robustness ? perturbationBox(train, job.frozen ? { frozen: [...job.frozen] } : {}) : undefined;
+      const adversarial = job.adversarial && createAdversarialTraining(job.adversarial, box!, layerSeed(job.seed, 0xad7));
       const fit = await fitModel(model, {
         train,
         validation,
@@ -65,6 +71,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
         ...(job.timeBudgetMs !== undefined ? { timeBudgetMs: job.timeBudgetMs } : {}),
         ...(job.minEpochs !== undefined ? { minEpochs: job.minEpochs } : {}),
         ...(augmentation ? { augment: augmentation } : {}),
+        ...(adversarial ? { adversarial } : {}),
         onEpoch(record) {
           last = record;
           const error = errorOf(record, metric);
@@ -79,6 +86,14 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       // The model holds the best epoch's weights, so that epoch's metric is the model's.
       const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;
       const objectives: TrialObjectives = { error: errorOf(best, metric), ...fixed };
+      const robustness = job.constraints?.robustness;
+      if (robustness && metric === 'accuracy') {
+        const robust = await robustAccuracy(model, validation, box!, { ...robustness, seed: layerSeed(job.seed, 0x5ec) });
+        if (robust < robustness.minAccuracy) {
+          const error = `rejected: validation accuracy under PGD at ε ${robustness.epsilon} is ${robust.toFixed(3)} < security.minRobustAccuracy ${robustness.minAccuracy}`;
+          return { trialId: job.trialId, state: 'rejected', rejectedFor: 'constraint', epochs: fit.history.length, bestEpoch: fit.bestEpoch, error, objectives, durationMs: now() - started };
+        }
+      }
       return { trialId: job.trialId, state: 'complete', epochs: fit.history.length, bestEpoch: fit.bestEpoch, objectives, values: valuesOf(objectives), durationMs: now() - started };
     } catch (e) {
       if (!ctx.signal.aborted) throw e;

@@ -1,5 +1,5 @@
 import type { EngineName } from '../../engine/engine.ts';
-import type { AugmentSettings } from '../../task/task-spec.ts';
+import type { AdversarialSettings, AugmentSettings } from '../../task/task-spec.ts';
 
 /**
  * One trial as plain JSON, so it can cross a process boundary (IPC today, a Redis queue later):
@@ -22,6 +22,13 @@ export interface TrialJob {
   readonly classWeights?: readonly number[];
   /** The task file's `augment`: trials train as the final model will. */
   readonly augment?: AugmentSettings;
+  /** The task file's `train.adversarial`: trials train on adversarial examples as the final model will. */
+  readonly adversarial?: AdversarialSettings;
+  /**
+   * The table features an attacker may not move (true at their index: one-hot slots, booleans,
+   * indicators), for adversarial training and the robustness constraint; absent: all may move.
+   */
+  readonly frozen?: readonly boolean[];
   /**
    * Hard limits checked after the model is built and before it trains: a model over one of them
    * never trains and its trial ends `rejected`.
@@ -52,6 +59,11 @@ export interface TrialConstraints {
   readonly maxParams?: number;
   /** Estimated training memory (weights, gradients, optimizer state, activations of one batch). */
   readonly maxMemoryMB?: number;
+  /**
+   * The release gate as a constraint (`security.minRobustAccuracy` at `security.epsilon`): after
+   * training, validation accuracy under PGD must reach `minAccuracy`, or the trial is rejected.
+   */
+  readonly robustness?: { readonly epsilon: number; readonly minAccuracy: number; readonly norm: 'linf' | 'l2'; readonly steps: number; readonly examples: number };
 }
 
 /**

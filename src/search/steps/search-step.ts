@@ -8,8 +8,9 @@ import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import { deriveSeed } from '../../seed/derive-seed.ts';
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
 import { canonicalJson } from '../../store/canonical-json.ts';
+import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { StoredTrial } from '../../store/metadata/study-store.ts';
-import type { AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
+import type { AdversarialSettings, AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
 import type { TrialExecutor } from '../executors/executor.ts';
 import { runTrials } from '../executors/run-study-trials.ts';
 import type { TrialConstraints } from '../executors/trial-job.ts';
@@ -37,6 +38,8 @@ export type SearchParams = {
   readonly schedulerOptions?: SearchSettings['schedulerOptions'];
   readonly prefer: SearchSettings['prefer'];
   readonly space: SearchSettings['space'];
+  /** Configurations tried first, in order (then the family's default): `search.warmStart`. */
+  readonly warmStart?: SearchSettings['warmStart'];
   /** Trials to run in all (a resumed study counts those it has). */
   readonly trials?: number;
   /**
@@ -59,6 +62,8 @@ export type SearchParams = {
   readonly engine: EngineName;
   /** The task file's training-time augmentation, applied in every trial as in the final training. */
   readonly augment?: AugmentSettings;
+  /** The task file's adversarial training, applied in every trial as in the final training. */
+  readonly adversarial?: AdversarialSettings;
   /** The task's `train` settings: the first trial trains the family's default model with them. */
   readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number; readonly schedule?: LearningRateSchedule };
 };
@@ -67,7 +72,11 @@ type SearchInput = 'train' | 'validation' | 'balance';
 type SearchOutput = 'genome' | 'training' | 'study';
 
 export interface SearchWiring {
-  readonly inputs?: Partial<Record<SearchInput, string>>;
+  /**
+   * `transform` (none by default) names the data transform whose categorical features adversarial
+   * training and the robustness constraint leave alone.
+   */
+  readonly inputs?: Partial<Record<SearchInput | 'transform', string>>;
   readonly families?: FamilyRegistry;
 }
 
@@ -99,7 +108,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       train: wiring.inputs?.train ?? 'balance.train',
       validation: wiring.inputs?.validation ?? 'normalize.validation',
       balance: wiring.inputs?.balance ?? 'balance.balance',
-    },
+      ...(wiring.inputs?.transform !== undefined && { transform: wiring.inputs.transform }),
+    } as Record<SearchInput, string>,
     outputs: ['genome', 'training', 'study'],
     description: 'search architectures and hyper-parameters',
     async run(ctx, inputs) {
@@ -122,6 +132,9 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       const space = capEpochs(applySpaceOverrides(familySpace.space(train.featureShape, outputs), params.space, family.name), params.maxEpochs);
       const balance = await ctx.artifacts.readJson<{ classWeights?: readonly number[] }>(inputs.balance);
       const [trainDir, validationDir] = await Promise.all([ctx.artifacts.localPath(inputs.train), ctx.artifacts.localPath(inputs.validation)]);
+      const transformRef = (inputs as Partial<Record<'transform', ArtifactRef>>).transform;
+      const { frozenFeatures } = await import('../../train/adversarial/frozen-features.ts');
+      const frozen = transformRef ? frozenFeatures(await ctx.artifacts.readJson<unknown>(transformRef)) : undefined;
 
       const store = ctx.deepline.studies();
       let executor: TrialExecutor | undefined;
@@ -132,7 +145,13 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const name = `search-${createHash('sha256').update(canonicalJson({ params, inputs: Object.values(inputs).map((r) => r.hash), seed: ctx.seed })).digest('hex').slice(0, 16)}`;
         const samplerEntry = registries.samplers.get(params.sampler, 'DL_TASK_FIELD');
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
-        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params))), initial);
+        const warm = (params.warmStart ?? []).filter((candidate) => {
+          const problems = validateParams(space, candidate as Params);
+          if (problems.length > 0) ctx.log.info({ problems }, 'a warm-start configuration lies outside the search space; skipped');
+          return problems.length === 0;
+        }) as Params[];
+        const firsts = [...warm, ...(initial ? [initial] : [])];
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params))), firsts);
         const scheduler = createScheduler(params, space, registries.schedulers);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
@@ -177,6 +196,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 training: { ...training, patience: params.patience },
                 ...(balance.classWeights ? { classWeights: balance.classWeights } : {}),
                 ...(params.augment ? { augment: params.augment } : {}),
+                ...(params.adversarial ? { adversarial: params.adversarial } : {}),
+                ...(frozen ? { frozen } : {}),
                 constraints: params.constraints,
                 data: { train: trainDir, validation: validationDir },
                 seed: deriveSeed(ctx.seed, `trial-${trialId}`),
@@ -294,9 +315,10 @@ function defaultTrial(
 }
 
 /** A sampler whose first proposal is `first` (stateless: it looks at the history's length). */
-function startingWith(sampler: Sampler, first: Params | undefined): Sampler {
-  if (!first) return sampler;
-  return { name: sampler.name, sample: (space, history, rng) => (history.length === 0 ? first : sampler.sample(space, history, rng)) };
+/** The sampler, after `firsts` are tried in order (warm starts, then the family's default model). */
+function startingWith(sampler: Sampler, firsts: readonly Params[]): Sampler {
+  if (firsts.length === 0) return sampler;
+  return { name: sampler.name, sample: (space, history, rng) => (history.length < firsts.length ? firsts[history.length]! : sampler.sample(space, history, rng)) };
 }
 
 function capEpochs(space: SearchSpace, maxEpochs: number | undefined): SearchSpace {

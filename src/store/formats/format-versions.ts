@@ -32,8 +32,16 @@ export const FORMAT_VERSIONS = Object.freeze({
   evaluationMetrics: 1,
   /** evaluate/run-report.ts: the run report (`report.json`). */
   runReport: 1,
+  /** evaluate/compression-summary.ts: every compressed variant measured on its saved files, and the one chosen (`compression.json`). */
+  compressionSummary: 1,
+  /** evaluate/robustness-summary.ts: accuracy under attack per ε, minimal perturbation, the gate (`robustness.json`). */
+  robustness: 1,
   /** deploy/target-bench/target-bench-result.ts: latency and throughput per engine and batch size (`target-bench.json`). */
   targetBench: 1,
   /** deploy/target-bench/serving-config.ts: the serving settings the target benchmark chose (`serving.json`). */
   servingConfig: 1,
+  /** monitor/reference/monitor-reference.ts: training columns, predictions and embeddings that traffic is compared with (`monitor-reference.json`). */
+  monitorReference: 1,
+  /** monitor/prediction-log/prediction-record.ts: one answered instance per line of the prediction log (`<log dir>/<model>/<segment>.jsonl`). */
+  predictionLog: 1,
 } as const);

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { concatDatasets } from '../../data/dataset.ts';
+import { concatDatasets, type Dataset } from '../../data/dataset.ts';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import type { GenomeBase } from '../../models/genome.ts';
 import { defineStep, type Step } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
-import type { AugmentSettings } from '../../task/task-spec.ts';
+import type { AdversarialSettings, AugmentSettings } from '../../task/task-spec.ts';
 import type { LearningRateSchedule } from '../../models/training-recipe.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
@@ -30,6 +30,11 @@ export type TrainParams = {
   /** Training-time augmentation (the task file's `augment`); off when absent or all zero. */
   readonly augment?: AugmentSettings;
   /**
+   * Adversarial training (the task file's `train.adversarial`): every batch is replaced by its
+   * adversarial version. With a table transform wired as `transform`, its categorical features stay fixed.
+   */
+  readonly adversarial?: AdversarialSettings;
+  /**
    * Retrain on train + validation for a fixed number of epochs (the search's final model): no
    * early stopping, since the validation split is then part of what is learnt.
    */
@@ -52,9 +57,10 @@ type TrainInput = 'train' | 'validation' | 'genome' | 'balance';
 export interface TrainWiring {
   /**
    * Overrides the default inputs: `normalize.train`, `normalize.validation`, `build-model.genome`,
-   * `balance.balance`; `training` (none by default) names a ChosenTraining JSON.
+   * `balance.balance`; `training` (none by default) names a ChosenTraining JSON; `transform`
+   * (none by default) the data transform adversarial training reads the categorical features from.
    */
-  readonly inputs?: Partial<Record<TrainInput | 'training', string>>;
+  readonly inputs?: Partial<Record<TrainInput | 'training' | 'transform', string>>;
   readonly families?: FamilyRegistry;
 }
 
@@ -77,6 +83,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       genome: wiring.inputs?.genome ?? 'build-model.genome',
       balance: wiring.inputs?.balance ?? 'balance.balance',
       ...(wiring.inputs?.training !== undefined && { training: wiring.inputs.training }),
+      ...(wiring.inputs?.transform !== undefined && { transform: wiring.inputs.transform }),
     } as Record<TrainInput, string>,
     outputs: ['model', 'history'],
     description: 'train the model with early stopping',
@@ -113,6 +120,9 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       });
       const augmentation = params.augment ? createAugmentation(params.augment, augmentModalityOf(train), seed, await ctx.deepline.registries.augmenters.ready()) : undefined;
       if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
+      const transformRef = (inputs as Partial<Record<TrainInput | 'transform', ArtifactRef>>).transform;
+      const adversarial = params.adversarial && (await adversarialTraining(params.adversarial, train, transformRef && (await ctx.artifacts.readJson<unknown>(transformRef)), seed));
+      if (adversarial) ctx.log.info({ ...params.adversarial }, 'training on adversarial examples');
       try {
         const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';
         const result = await fitModel(model, {
@@ -131,6 +141,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           signal: ctx.signal,
           classWeights: balance.classWeights,
           augment: augmentation,
+          ...(adversarial && { adversarial }),
           async onEpoch(r, total) {
             await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
             await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });
@@ -160,4 +171,16 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       }
     },
   });
+}
+
+/** The batch attack of `train.adversarial`, within the training split's box (categorical features frozen). */
+async function adversarialTraining(settings: AdversarialSettings, train: Dataset, transform: unknown, seed: number) {
+  const [{ createAdversarialTraining }, { frozenFeatures }, { perturbationBox }, { layerSeed }] = await Promise.all([
+    import('../adversarial/adversarial-training.ts'),
+    import('../adversarial/frozen-features.ts'),
+    import('../adversarial/perturbation-box.ts'),
+    import('../../seed/layer-seed.ts'),
+  ]);
+  const frozen = frozenFeatures(transform);
+  return createAdversarialTraining(settings, perturbationBox(train, frozen ? { frozen } : {}), layerSeed(seed, 0xad7));
 }
