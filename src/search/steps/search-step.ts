@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { getDataset } from '../../data/steps/dataset-artifact.ts';
 import type { EngineName } from '../../engine/engine.ts';
@@ -7,7 +6,6 @@ import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import { deriveSeed } from '../../seed/derive-seed.ts';
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
-import { canonicalJson } from '../../store/canonical-json.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { StoredTrial } from '../../store/metadata/study-store.ts';
 import type { AdversarialSettings, AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
@@ -26,6 +24,7 @@ import type { FamilySearchSpace } from '../../models/search-spaces/family-search
 import type { GenomeBase } from '../../models/genome.ts';
 import { applySpaceOverrides } from '../space/apply-space-overrides.ts';
 import { createStudy, loadStudy } from '../study.ts';
+import { searchStudyName } from '../study-name.ts';
 import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
 
@@ -142,7 +141,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       ctx.signal.addEventListener('abort', closeExecutor);
       try {
         // Same inputs, params and seed → same study: a rerun after a kill picks it up again.
-        const name = `search-${createHash('sha256').update(canonicalJson({ params, inputs: Object.values(inputs).map((r) => r.hash), seed: ctx.seed })).digest('hex').slice(0, 16)}`;
+        const name = searchStudyName(params, Object.values(inputs).map((r) => r.hash), ctx.seed);
         const samplerEntry = registries.samplers.get(params.sampler, 'DL_TASK_FIELD');
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
         const warm = (params.warmStart ?? []).filter((candidate) => {
