@@ -30,6 +30,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['serve'],
   ['templates'],
   ['context'],
+  // The dashboard's server: reads every store through the run context and the workspace.
+  ['ui'],
   ['cli', 'testing', 'workers', 'index.ts'],
 ];
 
