@@ -8,6 +8,11 @@
  * `null`), except inside aligned arrays where `null` marks "absent in that run". Non-finite
  * numbers (a diverged trial) are sent as `null` where a type says `number | null`.
  *
+ * Static files (for web/): the server serves the built app from `dist/web/` — not `dist/ui/`,
+ * where `npm run build` (tsc) puts the compiled src/ui/ server; it still falls back to
+ * `dist/ui/index.html` if that is where the app was built. Any non-`/api/` path without a file
+ * answers index.html (client-side routing); files under `assets/` get a one-year immutable cache.
+ *
  * Changes after the first commit are additive only (new optional fields, new endpoints, new
  * event types); a breaking change is announced here with its time.
  */
@@ -299,8 +304,8 @@ export interface BestSoFarPoint {
 
 /**
  * How much of the variance of the error each parameter explains, estimated by binning: for each
- * parameter, complete trials are grouped by its value (categorical: each value; numeric: up to 4
- * equal-count bins of the value, log-scaled where all values are positive and span >10×), and
+ * parameter, complete trials are grouped by its value (categorical, or at most 4 distinct numbers:
+ * each value; other numbers: 4 equal-count bins of their rank), and
  * `importance` = between-group variance / total variance of the error (η², the share explained
  * by that parameter alone), then normalised so the parameters sum to 1. Needs ≥ 3 complete trials.
  */
