@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   DL_UI_INPUT: { exit: 2, summary: 'a deepline ui API request has a bad query, path parameter or body field' },
   DL_UI_NOT_FOUND: { exit: 2, summary: 'a deepline ui API request names a study, artifact, file or model that does not exist' },
   DL_UI_FORBIDDEN: { exit: 2, summary: 'a state-changing deepline ui request without --allow-actions or without the per-launch token' },
+  DL_PRIOR: { exit: 2, summary: 'a warm-start prior (a prior file or a task recorded in the prior store) is malformed, or `deepline prior` was asked for something it cannot do' },
   DL_STEP_FAILED: { exit: 1, summary: 'a pipeline step failed' },
   DL_STORE: { exit: 1, summary: 'the metadata or artifact store failed' },
   DL_INTERNAL: { exit: 1, summary: 'an unexpected internal error (a bug: please report it)' },

@@ -20,10 +20,18 @@ export interface Sampler {
   sample(space: SearchSpace, history: readonly TrialRecord[], rng: SeededRandom): Params;
 }
 
+/**
+ * What past tasks say about a new search (the warm start, search/warm-start/): configurations
+ * that were good on the nearest past tasks, already adapted to this space. A sampler may ignore it.
+ */
+export interface SamplerPrior {
+  readonly good: readonly Params[];
+}
+
 /** A registry entry: `optionsSchema` is what the task file's `search.sampler.options` is validated against. */
 export interface SamplerEntry<O = unknown> {
   readonly name: string;
   readonly description: string;
   readonly optionsSchema: z.ZodType<O>;
-  create(options: O): Sampler;
+  create(options: O, prior?: SamplerPrior): Sampler;
 }

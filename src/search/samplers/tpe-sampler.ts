@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SeededRandom } from '../../seed/seeded-random.ts';
 import type { JsonValue, Param, Params } from '../space.ts';
 import { isParamActive } from '../space/is-param-active.ts';
-import type { Sampler, SamplerEntry, TrialRecord } from './sampler.ts';
+import type { Sampler, SamplerEntry, SamplerPrior, TrialRecord } from './sampler.ts';
 import { sampleUniformly } from './sample-uniformly.ts';
 import { multivariateParzenEstimator } from './tpe/multivariate-parzen-estimator.ts';
 import { paramDomain } from './tpe/param-domain.ts';
@@ -34,6 +34,12 @@ export const tpeOptionsSchema = z.strictObject({
    * the search refine the optimum late in a run without hurting the early phase in the bench.
    */
   bandwidth: z.number().gt(0).max(1).default(0.1),
+  /**
+   * Weight of each prior configuration (the warm start's, from past tasks) in l(x), relative to
+   * one observation, while this study has observed no more than nStartup trials; it then fades as
+   * nStartup / n, so the study's own trials take over.
+   */
+  priorConfigWeight: z.number().min(0).default(0.5),
 });
 export type TpeOptions = z.infer<typeof tpeOptionsSchema>;
 
@@ -49,28 +55,42 @@ const FULL_WEIGHT_RECENT = 25;
  * would have fared), and only once its condition holds for the values drawn before it, so an
  * inactive parameter is never sampled. Joint kernels over conditional subtrees (Optuna's `group`)
  * could follow.
+ *
+ * With a prior (the warm start's good configurations from past tasks), the startup draws come
+ * from the prior's kernel mixture (one draw, no l/g contest, so they spread like the prior rather
+ * than crowd its mode) and, after the startup, the prior configurations join the good set l(x)
+ * with a weight that fades as the study's own trials accumulate.
  */
 export const tpeSampler: SamplerEntry<TpeOptions> = {
   name: 'tpe',
   description: 'Tree-structured Parzen Estimator with a random startup phase and conditional parameters',
   optionsSchema: tpeOptionsSchema,
-  create(options): Sampler {
+  create(options, prior?: SamplerPrior): Sampler {
+    const good = prior?.good ?? [];
     return {
       name: 'tpe',
       sample(space, history, rng): Params {
-        const { below, above } = splitTrials(history, (n) => Math.min(Math.ceil(options.gamma * n), options.gammaCap));
-        const startup = below.length + above.length < options.nStartup;
+        const split = splitTrials(history, (n) => Math.min(Math.ceil(options.gamma * n), options.gammaCap));
+        const observed = split.below.length + split.above.length;
+        const startup = observed < options.nStartup;
+        const fromPrior = startup && good.length > 0;
+        // Prior configurations stand in the good set as trials of weight `priorWeightEach`.
+        const priorWeightEach = options.priorConfigWeight * Math.min(1, options.nStartup / Math.max(1, observed));
+        const extra: Weighted[] = good.map((params) => ({ params, weight: fromPrior ? 1 : priorWeightEach }));
+        const below: Weighted[] = [...(fromPrior ? [] : split.below.map(weighted)), ...(priorWeightEach > 0 || fromPrior ? extra : [])];
+        const above: Weighted[] = fromPrior ? [] : split.above.map(weighted);
+        const draw = fromPrior ? { ...options, nCandidates: 1 } : options;
         const joint = new Map<string, JsonValue>();
-        if (!startup && options.multivariate) {
+        if ((!startup || fromPrior) && options.multivariate) {
           // Degenerate numeric domains (low = high) carry no information and would give σ = 0.
           const group = space.params.filter((p) => p.condition === undefined && (p.kind === 'categorical' || p.low < p.high));
-          if (group.length > 1) sampleJointly(group, below, above, options, rng).forEach((v, j) => joint.set(group[j].name, v));
+          if (group.length > 1) sampleJointly(group, below, above, draw, rng).forEach((v, j) => joint.set(group[j].name, v));
         }
         const params: Record<string, JsonValue> = {};
         for (const param of space.params) {
           if (!isParamActive(param, params)) continue;
           if (joint.has(param.name)) params[param.name] = joint.get(param.name) as JsonValue;
-          else params[param.name] = startup ? sampleUniformly(param, rng) : sampleParam(param, below, above, options, rng);
+          else params[param.name] = startup && !fromPrior ? sampleUniformly(param, rng) : sampleParam(param, below, above, draw, rng);
         }
         return params;
       },
@@ -78,21 +98,43 @@ export const tpeSampler: SamplerEntry<TpeOptions> = {
   },
 };
 
-function sampleParam(param: Param, below: readonly TrialRecord[], above: readonly TrialRecord[], options: TpeOptions, rng: SeededRandom): JsonValue {
+/** A trial's params in a Parzen mixture, with its weight relative to one of the study's own observations. */
+interface Weighted {
+  readonly params: Params;
+  /** Undefined: one of the study's trials (weighted by recency); a number: a prior configuration's weight. */
+  readonly weight?: number;
+}
+
+function weighted(t: TrialRecord): Weighted {
+  return { params: t.params };
+}
+
+/** Recency weights for the study's own trials (in order), each prior configuration's own weight after them. */
+function weightsOf(kept: readonly Weighted[]): number[] {
+  const own = kept.filter((t) => t.weight === undefined).length;
+  const recency = recencyWeights(own);
+  let k = 0;
+  return kept.map((t) => t.weight ?? recency[k++]);
+}
+
+function sampleParam(param: Param, below: readonly Weighted[], above: readonly Weighted[], options: TpeOptions, rng: SeededRandom): JsonValue {
   const domain = paramDomain(param);
-  const values = (trials: readonly TrialRecord[]) => {
+  const values = (trials: readonly Weighted[]) => {
     const xs: number[] = [];
+    const kept: Weighted[] = [];
     for (const t of trials) {
       if (!Object.hasOwn(t.params, param.name)) continue;
       const x = domain.encode(t.params[param.name]);
-      if (x !== undefined) xs.push(x);
+      if (x === undefined) continue;
+      xs.push(x);
+      kept.push(t);
     }
-    return xs;
+    return { xs, weights: weightsOf(kept) };
   };
-  const estimator = (xs: number[]): ParzenEstimator => {
-    if (domain.kind === 'categorical') return categoricalParzenEstimator(xs, recencyWeights(xs.length), domain.size, options.priorWeight);
+  const estimator = ({ xs, weights }: { xs: number[]; weights: number[] }): ParzenEstimator => {
+    if (domain.kind === 'categorical') return categoricalParzenEstimator(xs, weights, domain.size, options.priorWeight);
     if (domain.low === domain.high) return { sample: () => domain.low, logPdf: () => 0 };
-    return numericParzenEstimator(xs, recencyWeights(xs.length), domain.low, domain.high, options);
+    return numericParzenEstimator(xs, weights, domain.low, domain.high, options);
   };
   const l = estimator(values(below));
   const g = estimator(values(above));
@@ -100,21 +142,25 @@ function sampleParam(param: Param, below: readonly TrialRecord[], above: readonl
 }
 
 /** Draws jointly the unconditional parameters of `group` from the good trials' product-kernel mixture. */
-function sampleJointly(group: readonly Param[], below: readonly TrialRecord[], above: readonly TrialRecord[], options: TpeOptions, rng: SeededRandom): JsonValue[] {
+function sampleJointly(group: readonly Param[], below: readonly Weighted[], above: readonly Weighted[], options: TpeOptions, rng: SeededRandom): JsonValue[] {
   const domains = group.map(paramDomain);
-  const rows = (trials: readonly TrialRecord[]) => {
+  const rows = (trials: readonly Weighted[]) => {
     const out: number[][] = [];
+    const kept: Weighted[] = [];
     for (const t of trials) {
       const row = group.map((p, j) => (Object.hasOwn(t.params, p.name) ? domains[j].encode(t.params[p.name]) : undefined));
       // A trial recorded under an older space may lack a parameter; it cannot place a joint kernel.
-      if (row.every((x) => x !== undefined)) out.push(row as number[]);
+      if (row.every((x) => x !== undefined)) {
+        out.push(row as number[]);
+        kept.push(t);
+      }
     }
-    return out;
+    return { out, weights: weightsOf(kept) };
   };
   const lRows = rows(below);
   const gRows = rows(above);
-  const l = multivariateParzenEstimator(domains, lRows, recencyWeights(lRows.length), options.priorWeight, options.bandwidth);
-  const g = multivariateParzenEstimator(domains, gRows, recencyWeights(gRows.length), options.priorWeight, options.bandwidth);
+  const l = multivariateParzenEstimator(domains, lRows.out, lRows.weights, options.priorWeight, options.bandwidth);
+  const g = multivariateParzenEstimator(domains, gRows.out, gRows.weights, options.priorWeight, options.bandwidth);
   const best = bestCandidate(
     () => l.sample(rng).map((u, j) => domains[j].round(u)),
     (x) => l.logPdf(x) - g.logPdf(x),

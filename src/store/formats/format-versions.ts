@@ -44,4 +44,6 @@ export const FORMAT_VERSIONS = Object.freeze({
   monitorReference: 1,
   /** monitor/prediction-log/prediction-record.ts: one answered instance per line of the prediction log (`<log dir>/<model>/<segment>.jsonl`). */
   predictionLog: 1,
+  /** store/formats/prior-task.ts: past tasks' meta-features and best configurations, the warm start's prior (`priors/default-prior.json`). */
+  prior: 1,
 } as const);
