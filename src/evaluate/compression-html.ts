@@ -1,6 +1,7 @@
 import { escapeHtml } from '../render/escape-html.ts';
 import { formatBytes } from '../render/format-bytes.ts';
-import { svgScatterPlot, type ScatterPoint } from '../render/svg-scatter-plot.ts';
+import { renderChartSvg } from '../render/charts/render-chart-svg.ts';
+import { compressionPlotOptions } from './charts/compression-plot-options.ts';
 import type { CompressedVariant, CompressionSummary, VariantArtifact } from './compression-summary.ts';
 
 /** The variant whose files the run published, and its served artifact. */
@@ -56,22 +57,8 @@ export function renderCompressionHtml(summary: CompressionSummary): string {
     const steps = p.steps.map((s) => `step ${s.step}: ${(s.fraction * 100).toFixed(0)}% pruned, ${s.params.toLocaleString('en-US')} parameters, validation ${fixed(s.valMetric)} after ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`);
     out.push(`<p><b>${e(v.name)}</b>: ${e(p.summary)}; ${(p.sparsity * 100).toFixed(1)}% of kernel weights zero. ${e(steps.join('; '))}.</p>`);
   }
-  const points = (key: (a: VariantArtifact) => number): ScatterPoint[] =>
-    summary.variants.flatMap((v) =>
-      v.artifacts
-        .filter((a) => a.format === summary.servedFormat)
-        .map((a) => ({
-          x: key(a),
-          y: a.metric,
-          kind: v.name === summary.chosen ? ('best' as const) : v.withinTolerance ? ('highlight' as const) : ('plain' as const),
-          label: `${v.name} (${a.format}): ${formatBytes(a.bytes)}, ${a.batchMs.toFixed(2)} ms at batch ${summary.batch}, ${metric} ${fixed(a.metric)}`,
-          id: `${v.name}/${a.format}`,
-        })),
-    );
-  out.push(
-    `<div class="charts">${svgScatterPlot({ title: `${summary.servedFormat} size against ${metric}`, xLabel: 'file size, KB', yLabel: `test ${metric}`, logX: true, points: points((a) => a.bytes / 1024) })}` +
-      `${svgScatterPlot({ title: `${summary.servedFormat} latency against ${metric}`, xLabel: `ms per call at batch ${summary.batch}`, yLabel: `test ${metric}`, points: points((a) => a.batchMs) })}</div>`,
-  );
+  const plots = compressionPlotOptions(summary);
+  out.push(`<div class="charts">${renderChartSvg(plots.size)}${renderChartSvg(plots.latency)}</div>`);
   out.push(`<p class="sub">One point per variant as ${e(summary.servedFormat)}: orange within the tolerance, grey outside it, ringed the one published.</p>`);
   return out.join('\n');
 }

@@ -6,7 +6,8 @@ import { chosenArtifact, renderCompressionHtml } from './compression-html.ts';
 import { formatBytes } from '../render/format-bytes.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
 import { svgConfusionHeatmap } from '../render/svg-confusion-heatmap.ts';
-import { svgLineChart } from '../render/svg-line-chart.ts';
+import { renderChartSvg } from '../render/charts/render-chart-svg.ts';
+import { learningCurveOptions } from './charts/learning-curve-options.ts';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:1060px;margin:24px auto;padding:0 16px}
@@ -20,7 +21,10 @@ svg .grid{stroke:#eaeef2}svg .frame{fill:none;stroke:#8c959f}svg .tick{font-size
 svg .axis-label,svg .chart-title{font-size:12px;fill:#1f2328}svg .marker{stroke:#8c959f;stroke-dasharray:4 3}svg .count{font-size:11px}
 `;
 
-/** A self-contained, script-free HTML page for a run report: inline CSS and inline SVG only. */
+/**
+ * A self-contained, script-free HTML page for a run report: inline CSS and inline SVG only. Its
+ * charts are the UI's ECharts options drawn server-side (src/render/charts/), so both agree.
+ */
 export function renderReportHtml(report: RunReport): string {
   const { task, training, metrics } = report;
   const e = escapeHtml;
@@ -41,22 +45,9 @@ export function renderReportHtml(report: RunReport): string {
 
   sections.push('<h2>Training</h2>');
   sections.push(`<p>${training.history.length} of ${training.epochsRequested} epochs in ${seconds(training.durationMs)}; stopped: ${e(training.reason)}; weights from epoch ${training.bestEpoch}.${training.validatedOn === 'adversarial' ? ' Trained on adversarial examples: validation loss and accuracy are under the training attack.' : ''}</p>`);
-  const marker = training.bestEpoch > 0 ? { x: training.bestEpoch, label: `best ${training.bestEpoch}` } : undefined;
-  const loss = svgLineChart({
-    title: 'loss per epoch',
-    xLabel: 'epoch',
-    marker,
-    series: [
-      { name: 'train loss', color: '#2563eb', points: training.history.map((h) => [h.epoch, h.loss] as const) },
-      { name: 'validation loss', color: '#ea580c', points: training.history.map((h) => [h.epoch, h.valLoss] as const) },
-    ],
-  });
-  const metric = svgLineChart({
-    title: `validation ${training.metricName}${training.validatedOn === 'adversarial' ? ' under attack' : ''} per epoch`,
-    xLabel: 'epoch',
-    marker,
-    series: [{ name: `validation ${training.metricName}`, color: '#16a34a', points: training.history.map((h) => [h.epoch, h.valMetric] as const) }],
-  });
+  const curves = learningCurveOptions({ history: training.history, metricName: training.metricName, bestEpoch: training.bestEpoch, adversarial: training.validatedOn === 'adversarial' });
+  const loss = renderChartSvg(curves.loss);
+  const metric = renderChartSvg(curves.metric);
   sections.push(`<div class="charts">${loss}${metric}</div>`);
 
   sections.push(`<h2>Test set (${metrics.n} examples)</h2>`);

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../render/escape-html.ts';
-import { svgLineChart } from '../render/svg-line-chart.ts';
+import { renderChartSvg } from '../render/charts/render-chart-svg.ts';
+import { robustnessCurveOption } from './charts/robustness-curve-option.ts';
 import type { RobustnessPoint, RobustnessSummary } from './robustness-summary.ts';
 
 type Measured = Extract<RobustnessSummary, { status: 'measured' }>;
@@ -40,14 +41,7 @@ export function renderRobustnessHtml(summary: RobustnessSummary): string {
   const rows = summary.curve.map((p) => [String(p.epsilon), fixed(p.accuracy), p.epsilon === 0 ? '' : `${((p.accuracy - summary.cleanAccuracy) * 100).toFixed(1)} points`]);
   out.push(`<table><tr><th>ε</th><th>accuracy</th><th>change from clean</th></tr>${rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`).join('')}</table>`);
   if (summary.skippedEpsilons.length > 0) out.push(`<p>Left out for want of time (the run budget’s robustness share): ε = ${summary.skippedEpsilons.join(', ')}.</p>`);
-  // ε in percent of the range: the chart's x axis ticks whole numbers.
-  out.push(
-    svgLineChart({
-      title: `accuracy against ε (${summary.attack})`,
-      xLabel: summary.epsilonUnit === 'tokens' ? 'ε, % of tokens swapped' : 'ε, % of the input range',
-      series: [{ name: `accuracy under ${summary.attack}`, color: '#dc2626', points: summary.curve.map((p) => [p.epsilon * 100, p.accuracy] as const) }],
-    }),
-  );
+  out.push(renderChartSvg(robustnessCurveOption(summary)));
   const m = summary.minimal;
   if (m) {
     const median = m.median === null ? `above ${m.upper} (more than half of them held there)` : fixed(m.median);

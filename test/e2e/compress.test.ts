@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CompressionSummary } from '../../src/evaluate/compression-summary.ts';
+import { chartTitled } from '../render/charts/svg-chart-reader.ts';
 import { deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 describe('compression', { timeout: 300_000 }, () => {
@@ -44,7 +45,12 @@ describe('compression', { timeout: 300_000 }, () => {
     assert.ok(existsSync(join(out, 'model-float/model.json')));
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<h2>Compression<\/h2>/);
-    assert.match(html, /data-id="channel-50%\+int8\/onnx"/);
+    assert.match(html, /<tr class="chosen"><td>channel-50%\+int8 ★<\/td>/);
+    // One point per variant as onnx, the published one in a series of its own.
+    const plot = chartTitled(html, `onnx size against ${summary.metric.name}`);
+    const published = [...plot.legend].find(([, name]) => name === 'published')?.[0];
+    assert.equal(published === undefined ? 0 : plot.symbols(published), 1);
+    assert.equal([...plot.legend.keys()].reduce((n, i) => n + plot.symbols(i), 0), summary.variants.filter((v) => v.artifacts.some((a) => a.format === 'onnx')).length);
     const { runId } = JSON.parse(r.stdout) as { runId: string };
     const show = deepline(['show', runId.slice(0, 17)], { home, cwd: dir });
     assert.equal(show.code, 0, show.stderr);

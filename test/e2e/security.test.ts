@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { chartTitled } from '../render/charts/svg-chart-reader.ts';
 import { deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 describe('robustness and the security gate', { timeout: 300_000 }, () => {
@@ -38,7 +39,7 @@ describe('robustness and the security gate', { timeout: 300_000 }, () => {
     assert.deepEqual(summary.adversarialTraining, { attack: 'fgsm', epsilon: 0.05, steps: 1 });
     const html = readFileSync(join(dir, 'out-passed', 'report.html'), 'utf8');
     assert.match(html, /<h2>Security<\/h2>/);
-    assert.match(html, /<polyline[^>]*data-series="accuracy under pgd"/);
+    assert.equal(chartTitled(html, 'accuracy against ε (pgd)').legend.get(0), 'accuracy under pgd');
     assert.match(html, /Release gate: .* — <b>passed<\/b>/);
     assert.match(html, /trained on adversarial examples \(fgsm, ε = 0\.05, 1 step per batch\)/);
     const show = deepline(['show', runs(home)[0].id], { home });

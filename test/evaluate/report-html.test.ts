@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClassificationMetrics, RegressionMetrics } from '../../src/evaluate/evaluation-metrics.ts';
 import { renderReportHtml } from '../../src/evaluate/report-html.ts';
+import { chartTitled } from '../render/charts/svg-chart-reader.ts';
 import type { RunReport } from '../../src/evaluate/run-report.ts';
 
 const history = [
@@ -55,11 +56,14 @@ describe('renderReportHtml', () => {
   const html = renderReportHtml(report(classification));
 
   it('draws train and validation loss curves as inline SVG, leaving out non-finite points', () => {
-    const polyline = (series: string) => html.match(new RegExp(`<polyline[^>]*data-series="${series}"[^>]*points="([^"]*)"`))?.[1];
-    assert.equal(polyline('train loss')?.split(' ').length, 4);
-    assert.equal(polyline('validation loss')?.split(' ').length, 3, 'the NaN epoch is skipped');
-    assert.equal(polyline('validation accuracy')?.split(' ').length, 4);
-    assert.match(html, /best 2/);
+    const loss = chartTitled(html, 'loss per epoch');
+    assert.deepEqual([...loss.legend.values()], ['train loss', 'validation loss']);
+    assert.equal(loss.symbols(0), 4);
+    assert.equal(loss.symbols(1), 3, 'the NaN epoch is skipped');
+    const metric = chartTitled(html, 'validation accuracy per epoch');
+    assert.equal(metric.legend.get(0), 'validation accuracy');
+    assert.equal(metric.symbols(0), 4);
+    assert.match(loss.svg, /best 2/);
   });
 
   it('draws every confusion-matrix cell with its count and the class names', () => {
@@ -89,6 +93,6 @@ describe('renderReportHtml', () => {
     const page = renderReportHtml({ ...report(regression), training: { ...report(regression).training, metricName: 'rmse' } });
     assert.match(page, /<td>12\.5000<\/td><td>9\.2500<\/td><td>0\.8100<\/td>/);
     assert.doesNotMatch(page, /class="cell"/);
-    assert.match(page, /data-series="validation rmse"/);
+    assert.equal(chartTitled(page, 'validation rmse per epoch').legend.get(0), 'validation rmse');
   });
 });

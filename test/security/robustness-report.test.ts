@@ -4,6 +4,7 @@ import type { ClassificationMetrics } from '../../src/evaluate/evaluation-metric
 import { renderReportHtml } from '../../src/evaluate/report-html.ts';
 import type { RobustnessSummary } from '../../src/evaluate/robustness-summary.ts';
 import { formatRobustnessText } from '../../src/evaluate/robustness-text.ts';
+import { chartTitled } from '../render/charts/svg-chart-reader.ts';
 import type { RunReport } from '../../src/evaluate/run-report.ts';
 
 const metrics: ClassificationMetrics = {
@@ -66,8 +67,9 @@ describe('the security section of the report and of `deepline show`', () => {
     assert.match(html, /<h2>Security<\/h2>/);
     assert.match(html, /accuracy under attack \(ε 0\.05\)<b>0\.5500<\/b>/, 'a headline card at the gate’s ε');
     assert.match(html, /<tr><td>0\.05<\/td><td>0\.5500<\/td><td>-40\.0 points<\/td><\/tr>/);
-    const points = html.match(/<polyline[^>]*data-series="accuracy under pgd"[^>]*points="([^"]*)"/)?.[1];
-    assert.equal(points?.split(' ').length, 4);
+    const curve = chartTitled(html, 'accuracy against ε (pgd)');
+    assert.equal(curve.legend.get(0), 'accuracy under pgd');
+    assert.equal(curve.symbols(0), 4);
     assert.match(html, /Median smallest ε that flips a prediction: <b>0\.0475<\/b>/);
     assert.match(html, /Left out for want of time .*ε = 0\.2/);
     assert.match(html, /Release gate: accuracy under attack ≥ 0\.6 at ε = 0\.05 — <b>failed<\/b> \(measured 0\.5500\)/);

@@ -1,11 +1,9 @@
 import { escapeHtml } from '../../render/escape-html.ts';
-import { svgLineChart, type LineSeries } from '../../render/svg-line-chart.ts';
-import { latencyBoundMs } from './choose-serving.ts';
-import type { LatencyObjective, ServingEngine } from './serving-config.ts';
+import { renderChartSvg } from '../../render/charts/render-chart-svg.ts';
+import type { LatencyObjective } from './serving-config.ts';
+import { targetBenchChartOptions } from './target-bench-chart-options.ts';
 import type { TargetBenchResult } from './target-bench-result.ts';
 import { formatMs, targetBenchTable } from './target-bench-table.ts';
-
-const COLORS: Record<ServingEngine, string> = { onnx: '#2563eb', native: '#16a34a', wasm: '#ea580c', cpu: '#9333ea' };
 
 const OBJECTIVE_SOURCE: Record<LatencyObjective['source'], string> = {
   task: "the task's constraints.maxLatencyMs",
@@ -16,7 +14,8 @@ const OBJECTIVE_SOURCE: Record<LatencyObjective['source'], string> = {
 /**
  * The report's target-benchmark section (its content, between the markers): where and how it
  * was measured, the choice and why, the table, and throughput and worst-case latency against
- * batch size per engine (log-2 x axis). Static HTML and inline SVG only, like the rest of the page.
+ * batch size per engine (log-2 x axis), drawn from the options the UI draws too. Static HTML and
+ * inline SVG only, like the rest of the page.
  */
 export function renderTargetBenchSection(result: TargetBenchResult): string {
   const e = escapeHtml;
@@ -45,26 +44,9 @@ export function renderTargetBenchSection(result: TargetBenchResult): string {
   const runtimes = measured.map((m) => `${e(m.engine)}: ${e(m.runtime ?? m.engine)}`).join('; ');
   if (runtimes) parts.push(`<p class="sub">${runtimes}.</p>`);
 
-  const marker = { x: choice.maxBatch, label: `chosen ${choice.maxBatch}` };
-  const throughput = svgLineChart({
-    title: 'throughput (examples/s) by batch size',
-    xLabel: 'batch size',
-    xScale: 'log2',
-    marker,
-    series: measured.map((m) => ({ name: m.engine, color: COLORS[m.engine], points: m.cells.map((c) => [c.batch, c.throughput] as const) })),
-  });
-  const bounds: LineSeries[] = measured.map((m) => ({ name: m.engine, color: COLORS[m.engine], points: m.cells.map((c) => [c.batch, latencyBoundMs(c)] as const) }));
-  const worst = Math.max(0, ...bounds.flatMap((s) => s.points.map(([, y]) => y)));
-  // The objective as a line only where it fits the scale; a distant one would flatten the curves.
-  const objectiveLine: LineSeries[] =
-    objective.maxLatencyMs <= worst * 2 ? [{ name: 'objective', color: '#8c959f', points: settings.batchSizes.map((b) => [b, objective.maxLatencyMs] as const) }] : [];
-  const latency = svgLineChart({
-    title: 'worst-case latency (2 × p99, ms) by batch size',
-    xLabel: 'batch size',
-    xScale: 'log2',
-    marker,
-    series: [...bounds, ...objectiveLine],
-  });
+  const charts = targetBenchChartOptions(result);
+  const throughput = renderChartSvg(charts.throughput);
+  const latency = renderChartSvg(charts.latency);
   parts.push(`<div class="charts">${throughput}${latency}</div>`);
   return parts.join('\n');
 }

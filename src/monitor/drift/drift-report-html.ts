@@ -1,6 +1,7 @@
 import { escapeHtml as e } from '../../render/escape-html.ts';
 import { htmlPage } from '../../render/html-page.ts';
-import { svgLineChart } from '../../render/svg-line-chart.ts';
+import { renderChartSvg } from '../../render/charts/render-chart-svg.ts';
+import { lineChartOption } from '../../render/charts/line-chart-option.ts';
 import type { DriftCheck } from './detect-drift.ts';
 import type { DriftSample } from './drift-detector.ts';
 
@@ -49,7 +50,8 @@ export function renderDriftReportHtml(input: DriftReportInput): string {
 function featureChart(name: string, reference: DriftSample | undefined, window: DriftSample | undefined): string {
   if (!reference || !window) return '';
   if (reference.kind === 'numeric' && window.kind === 'numeric') {
-    return svgLineChart({ title: name, xLabel: 'value (ECDF)', width: 340, height: 200, series: [{ name: 'reference', color: '#57606a', points: ecdf(reference.values) }, { name: 'window', color: '#cf222e', points: ecdf(window.values) }] });
+    const option = lineChartOption({ title: name, xLabel: 'value (ECDF)', series: [{ name: 'reference', color: '#57606a', points: ecdf(reference.values) }, { name: 'window', color: '#cf222e', points: ecdf(window.values) }] });
+    return renderChartSvg(option, { width: 340, height: 220 });
   }
   if (reference.kind === 'categorical' && window.kind === 'categorical') {
     const names = [...new Set([...Object.keys(reference.counts), ...Object.keys(window.counts)])].sort();

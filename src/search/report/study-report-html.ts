@@ -1,13 +1,11 @@
 import { escapeHtml } from '../../render/escape-html.ts';
-import { svgLineChart } from '../../render/svg-line-chart.ts';
-import { svgScatterPlot } from '../../render/svg-scatter-plot.ts';
+import { renderChartSvg } from '../../render/charts/render-chart-svg.ts';
 import type { StudySummary, StudySummaryTrial } from '../study-summary.ts';
 import { paramImportances } from './param-importance.ts';
+import { bestSoFarOption, paretoOption, topCurvesOption, TOP_CURVES, type StudyChartInput } from './study-chart-options.ts';
 import { abbreviateParams, formatParamValue, studyOverview, trialDurationMs } from './study-overview.ts';
 
 const MAX_ROWS = 100;
-const TOP_CURVES = 5;
-const CURVE_COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#db2777'];
 /** Inline, because the page's stylesheet belongs to the run report; these rows stand out without it. */
 const FRONT_ROW = 'background:#fff7ed';
 
@@ -33,43 +31,18 @@ export function renderStudyHtml(summary: StudySummary): string {
     if (params.length > 0) parts.push(table(['param', 'value'], params.map(([k, v]) => [k, formatParamValue(v)])));
   }
 
+  // The charts are the UI's Search page options, drawn server-side.
+  const input: StudyChartInput = { errorName: summary.errorName, trials: summary.trials, paretoFront: summary.paretoFront, bestId };
   const charts: string[] = [];
-  if (ranked.length > 0) charts.push(bestSoFarChart(summary));
-  const scatter = summary.trials.filter((t) => t.state === 'complete' && !t.rejected && Number.isFinite(t.values?.[0]) && Number.isFinite(t.values?.[1]));
-  if (scatter.length > 0) {
-    const latencies = scatter.map((t) => t.values![1]);
-    const lo = Math.min(...latencies);
-    charts.push(
-      svgScatterPlot({
-        title: `Pareto front: ${summary.errorName} vs latency`,
-        xLabel: 'latency ms per example',
-        yLabel: summary.errorName,
-        logX: lo > 0 && Math.max(...latencies) / lo >= 20,
-        points: scatter.map((t) => ({
-          x: t.values![1],
-          y: t.values![0],
-          id: String(t.id),
-          kind: t.id === bestId ? 'best' : front.has(t.id) ? 'highlight' : 'plain',
-          label: `trial ${t.id}: ${summary.errorName} ${fixed(t.values![0])}, ${fixed(t.values![1], 3)} ms${front.has(t.id) ? ' (Pareto front)' : ''}`,
-        })),
-      }),
-    );
-  }
+  if (ranked.length > 0) charts.push(renderChartSvg(bestSoFarOption(input)));
+  if (summary.trials.some((t) => t.state === 'complete' && !t.rejected && Number.isFinite(t.values?.[0]) && Number.isFinite(t.values?.[1]))) charts.push(renderChartSvg(paretoOption(input)));
   if (charts.length > 0) parts.push(`<div class="charts">${charts.join('')}</div>`);
   if (summary.paretoFront.length > 0) parts.push(`<p>Pareto front (${e(summary.errorName)}, latency, parameters): trials ${summary.paretoFront.map((id) => `<b>${e(String(id))}</b>`).join(', ')}${bestId !== undefined ? `; chosen: trial ${e(String(bestId))} (ringed)` : ''}.</p>`);
 
   const top = ranked.slice(0, TOP_CURVES).filter((t) => t.curve.length > 0);
   if (top.length > 0) {
     parts.push(`<h3>Learning curves of the top ${top.length}</h3>`);
-    parts.push(
-      svgLineChart({
-        title: `validation ${summary.errorName} per epoch`,
-        // The title names the axis; an x label would sit under the five-entry legend.
-        xLabel: '',
-        width: 720,
-        series: top.map((t, i) => ({ name: `trial ${t.id}`, color: CURVE_COLORS[i % CURVE_COLORS.length], points: t.curve.map((c) => [c.epoch, c.values[0]] as const) })),
-      }),
-    );
+    parts.push(renderChartSvg(topCurvesOption(input), { width: 720, height: 300 }));
   }
 
   const importances = paramImportances(summary.trials);
@@ -95,28 +68,6 @@ export function renderStudyHtml(summary: StudySummary): string {
   if (rows.length > shown.length) parts.push(`<p class="sub">Showing the first ${shown.length} of ${rows.length} trials; <code>deepline show</code> lists them by error.</p>`);
   parts.push('<p class="sub">Highlighted rows are on the Pareto front; ★ marks the chosen trial.</p>');
   return parts.join('\n');
-}
-
-/** The error of the best complete trial so far, against seconds since the search began (or trials finished, for short searches). */
-function bestSoFarChart(summary: StudySummary): string {
-  const done = summary.trials
-    .filter((t) => t.state === 'complete' && !t.rejected && Number.isFinite(t.values?.[0]))
-    .map((t) => ({ t, end: t.endedAt ? Date.parse(t.endedAt) : Number.NaN }))
-    .sort((a, b) => (Number.isFinite(a.end) && Number.isFinite(b.end) ? a.end - b.end : 0) || a.t.number - b.t.number);
-  const starts = summary.trials.map((t) => Date.parse(t.startedAt)).filter(Number.isFinite);
-  const origin = starts.length > 0 ? Math.min(...starts) : Number.NaN;
-  const ends = done.map((d) => d.end);
-  const timed = Number.isFinite(origin) && ends.every(Number.isFinite) && (Math.max(...ends) - origin) / 1000 >= 10;
-  let best = Infinity;
-  const points = done.map((d, i) => {
-    best = Math.min(best, d.t.values![0]);
-    return [timed ? (d.end - origin) / 1000 : i + 1, best] as const;
-  });
-  return svgLineChart({
-    title: `best ${summary.errorName} so far`,
-    xLabel: timed ? 'seconds since the search started' : 'trials completed',
-    series: [{ name: 'best so far', color: '#2563eb', points }],
-  });
 }
 
 function budget(summary: StudySummary): string {

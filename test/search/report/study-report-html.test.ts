@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderStudyHtml } from '../../../src/search/report/study-report-html.ts';
 import { makeSummary, makeTrial } from './study-fixture.ts';
+import { paretoOption } from '../../../src/search/report/study-chart-options.ts';
+import { chartTitled } from '../../render/charts/svg-chart-reader.ts';
 
 function study() {
   const trials = [
@@ -24,12 +26,16 @@ test('one table row per trial, front rows highlighted, best ringed', () => {
   const rows = [...html.matchAll(/<tr data-trial="(\d+)"( class="front")?/g)];
   assert.deepEqual(rows.map((m) => Number(m[1])), [1, 2, 3, 4, 5, 6, 7]);
   assert.deepEqual(rows.filter((m) => m[2]).map((m) => Number(m[1])), [2, 3]);
-  // The scatter plot marks the same trials, among the complete ones only.
-  const front = [...html.matchAll(/class="point front" data-id="(\d+)"/g)].map((m) => Number(m[1])).sort();
-  assert.deepEqual(front, [2, 3]);
-  const plain = [...html.matchAll(/class="point" data-id="(\d+)"/g)].map((m) => Number(m[1])).sort();
-  assert.deepEqual(plain, [1, 7]);
-  assert.equal(html.match(/class="best-ring"/g)?.length, 1);
+  // The scatter plot marks the same trials, among the complete ones only: the option the page
+  // draws has the dominated trials, the front and the chosen one as separate series.
+  const option = paretoOption({ errorName: summary.errorName, trials: summary.trials, paretoFront: summary.paretoFront, bestId: summary.best?.trialId });
+  const ids = (name: string) => ((option.series as { name: string; data: { name: string }[] }[]).find((s) => s.name === name)?.data ?? []).map((d) => Number(d.name)).sort();
+  assert.deepEqual(ids('dominated'), [1, 7]);
+  assert.deepEqual([...ids('Pareto front'), ...ids('chosen')].sort(), [2, 3]);
+  const drawn = chartTitled(html, `Pareto front: ${summary.errorName} vs latency (size: parameters)`);
+  const legend = [...drawn.legend.entries()];
+  for (const [index, name] of legend) assert.equal(drawn.symbols(index), ids(name).length, `${name} points drawn`);
+  assert.deepEqual(legend.map(([, name]) => name).sort(), summary.best ? ['Pareto front', 'chosen', 'dominated'].filter((n) => ids(n).length > 0).sort() : ['Pareto front', 'dominated']);
   assert.match(html, /rejected/);
   assert.match(html, /Parameter importance/);
   assert.match(html, /Learning curves of the top 4/);
@@ -62,7 +68,8 @@ test('latencies spread over decades get a log axis with decade ticks', () => {
   const trials = [0.1, 1, 10, 100].map((ms, i) => makeTrial(i, { values: [0.5 - i / 10, ms, 100] }));
   const html = renderStudyHtml(makeSummary(trials));
   assert.match(html, /latency ms per example \(log\)/);
-  for (const tick of ['0.1', '1', '10', '100']) assert.ok(html.includes(`class="tick">${tick}</text>`), `tick ${tick}`);
+  const axis = chartTitled(html, 'Pareto front: 1 - accuracy vs latency (size: parameters)').svg;
+  for (const tick of ['0.1', '1', '10', '100']) assert.match(axis, new RegExp(`text-anchor="middle"[^>]*>${tick.replace('.', '\\.')}</text>`), `tick ${tick}`);
   const narrow = renderStudyHtml(makeSummary([1, 2, 3].map((ms, i) => makeTrial(i, { values: [0.5 - i / 10, ms, 100] }))));
   assert.doesNotMatch(narrow, /\(log\)/);
 });
