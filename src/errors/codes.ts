@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   DL_PRIOR: { exit: 2, summary: 'a warm-start prior (a prior file or a task recorded in the prior store) is malformed, or `deepline prior` was asked for something it cannot do' },
   DL_STEP_FAILED: { exit: 1, summary: 'a pipeline step failed' },
   DL_STORE: { exit: 1, summary: 'the metadata or artifact store failed' },
+  DL_STORE_URL: { exit: 2, summary: 'a store URL (--store, DEEPLINE_STORE_URL or the task file\'s `store:`) is not a PostgreSQL URL deepline can use' },
   DL_INTERNAL: { exit: 1, summary: 'an unexpected internal error (a bug: please report it)' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 

@@ -3,34 +3,11 @@ import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SqliteModelRegistryStore } from '../../src/model-registry/sqlite-model-registry-store.ts';
 import { SqliteMetadataStore } from '../../src/store/metadata/sqlite-metadata-store.ts';
 import { SqliteStudyStore } from '../../src/store/metadata/sqlite-study-store.ts';
-import { modelRegistryStoreConformance } from '../../src/testing/model-registry-store-conformance.ts';
 
-const OPENER = fileURLToPath(new URL('./fixtures/open-sqlite-registry.ts', import.meta.url));
-
-modelRegistryStoreConformance('SqliteModelRegistryStore', async () => {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-registry-store-'));
-  const file = path.join(dir, 'nested', 'metadata.db');
-  const open: SqliteModelRegistryStore[] = [new SqliteModelRegistryStore(file)];
-  const another = async () => {
-    open.push(new SqliteModelRegistryStore(file));
-    return open[open.length - 1]!;
-  };
-  return {
-    store: open[0]!,
-    reopen: another,
-    share: another,
-    childOpener: { module: OPENER, args: [file] },
-    async dispose() {
-      for (const s of open) await s.close();
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
-});
-
+// The conformance suite runs in model-registry-store-conformance.test.ts, beside PostgreSQL's.
 describe('SqliteModelRegistryStore specifics', () => {
   it('shares metadata.db with the run and study tables, each migrated on its own', async () => {
     const dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-registry-shared-'));

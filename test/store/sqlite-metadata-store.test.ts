@@ -7,29 +7,13 @@ import Database from 'better-sqlite3';
 import { DeeplineError } from '../../src/errors/index.ts';
 import { SqliteMetadataStore } from '../../src/store/metadata/sqlite-metadata-store.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/metadata/sqlite-migrations.ts';
-import { metadataStoreConformance } from '../../src/testing/metadata-store-conformance.ts';
 
 async function tempDb(): Promise<{ dir: string; file: string }> {
   const dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-sqlite-'));
   return { dir, file: path.join(dir, 'nested', 'metadata.db') };
 }
 
-metadataStoreConformance('SqliteMetadataStore', async () => {
-  const { dir, file } = await tempDb();
-  const open: SqliteMetadataStore[] = [new SqliteMetadataStore(file)];
-  return {
-    store: open[0],
-    async reopen() {
-      open.push(new SqliteMetadataStore(file));
-      return open[open.length - 1];
-    },
-    async dispose() {
-      for (const s of open) await s.close();
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
-});
-
+// The conformance suite runs in metadata-store-conformance.test.ts, beside PostgreSQL's.
 describe('SqliteMetadataStore specifics', () => {
   it('opens in WAL mode with foreign keys, at the latest schema version, with the lookup indexes', async () => {
     const { dir, file } = await tempDb();
