@@ -7,33 +7,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DeeplineError } from '../../src/errors/index.ts';
 import { FsArtifactStore } from '../../src/store/artifacts/fs-artifact-store.ts';
-import type { ArtifactRef } from '../../src/store/artifacts/artifact-store.ts';
-import { artifactStoreConformance, type ArtifactDamage } from '../../src/testing/artifact-store-conformance.ts';
 
-/** Damages a stored file the way a user or a disk would: stored files are read-only, so chmod first. */
-async function damage(store: FsArtifactStore, ref: ArtifactRef, file: string, how: ArtifactDamage): Promise<void> {
-  const data = await store.localPath(ref);
-  const target = file === '' ? data : path.join(data, file);
-  if (how === 'add') return fs.writeFile(target, 'added');
-  await fs.chmod(target, 0o644);
-  const bytes = await fs.readFile(target);
-  if (how === 'delete') return fs.rm(target);
-  if (how === 'truncate') return fs.truncate(target, Math.floor(bytes.length / 2));
-  bytes[0] ^= 0xff;
-  await fs.writeFile(target, bytes);
-}
-
-artifactStoreConformance('FsArtifactStore', async () => {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-fs-store-'));
-  const root = path.join(dir, 'artifacts');
-  const store = new FsArtifactStore(root);
-  return {
-    store,
-    reopen: async () => new FsArtifactStore(root),
-    dispose: () => fs.rm(dir, { recursive: true, force: true }),
-    damage: (ref, file, how) => damage(store, ref, file, how),
-  };
-});
+// The conformance suite runs in artifact-store-conformance.test.ts, beside PostgreSQL's.
 
 async function withRoot(fn: (root: string, scratch: string) => Promise<void>): Promise<void> {
   const dir = await fs.mkdtemp(path.join(tmpdir(), 'deepline-fs-store-'));

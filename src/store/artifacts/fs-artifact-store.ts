@@ -116,6 +116,21 @@ export class FsArtifactStore implements ArtifactStore {
     return this.toRef(meta);
   }
 
+  /**
+   * The manifest recorded when `hash` was put (every file with its size and sha256), or
+   * undefined when nothing is stored under it or it predates manifests. Read, not checked.
+   */
+  async manifest(hash: string): Promise<readonly ManifestEntry[] | undefined> {
+    if (!HASH_RE.test(hash)) return undefined;
+    try {
+      const meta = parseArtifactMeta(await fs.readFile(path.join(this.objectDir(hash), META), 'utf8'));
+      return meta?.format === 2 && meta.hash === hash ? meta.files : undefined;
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw storeError(`cannot read artifact ${hash}: ${(e as Error).message}`);
+    }
+  }
+
   async readJson<T = unknown>(ref: ArtifactRef): Promise<T> {
     if (ref.kind === 'dir') throw storeError(`artifact ${ref.hash} is a directory, not JSON`);
     const file = await this.localPath(ref);
