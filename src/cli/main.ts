@@ -15,6 +15,8 @@ import { registerLabelCommand } from './label-command.ts';
 import { registerRetrainCommand } from './retrain-command.ts';
 import { registerWatchCommand } from './watch-command.ts';
 import { registerRegistryCommand } from './registry-command.ts';
+import { registerWorkerCommand } from './worker-command.ts';
+import { registerWorkersCommand } from './workers-command.ts';
 import { jsonResultPrinted } from './output.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerWorkerCommand, registerWorkersCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -31,7 +31,10 @@ export interface DeeplineContext {
   readonly engine: RunEngine;
   /** The workspace's study store (its metadata.db); opened on first use. */
   studies(): StudyStore;
-  /** A new trial executor of the kind named (default `local`), loading this context's plugins. */
+  /**
+   * A new trial executor of the kind named (default: `bullmq` when DEEPLINE_REDIS_URL is set,
+   * else `local`), loading this context's plugins.
+   */
   createExecutor(options: Omit<ExecutorOptions, 'plugins'>, kind?: string): TrialExecutor;
   /** Closes what the context opened (the study store). */
   close(): Promise<void>;
@@ -76,7 +79,7 @@ export async function createDefaultContext(options: ContextOptions = {}): Promis
       studies ??= new SqliteStudyStore(join(options.home ?? '.deepline', 'metadata.db'));
       return studies;
     },
-    createExecutor(executorOptions: Omit<ExecutorOptions, 'plugins'>, kind = 'local'): TrialExecutor {
+    createExecutor(executorOptions: Omit<ExecutorOptions, 'plugins'>, kind = process.env.DEEPLINE_REDIS_URL ? 'bullmq' : 'local'): TrialExecutor {
       return registries.executors.get(kind, 'DL_TASK_FIELD').create({ ...executorOptions, plugins });
     },
     async close(): Promise<void> {

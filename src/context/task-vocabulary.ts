@@ -14,6 +14,7 @@ export function vocabularyOf(registries: Registries): TaskVocabulary {
     schedulers: new Map(registries.schedulers.values().map((entry) => [entry.name, entry.optionsSchema])),
     attacks: new Map(registries.attacks.values().map((entry) => [entry.name, entry.optionsSchema])),
     pruners: new Map(registries.pruners.values().map((entry) => [entry.name, entry.optionsSchema])),
+    executors: registries.executors.keys(),
   };
 }
 

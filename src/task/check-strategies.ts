@@ -15,6 +15,21 @@ export function checkStrategies(file: TaskFile, vocabulary: TaskVocabulary): Fie
     ...checkOne(['search', 'sampler'], file.search?.sampler, vocabulary.samplers, []),
     ...checkOne(['search', 'scheduler'], file.search?.scheduler, vocabulary.schedulers, ['none']),
     ...(vocabulary.attacks ? checkOne(['security', 'attack'], file.security?.attack, vocabulary.attacks, ['auto']) : []),
+    ...(vocabulary.executors ? checkExecutor(file, vocabulary.executors) : []),
+  ];
+}
+
+/** Checks `executor.kind` against the registered executors (plugins included). */
+function checkExecutor(file: TaskFile, executors: readonly string[]): FieldProblem[] {
+  const given = file.executor?.kind;
+  if (given === undefined || executors.includes(given)) return [];
+  const suggestion = didYouMean(given, executors);
+  return [
+    {
+      code: 'DL_TASK_FIELD',
+      path: ['executor', 'kind'],
+      problem: `expected a registered executor (${executors.join(', ')}), but got ${formatValue(given)}${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`,
+    },
   ];
 }
 

@@ -137,6 +137,7 @@ function buildSpec(
       prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
       space: { ...file.search?.space },
     },
+    ...(file.executor !== undefined && { executor: { ...file.executor } }),
     security: {
       ...COMMON_DEFAULTS.security,
       ...file.security,

@@ -85,6 +85,8 @@ export interface TaskVocabulary {
   readonly attacks?: ReadonlyMap<string, z.ZodType>;
   /** The registered pruning methods (`compress.prune.method`) with their options schemas. */
   readonly pruners?: ReadonlyMap<string, z.ZodType>;
+  /** The registered trial executors (`executor.kind`). */
+  readonly executors?: readonly string[];
 }
 
 export const QUANTIZE_MODES = ['none', 'float16', 'int8'] as const;
@@ -145,6 +147,19 @@ const searchSchema = z.strictObject({
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
 });
 
+/**
+ * `executor:` where trials run: `local` worker processes (the default), or `bullmq` jobs on a Redis
+ * queue that `deepline worker` processes take (`redis` defaults to DEEPLINE_REDIS_URL). `kind` is
+ * any registered executor, checked against the registry after parsing.
+ */
+const executorSchema = z.strictObject({
+  kind: z.string().min(1),
+  redis: z.string().regex(/^rediss?:\/\//, { error: 'use a redis:// URL such as redis://127.0.0.1:6379' }).optional(),
+  prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'use letters, digits, `.`, `_` and `-` only' }).optional(),
+  queue: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'use letters, digits, `.`, `_` and `-` only' }).optional(),
+  attempts: z.int().min(1).max(20).optional(),
+});
+
 const securitySchema = z.strictObject({
   enabled: z.boolean().optional(),
   attack: strategySchema.optional(),
@@ -194,6 +209,7 @@ export const taskFileSchema = z.strictObject({
   prepare: prepareSchema.optional(),
   augment: augmentSchema.optional(),
   search: searchSchema.optional(),
+  executor: executorSchema.optional(),
   security: securitySchema.optional(),
   compress: compressSchema.optional(),
   series: z.strictObject({ window: z.int().min(2).max(1024).optional(), horizon: z.int().min(1).max(1024).optional() }).optional(),
@@ -289,6 +305,19 @@ export interface SearchSettings {
    * study, as `deepline retrain` passes the champion's); one outside the space is skipped.
    */
   readonly warmStart?: readonly Readonly<Record<string, number | string | boolean>>[];
+}
+
+/** The task file's `executor:`: a registered executor's name and, for `bullmq`, where its queue is. */
+export interface ExecutorSettings {
+  readonly kind: string;
+  /** `redis://host:port[/db]`; absent: DEEPLINE_REDIS_URL. */
+  readonly redis?: string;
+  /** BullMQ key prefix (default `deepline`). */
+  readonly prefix?: string;
+  /** Queue name (default `trials`). */
+  readonly queue?: string;
+  /** Attempts per trial job when a worker's processing throws (default 3). */
+  readonly attempts?: number;
 }
 
 export interface TrainSettings {
@@ -399,6 +428,8 @@ export interface TaskSpec {
   readonly prepare: PrepareSettings;
   readonly augment: AugmentSettings;
   readonly search: SearchSettings;
+  /** Where trials run (`executor:`); absent: `local`, or `bullmq` when DEEPLINE_REDIS_URL is set. */
+  readonly executor?: ExecutorSettings;
   readonly security: SecuritySettings;
   /** Compression of the trained model; absent: none (the default). */
   readonly compress?: CompressSettings;

@@ -100,7 +100,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           ...(spec.train.adversarial && { adversarial: spec.train.adversarial }),
           defaultTraining: { learningRate: spec.train.learningRate, batchSize: spec.train.batchSize, epochs: spec.train.epochs, schedule: spec.train.schedule },
         },
-        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, ...transform } },
+        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, ...transform }, ...(spec.executor && { executor: spec.executor }) },
       ),
       trainStep(
         { ...common, refit: true, ...(minutes !== undefined && { budgetMinutes: minutes }) },

@@ -1,3 +1,4 @@
+import type { ExecutorSettings } from '../../task/task-spec.ts';
 import type { TrialExecutor } from './executor.ts';
 
 /** What a search asks of a new executor. */
@@ -8,6 +9,8 @@ export interface ExecutorOptions {
   readonly plugins: readonly string[];
   /** Where workers' notices go (the run de-duplicates them). */
   readonly onNotice?: (message: string) => void;
+  /** The task file's `executor:` (where a queue is, say); absent: the entry's defaults. */
+  readonly settings?: ExecutorSettings;
 }
 
 /** A registry entry: how trials are run (`local` worker processes; a queue-backed one at scale). */

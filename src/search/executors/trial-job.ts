@@ -36,6 +36,11 @@ export interface TrialJob {
   readonly constraints?: TrialConstraints;
   /** Folders written by `saveDataset`; a worker loads each folder once and keeps it. */
   readonly data: { readonly train: string; readonly validation: string };
+  /**
+   * The same data as content hashes in the run's artifact store, for workers on other machines
+   * (`deepline worker --store`): they fetch the folders by hash instead of reading `data`.
+   */
+  readonly artifacts?: { readonly train: string; readonly validation: string };
   readonly seed: number;
   readonly engine: EngineName;
   /**

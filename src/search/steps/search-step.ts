@@ -8,7 +8,7 @@ import { deriveSeed } from '../../seed/derive-seed.ts';
 import { defineStep, type Step, type StepContext } from '../../pipeline/step.ts';
 import type { ArtifactRef } from '../../store/artifacts/artifact-store.ts';
 import type { StoredTrial } from '../../store/metadata/study-store.ts';
-import type { AdversarialSettings, AugmentSettings, SearchSettings } from '../../task/task-spec.ts';
+import type { AdversarialSettings, AugmentSettings, ExecutorSettings, SearchSettings } from '../../task/task-spec.ts';
 import type { TrialExecutor } from '../executors/executor.ts';
 import { runTrials } from '../executors/run-study-trials.ts';
 import type { TrialConstraints } from '../executors/trial-job.ts';
@@ -77,6 +77,8 @@ export interface SearchWiring {
    */
   readonly inputs?: Partial<Record<SearchInput | 'transform', string>>;
   readonly families?: FamilyRegistry;
+  /** The task file's `executor:`; not a param, so where trials run never changes the study. */
+  readonly executor?: ExecutorSettings;
 }
 
 /** The objectives every trial reports, all minimised, in this order. */
@@ -181,7 +183,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message) });
+          executor = ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,
@@ -199,6 +201,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 ...(frozen ? { frozen } : {}),
                 constraints: params.constraints,
                 data: { train: trainDir, validation: validationDir },
+                artifacts: { train: inputs.train.hash, validation: inputs.validation.hash },
                 seed: deriveSeed(ctx.seed, `trial-${trialId}`),
                 engine: params.engine,
                 threads: Math.max(1, Math.floor(availableParallelism() / workers)),
