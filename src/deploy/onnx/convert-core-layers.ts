@@ -127,6 +127,9 @@ const embedding: LayerConverter = (layer, [x], graph) => {
 const add: LayerConverter = (layer, inputs, graph) =>
   inputs.slice(1).reduce((sum, x, k) => graph.node('Add', [sum, x], k === inputs.length - 2 ? layer.name : `${layer.name}/${k}`), inputs[0]!);
 
+/** An ensemble's mean of its members' outputs: ONNX's Mean takes any number of inputs, repeats included. */
+const average: LayerConverter = (layer, inputs, graph) => graph.node('Mean', inputs, layer.name);
+
 const concatenate: LayerConverter = (layer, inputs, graph) => graph.node('Concat', inputs, layer.name, { axis: Number(configOf(layer).axis ?? -1) });
 
 /** The layers that hold no operation of their own at inference, or only an activation. */
@@ -144,5 +147,6 @@ export const CORE_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Reshape: reshape,
   Embedding: embedding,
   Add: add,
+  Average: average,
   Concatenate: concatenate,
 };
