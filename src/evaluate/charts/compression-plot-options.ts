@@ -1,15 +1,34 @@
 import type { EChartsOption } from 'echarts';
 import { formatBytes } from '../../render/format-bytes.ts';
 import { scatterChartOption, type ScatterPoint } from '../../render/charts/scatter-chart-option.ts';
-import type { CompressionSummary, VariantArtifact } from '../compression-summary.ts';
+
+/** What the plots read of a compression summary (the run's compression.json, or the UI's API view of it). */
+export interface CompressionPlotInput {
+  readonly metric: { readonly name: string };
+  readonly servedFormat: string;
+  readonly batch: number;
+  readonly chosen: string;
+  readonly variants: readonly {
+    readonly name: string;
+    readonly withinTolerance: boolean;
+    readonly artifacts: readonly PlotArtifact[];
+  }[];
+}
+
+interface PlotArtifact {
+  readonly format: string;
+  readonly bytes: number;
+  readonly batchMs: number;
+  readonly metric: number;
+}
 
 /**
  * The compression plots: every variant in the served format as a point, size (log) and latency
  * against the test metric; orange within the tolerance, grey outside it, ringed the one published. Pure.
  */
-export function compressionPlotOptions(summary: CompressionSummary): { size: EChartsOption; latency: EChartsOption } {
+export function compressionPlotOptions(summary: CompressionPlotInput): { size: EChartsOption; latency: EChartsOption } {
   const metric = summary.metric.name;
-  const points = (key: (a: VariantArtifact) => number): ScatterPoint[] =>
+  const points = (key: (a: PlotArtifact) => number): ScatterPoint[] =>
     summary.variants.flatMap((v) =>
       v.artifacts
         .filter((a) => a.format === summary.servedFormat)
