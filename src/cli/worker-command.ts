@@ -7,6 +7,7 @@ import { collect } from './collect.ts';
 interface WorkerCommandOptions {
   readonly redis?: string;
   readonly store?: string;
+  readonly cache: string;
   readonly concurrency: string;
   readonly threads?: string;
   readonly prefix: string;
@@ -25,7 +26,8 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('take trial jobs from a Redis queue (a search with `executor: { kind: bullmq }`) and train them here')
     .option('--redis <url>', 'the queue\'s Redis (default: $DEEPLINE_REDIS_URL)')
-    .option('--store <url|folder>', 'the artifact store the search driver writes to, where trial data are fetched by hash: a workspace folder (or a PostgreSQL URL once stores there exist); default $DEEPLINE_STORE_URL, else the data paths in each job')
+    .option('--store <url|folder>', 'the store the search driver writes to, where trial data are fetched by hash: postgres://… or a workspace folder (default $DEEPLINE_STORE_URL; neither: the data paths in each job)')
+    .option('--cache <dir>', 'where data fetched from a PostgreSQL store are kept between trials', '.deepline-worker/cache')
     .option('--concurrency <n>', 'trials trained at once (one worker process each)', '1')
     .option('--threads <n>', "native-engine threads per trial (default: this machine's cores over --concurrency)")
     .option('--prefix <prefix>', 'BullMQ key prefix (executor.prefix)', 'deepline')
@@ -51,7 +53,7 @@ export function registerWorkerCommand(program: Command): void {
       redisOptions(redis, '--redis');
       const store = opts.store ?? process.env.DEEPLINE_STORE_URL;
       const { openWorkerArtifacts } = await import('./open-worker-artifacts.ts');
-      const artifacts = store ? await openWorkerArtifacts(store) : undefined;
+      const artifacts = store ? await openWorkerArtifacts(store, opts.cache) : undefined;
       const { LocalProcessExecutor } = await import('../search/executors/local-process-executor.ts');
       const { QueueTrialWorker } = await import('../search/executors/queue-trial-worker.ts');
       const { createWorkerMetrics } = await import('./worker-metrics.ts');
