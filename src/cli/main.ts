@@ -17,6 +17,7 @@ import { registerWatchCommand } from './watch-command.ts';
 import { registerRegistryCommand } from './registry-command.ts';
 import { registerWorkerCommand } from './worker-command.ts';
 import { registerWorkersCommand } from './workers-command.ts';
+import { registerUiCommand } from './ui-command.ts';
 import { jsonResultPrinted } from './output.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerWorkerCommand, registerWorkersCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerUiCommand, registerWorkerCommand, registerWorkersCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

@@ -305,15 +305,16 @@ export interface BestSoFarPoint {
 /**
  * How much of the variance of the error each parameter explains, estimated by binning: for each
  * parameter, complete trials are grouped by its value (categorical, or at most 4 distinct numbers:
- * each value; other numbers: 4 equal-count bins of their rank), and
- * `importance` = between-group variance / total variance of the error (η², the share explained
- * by that parameter alone), then normalised so the parameters sum to 1. Needs ≥ 3 complete trials.
+ * each value; other numbers: 4 equal-count bins of their rank), and `raw` = ε² = (between-group
+ * SS − (groups − 1) · within-group mean square) / total SS of the error — the share of its
+ * variance explained by that parameter alone, beyond what chance groupings explain (0 when every
+ * trial is its own group) — then normalised so the parameters sum to 1. Needs ≥ 3 complete trials.
  */
 export interface ParamImportance {
   readonly param: string;
   /** 0–1, normalised over parameters. */
   readonly importance: number;
-  /** η² before normalisation (0–1). */
+  /** ε² before normalisation (0–1). */
   readonly raw: number;
 }
 
@@ -344,7 +345,7 @@ export interface StudyView {
   /** Ids of complete trials no other complete trial beats on all of error, latency and size. */
   readonly paretoFront: readonly number[];
   readonly importances: readonly ParamImportance[];
-  /** Names the estimator: `binned-eta-squared`. */
+  /** Names the estimator: `binned-epsilon-squared`. */
   readonly importanceMethod: string;
   /** Every parameter name seen, in first-seen order (parallel-coordinates axes). */
   readonly paramNames: readonly string[];
