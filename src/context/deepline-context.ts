@@ -5,6 +5,8 @@ import { probeEngine } from '../engine/probe-engine.ts';
 import type { ExecutorOptions } from '../search/executors/executor-entry.ts';
 import type { TrialExecutor } from '../search/executors/executor.ts';
 import { SqliteStudyStore } from '../store/metadata/sqlite-study-store.ts';
+import { SqlitePriorStore } from '../store/metadata/sqlite-prior-store.ts';
+import type { PriorStore } from '../store/metadata/prior-store.ts';
 import type { StudyStore } from '../store/metadata/study-store.ts';
 import { loadPlugins } from './load-plugins.ts';
 import { createRegistries, type Registries } from './registries.ts';
@@ -31,12 +33,14 @@ export interface DeeplineContext {
   readonly engine: RunEngine;
   /** The workspace's study store (its metadata.db); opened on first use. */
   studies(): StudyStore;
+  /** The workspace's past tasks that warm-start new searches (its metadata.db); opened on first use. */
+  priors(): PriorStore;
   /**
    * A new trial executor of the kind named (default: `bullmq` when DEEPLINE_REDIS_URL is set,
    * else `local`), loading this context's plugins.
    */
   createExecutor(options: Omit<ExecutorOptions, 'plugins'>, kind?: string): TrialExecutor;
-  /** Closes what the context opened (the study store). */
+  /** Closes what the context opened (the study and prior stores). */
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export async function createDefaultContext(options: ContextOptions = {}): Promis
   const requested = options.engine ?? 'auto';
   let engine: Promise<Engine> | undefined;
   let studies: StudyStore | undefined;
+  let priors: PriorStore | undefined;
   return Object.freeze({
     registries,
     plugins: Object.freeze([...plugins]),
@@ -79,12 +84,18 @@ export async function createDefaultContext(options: ContextOptions = {}): Promis
       studies ??= new SqliteStudyStore(join(options.home ?? '.deepline', 'metadata.db'));
       return studies;
     },
+    priors(): PriorStore {
+      priors ??= new SqlitePriorStore(join(options.home ?? '.deepline', 'metadata.db'));
+      return priors;
+    },
     createExecutor(executorOptions: Omit<ExecutorOptions, 'plugins'>, kind = process.env.DEEPLINE_REDIS_URL ? 'bullmq' : 'local'): TrialExecutor {
       return registries.executors.get(kind, 'DL_TASK_FIELD').create({ ...executorOptions, plugins });
     },
     async close(): Promise<void> {
       await studies?.close();
       studies = undefined;
+      await priors?.close();
+      priors = undefined;
     },
   });
 }

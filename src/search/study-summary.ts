@@ -1,6 +1,7 @@
 import type { Params } from './space.ts';
 import type { TrialState } from './trial.ts';
 import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
+import type { WarmStartSummary } from './warm-start/warm-start-search.ts';
 
 export const STUDY_SUMMARY_FORMAT_VERSION = FORMAT_VERSIONS.studySummary;
 
@@ -72,4 +73,6 @@ export interface StudySummary {
   };
   /** Milliseconds from the search's start to the end of the trial that became the best. */
   readonly timeToBestMs?: number;
+  /** The task's meta-features and the past tasks that seeded the search (absent in older summaries). */
+  readonly warmStart?: WarmStartSummary;
 }

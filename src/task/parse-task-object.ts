@@ -136,6 +136,7 @@ function buildSpec(
       ...strategy('scheduler', file.search?.scheduler, COMMON_DEFAULTS.search.scheduler),
       prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
       space: { ...file.search?.space },
+      prior: priorSettings(file.search?.prior),
     },
     ...(file.executor !== undefined && { executor: { ...file.executor } }),
     security: {
@@ -252,6 +253,13 @@ function compressSettings(given: NonNullable<TaskFile['compress']>): NonNullable
   const pruning = prune === undefined ? undefined : typeof prune === 'number' ? { method, amount: prune } : { method: prune.method ?? method, amount: prune.amount, ...(prune.options && { options: prune.options }) };
   const mode = auto === true ? 'auto' : 'fixed';
   return { mode, ...defaults, ...rest, ...(pruning ? { prune: pruning } : mode === 'auto' && { prune: { method, amount } }) };
+}
+
+/** `search.prior` as written (true/false, or some of its fields) → all of its fields. */
+function priorSettings(prior: boolean | { enabled?: boolean; neighbours?: number; portfolio?: number } | undefined): TaskSpec['search']['prior'] {
+  const defaults = COMMON_DEFAULTS.search.prior;
+  if (prior === undefined || typeof prior === 'boolean') return { ...defaults, enabled: prior ?? defaults.enabled };
+  return { ...defaults, ...prior };
 }
 
 /** `search.sampler` as written (a name, or `{ name, options }`) → the spec's name and options fields. */

@@ -145,6 +145,9 @@ const searchSchema = z.strictObject({
     .optional(),
   space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
+  prior: z
+    .union([z.boolean(), z.strictObject({ enabled: z.boolean().optional(), neighbours: z.int().min(1).max(20).optional(), portfolio: z.int().min(0).max(16).optional() })])
+    .optional(),
 });
 
 /**
@@ -305,6 +308,12 @@ export interface SearchSettings {
    * study, as `deepline retrain` passes the champion's); one outside the space is skipped.
    */
   readonly warmStart?: readonly Readonly<Record<string, number | string | boolean>>[];
+  /**
+   * The learned warm start: the search's first trials and TPE's prior come from the `neighbours`
+   * past tasks nearest in meta-features (deepline's shipped prior and this workspace's finished
+   * studies), `portfolio` of their best configurations tried first. On by default.
+   */
+  readonly prior: { readonly enabled: boolean; readonly neighbours: number; readonly portfolio: number };
 }
 
 /** The task file's `executor:`: a registered executor's name and, for `bullmq`, where its queue is. */

@@ -84,6 +84,8 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           prefer: spec.search.prefer,
           space: spec.search.space,
           ...(spec.search.warmStart && spec.search.warmStart.length > 0 && { warmStart: spec.search.warmStart }),
+          ...(spec.search.prior.enabled && { warmStartPrior: { neighbours: spec.search.prior.neighbours, portfolio: spec.search.prior.portfolio } }),
+          warmStartLabel: spec.name,
           ...(trials !== undefined && { trials }),
           ...(minutes !== undefined && { minutes }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),

@@ -27,6 +27,7 @@ import { createStudy, loadStudy } from '../study.ts';
 import { searchStudyName } from '../study-name.ts';
 import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
+import { warmStartSearch, type WarmStartSettings } from '../warm-start/warm-start-search.ts';
 
 export type SearchParams = {
   readonly family: string;
@@ -39,6 +40,10 @@ export type SearchParams = {
   readonly space: SearchSettings['space'];
   /** Configurations tried first, in order (then the family's default): `search.warmStart`. */
   readonly warmStart?: SearchSettings['warmStart'];
+  /** `search.prior`: seed the first trials and TPE's prior from the nearest past tasks (warmStart); absent: off. */
+  readonly warmStartPrior?: WarmStartSettings;
+  /** What the prior store calls this task once its study finishes (the task's name; warmStart). */
+  readonly warmStartLabel?: string;
   /** Trials to run in all (a resumed study counts those it has). */
   readonly trials?: number;
   /**
@@ -151,8 +156,10 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           if (problems.length > 0) ctx.log.info({ problems }, 'a warm-start configuration lies outside the search space; skipped');
           return problems.length === 0;
         }) as Params[];
-        const firsts = [...warm, ...(initial ? [initial] : [])];
-        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params))), firsts);
+        const warmStartSettings = params.sampler === 'grid' ? undefined : params.warmStartPrior;
+        const warmStart = await warmStartSearch(ctx, { train, validation: await getDataset(ctx, inputs.validation), family: family.name, space, initial, studyName: name, settings: warmStartSettings });
+        const firsts = warmStart.firsts(warm, initial);
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params)), warmStart.samplerPrior), firsts);
         const scheduler = createScheduler(params, space, registries.schedulers);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
@@ -272,8 +279,10 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           paretoFront: front.map((t) => t.id),
           best: chosen,
           ...timeToBest(trials, best),
+          warmStart: warmStart.summary(trials),
         };
         await logStudyMetrics(ctx, trials);
+        await warmStart.record(trials, params.warmStartLabel ?? name, family.name, summary.errorName);
         ctx.log.info({ trial: best.id, values: best.values, bestEpoch: chosen.bestEpoch, refitEpochs: chosen.refitEpochs }, 'search chose a model');
         return {
           genome: await ctx.artifacts.putJson(chosen.genome),
@@ -317,7 +326,7 @@ function defaultTrial(
 }
 
 /** A sampler whose first proposal is `first` (stateless: it looks at the history's length). */
-/** The sampler, after `firsts` are tried in order (warm starts, then the family's default model). */
+/** The sampler, after `firsts` are tried in order (the task file's warm starts, the nearest past task's best, the family's default model, the rest of the warmStart portfolio). */
 function startingWith(sampler: Sampler, firsts: readonly Params[]): Sampler {
   if (firsts.length === 0) return sampler;
   return { name: sampler.name, sample: (space, history, rng) => (history.length < firsts.length ? firsts[history.length]! : sampler.sample(space, history, rng)) };
