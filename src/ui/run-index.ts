@@ -45,6 +45,7 @@ interface Entry {
 export class RunIndex {
   private readonly entries = new Map<string, Entry>();
   private order: string[] = [];
+  private primed = false;
 
   constructor(
     private readonly metadata: MetadataStore,
@@ -57,7 +58,9 @@ export class RunIndex {
     const records = await this.metadata.listRuns();
     const changes: RunChange[] = [];
     const seen = new Set<string>();
-    const first = this.entries.size === 0 && this.order.length === 0;
+    // The first refresh sets the baseline: what was there before is no news.
+    const first = !this.primed;
+    this.primed = true;
     for (const record of records) {
       seen.add(record.id);
       const status = await this.liveStatus(record);
