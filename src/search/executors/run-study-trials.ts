@@ -46,7 +46,10 @@ export interface RunTrialsSummary {
  * (stopping the trial when the study's scheduler says so) → tell, until `maxTrials` trials have
  * started or the deadline passes. Budgets are hard: after the deadline no trial starts, and a
  * running one is stopped at its next epoch report and told as complete with its best epoch's
- * values (pruned if it never reported an epoch).
+ * values (pruned if it never reported an epoch). Nor does a trial start once the time left is no
+ * more than the shortest any trial has taken to reach its first rung (`minEpochs` epochs) since
+ * it started: it could not be ranked, only rejected or cut short, and the bursts of such trials
+ * near a deadline kept workers from the trials still running.
  */
 export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTrialsSummary> {
   const { study, executor } = options;
@@ -58,6 +61,9 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   const toValues = options.toValues ?? ((v: readonly number[]) => v.slice(0, k));
   const late = (): boolean => options.deadline !== undefined && now() >= options.deadline;
   const summary = { started: 0, complete: 0, pruned: 0, failed: 0, rejected: 0 };
+  // The shortest time any trial took from its start to its first rung (its job's minEpochs): a
+  // trial started with less time left than that would only be rejected or cut short unranked.
+  let cheapestFirstRungMs = Number.POSITIVE_INFINITY;
   const active = new Set<Promise<void>>();
 
   const runOne = async (): Promise<void> => {
@@ -79,10 +85,16 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
     // Reports go to the study in epoch order, one at a time, whatever the IPC timing.
     let reports: Promise<unknown> = Promise.resolve();
     const submittedAt = now();
+    let startedAt = submittedAt;
+    const firstRung = job.minEpochs ?? 1;
     const handle: TrialHandle = executor.submit(
       job,
       {
+        onStart() {
+          startedAt = now();
+        },
         onProgress(progress) {
+          if (progress.epoch === firstRung) cheapestFirstRungMs = Math.min(cheapestFirstRungMs, now() - startedAt);
           reports = reports.then(async () => {
             if (prunedAt !== undefined) return;
             const values = toValues(progress.values);
@@ -144,8 +156,9 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
 
   const tooSlowForDeadline = (job: TrialJob, result: TrialResult, submittedAt: number): boolean =>
     options.deadline !== undefined && job.timeBudgetMs !== undefined && result.rejectedFor === 'time' && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
+  const timeForARung = (): boolean => options.deadline === undefined || !Number.isFinite(cheapestFirstRungMs) || options.deadline - now() > cheapestFirstRungMs;
   const more = (): boolean =>
-    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && (options.shouldContinue?.() ?? true);
+    (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && timeForARung() && (options.shouldContinue?.() ?? true);
   let failure: unknown;
   while (failure === undefined) {
     while (active.size < executor.size && more()) {
