@@ -13,7 +13,8 @@ export function writeTasks(dir: string): { iris: string; digits: string } {
       'task: tabular-classification',
       `data: { path: ${join(ROOT, 'examples/data/iris.csv')}, target: species }`,
       'budget: { trials: 3 }',
-      'search: { workers: 2 }',
+      // No learned warm start: the trials are the sampler's own, whatever runs the workspace holds.
+      'search: { workers: 2, prior: false }',
       'prepare: { labelNoise: none }',
       'engine: wasm',
       'seed: 5',
