@@ -4,6 +4,7 @@ import { SERVING_ENGINES, type ServingEngine } from '../deploy/target-bench/serv
 import { DeeplineError } from '../errors/index.ts';
 import { printJson, printTable } from './output.ts';
 import { resolveRunFolder } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
 
 interface BenchTargetOptions {
   engines: string;
@@ -47,7 +48,7 @@ export function registerBenchTargetCommand(program: Command): void {
 
       const home = program.opts().home as string;
       // It writes target-bench.json and serving.json into the folder: a registered version's pinned copy is read-only.
-      const { dir } = await resolveRunFolder(spec, home, { registry: false });
+      const { dir } = await resolveRunFolder(spec, home, { registry: false, store: storeOptions(program) });
       const [{ latencyObjectiveOf }, { runTargetBench, saveTargetBench, batchSizesUpTo }, { targetBenchTable, formatMs }] = await Promise.all([
         import('../deploy/target-bench/latency-objective.ts'),
         import('../deploy/target-bench/run-target-bench.ts'),

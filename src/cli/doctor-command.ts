@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ArtifactUse } from '../store/check-workspace.ts';
 import { printJson } from './output.ts';
+import { storeOptions } from './store-options.ts';
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -11,7 +12,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { dryRun?: boolean; quick?: boolean; json?: boolean }) => {
       const [{ openWorkspace }, { checkWorkspace }] = await Promise.all([import('../store/workspace.ts'), import('../store/check-workspace.ts')]);
-      const workspace = await openWorkspace(program.opts().home as string);
+      const workspace = await openWorkspace(program.opts().home as string, storeOptions(program));
       try {
         const report = await checkWorkspace(workspace, { repair: opts.dryRun !== true, full: opts.quick !== true });
         if (opts.json) return printJson(report);

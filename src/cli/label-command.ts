@@ -5,6 +5,8 @@ import type { ImageGrid } from '../data/transform/instance-codec.ts';
 import { DeeplineError } from '../errors/index.ts';
 import { printJson } from './output.ts';
 import { resolveRunFolder } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
+import type { OpenWorkspaceOptions } from '../store/workspace.ts';
 
 interface ExportOptions {
   out: string;
@@ -39,8 +41,8 @@ interface ImageModel {
 }
 
 /** The folder of a model, the name it was served and logged under, and what labelling needs of it: a table's columns and target, or an image model's grid. */
-async function modelOf(spec: string, home: string, name: string | undefined): Promise<TableModel | ImageModel> {
-  const { name: given, dir } = await resolveRunFolder(spec, home);
+async function modelOf(spec: string, home: string, name: string | undefined, store: OpenWorkspaceOptions): Promise<TableModel | ImageModel> {
+  const { name: given, dir } = await resolveRunFolder(spec, home, { store });
   const read = (file: string): Record<string, unknown> | undefined => (existsSync(join(dir, file)) ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>) : undefined);
   const transform = read('transform.json') as { kind?: string; columns?: { column: string }[]; target?: { column?: string }; featureShape?: number[]; scale?: number } | undefined;
   const run = read('run.json') as { name?: string; runId?: string } | undefined;
@@ -60,9 +62,9 @@ async function modelOf(spec: string, home: string, name: string | undefined): Pr
  * from the run's task in the workspace. Image folders and lists are refused: labelled rows are
  * written as pixel-CSV rows, which only a pixel CSV can take.
  */
-async function pixelColumnsOf(model: ImageModel, home: string): Promise<{ columns: string[]; target: string }> {
+async function pixelColumnsOf(model: ImageModel, home: string, store: OpenWorkspaceOptions): Promise<{ columns: string[]; target: string }> {
   const { openWorkspace } = await import('../store/workspace.ts');
-  const workspace = await openWorkspace(home);
+  const workspace = await openWorkspace(home, store);
   let data: { path?: string; target?: string; header?: number; image?: unknown } | undefined;
   try {
     data = model.runId ? ((await workspace.metadata.getRun(model.runId))?.spec as { data?: typeof data } | undefined)?.data : undefined;
@@ -115,7 +117,7 @@ export function registerLabelCommand(program: Command): void {
         import('../monitor/labelling/image-label-files.ts'),
       ]);
       if (!(LABEL_ORDERS as readonly string[]).includes(opts.by)) throw new DeeplineError('DL_USAGE', `--by must be one of ${LABEL_ORDERS.join(', ')}, but got ${opts.by}`);
-      const model = await modelOf(spec, home, opts.name);
+      const model = await modelOf(spec, home, opts.name, storeOptions(program));
       const reference = JSON.parse(readFileSync(join(model.dir, 'monitor-reference.json'), 'utf8'));
       const logDir = resolve(opts.log ?? join(home, 'predictions'));
       const records = [];
@@ -146,12 +148,12 @@ export function registerLabelCommand(program: Command): void {
     .action(async (file: string, opts: ImportOptions) => {
       const home = program.opts().home as string;
       const { readLabelFile, keepLabelBatch } = await import('../monitor/labelling/label-files.ts');
-      const model = await modelOf(opts.model, home, opts.name);
+      const model = await modelOf(opts.model, home, opts.name, storeOptions(program));
       const labelled = await readLabelFile(resolve(file));
       let batch;
       if (model.kind === 'image') {
         const { pixelRowsFromImages } = await import('../monitor/labelling/image-label-files.ts');
-        const { columns, target } = await pixelColumnsOf(model, home);
+        const { columns, target } = await pixelColumnsOf(model, home, storeOptions(program));
         const rows = await pixelRowsFromImages(labelled.rows, resolve(file), model.grid, columns);
         batch = await keepLabelBatch(join(home, 'labels', model.name), model.name, columns, target, { rows, unlabelled: labelled.unlabelled }, resolve(file));
       } else {

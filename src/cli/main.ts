@@ -19,6 +19,7 @@ import { registerWorkerCommand } from './worker-command.ts';
 import { registerWorkersCommand } from './workers-command.ts';
 import { registerUiCommand } from './ui-command.ts';
 import { jsonResultPrinted } from './output.ts';
+import { addStoreOption } from './store-options.ts';
 
 /** Builds the `deepline` program; `main` runs it. Separate so tests can drive it in-process. */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();
+  addStoreOption(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
 import { printJson, printTable } from './output.ts';
 import { resolveRunFolder } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
 
 interface MonitorCommandOptions {
   log?: string;
@@ -47,7 +48,7 @@ export function registerMonitorCommand(program: Command): void {
       const correction = opts.correction as (typeof CORRECTIONS)[number];
       if (!CORRECTIONS.includes(correction)) throw new DeeplineError('DL_USAGE', `--correction must be one of ${CORRECTIONS.join(', ')}, but got ${opts.correction}`);
 
-      const { name: given, dir } = await resolveRunFolder(spec, home);
+      const { name: given, dir } = await resolveRunFolder(spec, home, { store: storeOptions(program) });
       const runName = existsSync(join(dir, 'run.json')) ? (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { name?: string }).name : undefined;
       const name = opts.name ?? given ?? runName ?? 'model';
       const summary = await monitorModel({

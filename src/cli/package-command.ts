@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatBytes } from '../render/format-bytes.ts';
 import { printJson } from './output.ts';
 import { resolveRunFolder } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
 
 interface PackageCommandOptions {
   target: string;
@@ -25,7 +26,7 @@ export function registerPackageCommand(program: Command): void {
       '\nExamples:\n  deepline package out/iris --target server --out iris-server && cd iris-server && npm ci && npm start\n  deepline package out/digits --target browser --out digits-web && npx serve digits-web',
     )
     .action(async (run: string, opts: PackageCommandOptions) => {
-      const [{ dir }, { createRegistries }] = await Promise.all([resolveRunFolder(run, program.opts().home as string), import('../context/registries.ts')]);
+      const [{ dir }, { createRegistries }] = await Promise.all([resolveRunFolder(run, program.opts().home as string, { store: storeOptions(program) }), import('../context/registries.ts')]);
       const packager = createRegistries().packagers.get(opts.target, 'DL_USAGE');
       const outDir = resolve(opts.out ?? `${dir}-${packager.name}`);
       const result = await packager.write({ runDir: dir, outDir, ...(opts.name !== undefined && { name: opts.name }) });

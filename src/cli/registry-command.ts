@@ -6,6 +6,7 @@ import type { GateResult, ModelRegistryStore, ModelVersion, StageChange, StageEv
 import type { MetadataStore } from '../store/metadata/metadata-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
+import { storeOptions } from './store-options.ts';
 
 interface ActorOptions {
   by?: string;
@@ -129,7 +130,7 @@ export function registerRegistryCommand(program: Command): void {
 /** Opens the workspace and its registry for one command, and closes both after. */
 async function withRegistry(program: Command, fn: (workspace: Workspace, store: ModelRegistryStore) => Promise<void>): Promise<void> {
   const [{ openWorkspace }, { openModelRegistry }] = await Promise.all([import('../store/workspace.ts'), import('../model-registry/open-model-registry.ts')]);
-  const workspace = await openWorkspace(program.opts().home as string);
+  const workspace = await openWorkspace(program.opts().home as string, storeOptions(program));
   const store = openModelRegistry(workspace);
   try {
     await fn(workspace, store);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DeeplineError } from '../errors/index.ts';
 import type { ServingStage } from '../model-registry/model-registry-store.ts';
+import type { OpenWorkspaceOptions } from '../store/workspace.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -24,8 +25,9 @@ export interface ResolvedRunFolder {
  * folder, a registered model (`iris`: its production version; `iris@staging`, `iris@3`), or a
  * run id or its prefix (its output folder, from the metadata store in `home`). `registry: false`
  * leaves registered models out, for commands that write into the folder (a pinned version is read-only).
+ * `store` names the stores when they are not the embedded ones in `home` (`storeOptions`).
  */
-export async function resolveRunFolder(spec: string, home: string, options: { registry?: boolean } = {}): Promise<ResolvedRunFolder> {
+export async function resolveRunFolder(spec: string, home: string, options: { registry?: boolean; store?: OpenWorkspaceOptions } = {}): Promise<ResolvedRunFolder> {
   const eq = spec.indexOf('=');
   const name = eq > 0 ? spec.slice(0, eq) : undefined;
   const target = eq > 0 ? spec.slice(eq + 1) : spec;
@@ -39,7 +41,7 @@ export async function resolveRunFolder(spec: string, home: string, options: { re
     import('../model-registry/model-ref.ts'),
     import('../model-registry/pinned-folder.ts'),
   ]);
-  const workspace = await openWorkspace(home);
+  const workspace = await openWorkspace(home, options.store);
   const registry = openModelRegistry(workspace);
   try {
     const ref = parseModelRef(target);

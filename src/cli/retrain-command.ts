@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DeeplineError } from '../errors/index.ts';
 import { printJson } from './output.ts';
+import { storeOptions } from './store-options.ts';
 
 interface RetrainCommandOptions {
   holdout: string;
@@ -31,7 +32,7 @@ export function registerRetrainCommand(program: Command): void {
         import('../pipeline/reporters/create-reporter.ts'),
         import('../context/retrain-model.ts'),
       ]);
-      const workspace = await openWorkspace(program.opts().home as string);
+      const workspace = await openWorkspace(program.opts().home as string, storeOptions(program));
       const reporter = createReporter(process.stderr);
       try {
         const decision = await retrainModel(workspace, {

@@ -6,6 +6,7 @@ import type { Workspace } from '../store/workspace.ts';
 import { formatNumber, printJson } from './output.ts';
 import { collect } from './collect.ts';
 import type { TaskSourceOptions } from './task-source.ts';
+import { storeOptions } from './store-options.ts';
 
 interface RunOptions extends TaskSourceOptions {
   json?: boolean;
@@ -55,7 +56,7 @@ export function registerRunCommand(program: Command): void {
       if (spec.source.headerInference) {
         process.stderr.write(`warning: ${basename(spec.data.path)}: ${spec.source.headerInference} (data.header: ${spec.data.header})\n`);
       }
-      const workspace = await openWorkspace(program.opts().home as string);
+      const workspace = await openWorkspace(program.opts().home as string, storeOptions(program, spec.store));
       const reporter = createReporter(process.stderr);
       try {
         const result = await runTask(spec, {

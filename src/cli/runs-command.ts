@@ -1,6 +1,7 @@
 import { formatDuration } from '../render/format-duration.ts';
 import type { Command } from 'commander';
 import { printTable, printJson } from './output.ts';
+import { storeOptions } from './store-options.ts';
 
 export function registerRunsCommand(program: Command): void {
   program
@@ -11,13 +12,11 @@ export function registerRunsCommand(program: Command): void {
     .action(async (opts: { limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
       const { openWorkspace } = await import('../store/workspace.ts');
-      const workspace = await openWorkspace(program.opts().home as string);
+      const workspace = await openWorkspace(program.opts().home as string, storeOptions(program));
       try {
         // A `running` run whose process is gone (killed, crashed) is shown as `interrupted`.
-        const runs = (await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 })).map((r) => ({
-          ...r,
-          status: workspace.locks.status(r),
-        }));
+        const listed = await workspace.metadata.listRuns({ limit: Number.isFinite(limit) && limit > 0 ? limit : 20 });
+        const runs = await Promise.all(listed.map(async (r) => ({ ...r, status: await workspace.locks.status(r) })));
         if (opts.json) return printJson(runs);
         if (runs.length === 0) return void process.stdout.write('no runs yet: start one with `deepline run <task-file>`\n');
         printTable(

@@ -6,6 +6,8 @@ import type { DeeplineServer } from '../serve/create-server.ts';
 import type { ServedModel } from '../serve/served-model.ts';
 import type { ResolvedServingSettings, ServingSettings } from '../serve/serving-settings.ts';
 import { resolveRunFolder, type RegistrySource } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
+import type { OpenWorkspaceOptions } from '../store/workspace.ts';
 
 interface ServeCommandOptions {
   port: string;
@@ -70,7 +72,7 @@ export function registerServeCommand(program: Command): void {
       if (!(logSample >= 0 && logSample <= 1)) throw new DeeplineError('DL_USAGE', `--log-sample must be a number from 0 to 1, but got ${opts.logSample}`);
       const logDir = opts.log === false ? undefined : typeof opts.log === 'string' ? resolve(opts.log) : resolve(program.opts().home as string, 'predictions');
 
-      const folders = await Promise.all(specs.map((spec) => resolveRunFolder(spec, program.opts().home as string)));
+      const folders = await Promise.all(specs.map((spec) => resolveRunFolder(spec, program.opts().home as string, { store: storeOptions(program) })));
       const [{ loadServedModel }, { createServer }, { resolveServingSettings }] = await Promise.all([
         import('../serve/served-model.ts'),
         import('../serve/create-server.ts'),
@@ -112,7 +114,7 @@ export function registerServeCommand(program: Command): void {
           '',
         ].join('\n'),
       );
-      const following = await followRegistryStages(server, plans, models, { home: program.opts().home as string, pollMs, loadPlan, given: given as Partial<ServingSettings> });
+      const following = await followRegistryStages(server, plans, models, { home: program.opts().home as string, store: storeOptions(program), pollMs, loadPlan, given: given as Partial<ServingSettings> });
       await new Promise<void>((done) => {
         const stop = (signal: string): void => {
           process.stdout.write(`${signal}: answering the requests in flight, then stopping\n`);
@@ -134,7 +136,7 @@ async function followRegistryStages(
   server: DeeplineServer,
   plans: readonly { registry?: RegistrySource }[],
   models: readonly ServedModel[],
-  options: { home: string; pollMs: number; given: Partial<ServingSettings>; loadPlan: (plan: { name: string; dir: string; serving: ResolvedServingSettings }) => Promise<ServedModel> },
+  options: { home: string; store: OpenWorkspaceOptions; pollMs: number; given: Partial<ServingSettings>; loadPlan: (plan: { name: string; dir: string; serving: ResolvedServingSettings }) => Promise<ServedModel> },
 ): Promise<{ stop(): void; close(): Promise<void> }> {
   const followed = plans.flatMap(({ registry }, k) => (registry?.stage ? [{ registry, stage: registry.stage, model: models[k]! }] : []));
   if (followed.length === 0) return { stop: () => undefined, close: async () => undefined };
@@ -144,7 +146,7 @@ async function followRegistryStages(
     import('../serve/follow-registry.ts'),
     import('../serve/serving-settings.ts'),
   ]);
-  const workspace = await openWorkspace(options.home);
+  const workspace = await openWorkspace(options.home, options.store);
   const registry = openModelRegistry(workspace);
   const followers = followed.map(({ registry: source, stage, model }) =>
     followRegistry({

@@ -4,6 +4,7 @@ import type { RobustnessSummary } from '../evaluate/robustness-summary.ts';
 import type { CompressionSummary } from '../evaluate/compression-summary.ts';
 import type { StudySummary } from '../search/study-summary.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
+import { storeOptions } from './store-options.ts';
 
 export function registerShowCommand(program: Command): void {
   program
@@ -13,13 +14,13 @@ export function registerShowCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
       const { openWorkspace } = await import('../store/workspace.ts');
-      const workspace = await openWorkspace(program.opts().home as string);
+      const workspace = await openWorkspace(program.opts().home as string, storeOptions(program));
       try {
         const id = await resolveRunId(workspace.metadata, runId);
         const stored = await workspace.metadata.getRunDetail(id);
         if (!stored) throw notFound(runId);
         // A run (and its step in flight) whose process is gone reads `interrupted`, not `running`.
-        const status = workspace.locks.status(stored.run);
+        const status = await workspace.locks.status(stored.run);
         const steps = stored.steps.map((s) => (status === 'interrupted' && s.status === 'running' ? { ...s, status } : s));
         const detail = { ...stored, run: { ...stored.run, status }, steps };
         if (opts.json) return printJson(detail);

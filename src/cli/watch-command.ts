@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DeeplineError, isDeeplineError } from '../errors/index.ts';
 import { resolveRunFolder } from './resolve-run-folder.ts';
+import { storeOptions } from './store-options.ts';
 
 interface WatchOptions {
   every: string;
@@ -48,7 +49,7 @@ export function registerWatchCommand(program: Command): void {
 
       /** One round; true when drift is left unresolved. */
       const round = async (): Promise<boolean> => {
-        const { dir } = await resolveRunFolder(model, home);
+        const { dir } = await resolveRunFolder(model, home, { store: storeOptions(program) });
         const runName = existsSync(join(dir, 'run.json')) ? (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { name?: string }).name : undefined;
         let result;
         try {
@@ -77,7 +78,7 @@ export function registerWatchCommand(program: Command): void {
         if (opts.webhook) await postWebhook(opts.webhook, result);
 
         // Labels imported after the newest version was registered are what a retraining would add.
-        const workspace = await openWorkspace(home);
+        const workspace = await openWorkspace(home, storeOptions(program));
         const registry = openModelRegistry(workspace);
         try {
           const newest = (await registry.listVersions(model)).at(-1);

@@ -51,6 +51,11 @@ export interface ContextOptions {
   readonly registries?: Registries;
   /** The workspace folder (`.deepline/`), where the study store lives. */
   readonly home?: string;
+  /**
+   * The workspace's study store when it is opened already (`openWorkspace`: PostgreSQL's when the
+   * workspace lives there); the context uses it and leaves closing it to the workspace.
+   */
+  readonly studies?: StudyStore;
   readonly engine?: EngineName;
   /** Receives the engine's one-time notice (its fallback to a slower engine). */
   readonly notify?: (message: string) => void;
@@ -81,6 +86,7 @@ export async function createDefaultContext(options: ContextOptions = {}): Promis
       },
     }),
     studies(): StudyStore {
+      if (options.studies) return options.studies;
       studies ??= new SqliteStudyStore(join(options.home ?? '.deepline', 'metadata.db'));
       return studies;
     },

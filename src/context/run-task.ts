@@ -16,7 +16,7 @@ import { canonicalJson } from '../store/canonical-json.ts';
 import type { ArtifactRef } from '../store/artifacts/artifact-store.ts';
 import { ensureWritableFolder } from '../store/ensure-writable-folder.ts';
 import type { Workspace } from '../store/workspace.ts';
-import type { WorkspaceLock } from '../store/workspace-lock.ts';
+import type { HeldRunLock } from '../store/run-lock-service.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
 import type { Template } from '../templates/template.ts';
 
@@ -68,17 +68,18 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
   const { workspace } = options;
   // Before any run record or step: a bad `output` must not cost a whole training to find out.
   await ensureWritableFolder(spec.output, 'output folder');
-  const outputLock = workspace.locks.lockOutput(spec.output);
-  let runLock: WorkspaceLock | undefined;
+  const outputLock = await workspace.locks.lockOutput(spec.output);
+  let runLock: HeldRunLock | undefined;
   try {
     const { runId, resumed } = await openRun(spec, options);
-    runLock = workspace.locks.lockRun(runId);
-    outputLock.describe(runId);
+    runLock = await workspace.locks.lockRun(runId);
+    await outputLock.describe(runId);
     const log = options.log ?? (await runLogger(workspace.home, runId));
     const context = await createDefaultContext({
       plugins: spec.plugins ?? [],
       ...(options.registries && { registries: options.registries }),
       home: workspace.home,
+      studies: workspace.studies,
       engine: spec.engine,
       notify: (message) => log.warn(message),
     });
@@ -116,8 +117,8 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
     const metrics = await workspace.artifacts.readJson<EvaluationMetrics>(result.outputs['evaluate.metrics']);
     return { runId, resumed, spec, engine: engine.name, metrics, outputDir: spec.output, steps: result.steps, durationMs: performance.now() - started };
   } finally {
-    runLock?.release();
-    outputLock.release();
+    await runLock?.release();
+    await outputLock.release();
   }
 }
 
@@ -203,7 +204,8 @@ function flattenSpec(spec: TaskSpec): Record<string, unknown> {
       out[prefix] = value;
     }
   };
-  const { source: _source, ...settings } = spec;
+  // Where the records go is not how the run was configured: a run moved to another store compares equal.
+  const { source: _source, store: _store, ...settings } = spec;
   walk(settings, '');
   return out;
 }

@@ -1,6 +1,6 @@
-import { DeeplineError } from '../../errors/index.ts';
-import { gateFailure } from '../../model-registry/check-gates.ts';
-import { checkModelName } from '../../model-registry/model-name.ts';
+import { DeeplineError } from '../errors/index.ts';
+import { gateFailure } from './check-gates.ts';
+import { checkModelName } from './model-name.ts';
 import type {
   GateResult,
   ModelRegistryStore,
@@ -13,14 +13,14 @@ import type {
   StageChangeRequest,
   StageEvent,
   TargetStage,
-} from '../../model-registry/model-registry-store.ts';
-import { productionBefore } from '../../model-registry/production-history.ts';
-import type { ReleaseGates } from '../../task/release-gates.ts';
-import { canonicalJson } from '../canonical-json.ts';
-import { deepFreeze } from '../deep-freeze.ts';
-import type { PgSchema } from './migrate-postgres.ts';
-import type { PgClient, PgDatabase } from './pg-database.ts';
-import { PgStore, rowsOf, type PgStoreOptions, type Row } from './pg-store.ts';
+} from './model-registry-store.ts';
+import { productionBefore } from './production-history.ts';
+import type { ReleaseGates } from '../task/release-gates.ts';
+import { canonicalJson } from '../store/canonical-json.ts';
+import { deepFreeze } from '../store/deep-freeze.ts';
+import type { PgSchema } from '../store/postgres/migrate-postgres.ts';
+import type { PgClient, PgDatabase } from '../store/postgres/pg-database.ts';
+import { PgStore, rowsOf, type PgStoreOptions, type Row } from '../store/postgres/pg-store.ts';
 
 /** Registry tables in PostgreSQL, as in SQLite (sqlite-model-registry-store.ts). Entries are never edited once released. */
 const REGISTRY_MIGRATIONS: readonly string[] = [
@@ -85,10 +85,16 @@ export class PgModelRegistryStore extends PgStore implements ModelRegistryStore 
     super(db, REGISTRY_SCHEMA, options);
   }
 
+  /** Opens the registry, its tables created or upgraded before it answers. */
   static async open(db: PgDatabase, options: PgStoreOptions = {}): Promise<PgModelRegistryStore> {
     const store = new PgModelRegistryStore(db, options);
     await store.migrate();
     return store;
+  }
+
+  /** The registry on a shared database, at once: its tables are created or upgraded by its first call. */
+  static create(db: PgDatabase, options: PgStoreOptions = {}): PgModelRegistryStore {
+    return new PgModelRegistryStore(db, options);
   }
 
   async registerVersion(input: NewModelVersion): Promise<ModelVersion> {

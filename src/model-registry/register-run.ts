@@ -5,7 +5,7 @@ import { DeeplineError, fileAccessError } from '../errors/index.ts';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.ts';
 import { hashFile } from '../store/artifacts/hash-file.ts';
 import type { MetadataStore } from '../store/metadata/metadata-store.ts';
-import type { RunLocks } from '../store/run-locks.ts';
+import type { RunLockService } from '../store/run-lock-service.ts';
 import type { ReleaseGates } from '../task/release-gates.ts';
 import type { ModelRegistryStore, ModelVersion, PinnedArtifacts } from './model-registry-store.ts';
 import { checkModelName } from './model-name.ts';
@@ -25,7 +25,7 @@ export interface RegistrationStores {
   readonly metadata: MetadataStore;
   readonly artifacts: ArtifactStore;
   /** While copying, the folder is locked as a run locks it to publish, so no run rewrites it half-way. */
-  readonly locks?: RunLocks;
+  readonly locks?: RunLockService;
   /** A folder on the artifact store's file system for the copy being assembled. */
   readonly scratch: string;
 }
@@ -55,7 +55,7 @@ export async function registerRun(stores: RegistrationStores, options: RegisterR
   }
   if (!existsSync(join(dir, 'model.onnx')) && !existsSync(join(dir, 'model'))) throw notARunFolder(dir, 'model.onnx');
 
-  const lock = stores.locks?.lockOutput(dir);
+  const lock = await stores.locks?.lockOutput(dir);
   let pinned: PinnedArtifacts;
   let metricsJson: Record<string, unknown>;
   let runJson: { runId?: unknown; task?: unknown };
@@ -75,7 +75,7 @@ export async function registerRun(stores: RegistrationStores, options: RegisterR
       await rm(copy, { recursive: true, force: true });
     }
   } finally {
-    lock?.release();
+    await lock?.release();
   }
 
   const runId = typeof runJson.runId === 'string' ? runJson.runId : undefined;

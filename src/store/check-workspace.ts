@@ -48,7 +48,7 @@ export async function checkWorkspace(workspace: Workspace, options: CheckWorkspa
   const runs = await workspace.metadata.listRuns();
   const interrupted: string[] = [];
   for (const run of runs) {
-    const status = workspace.locks.status(run);
+    const status = await workspace.locks.status(run);
     if (status === 'interrupted') interrupted.push(run.id);
     if (status === 'running' && repair) {
       throw new DeeplineError('DL_RUN_LOCKED', `run ${run.id} is in progress; doctor repairs a workspace only while no run is live`, {

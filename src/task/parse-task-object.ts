@@ -152,6 +152,7 @@ function buildSpec(
     ...(file.plugins?.length && { plugins: file.plugins.map((path) => resolve(options.baseDir, path)) }),
     // Only when given: a spec without gates keeps the form (and the resume match) it always had.
     ...(file.gates && Object.keys(file.gates).length > 0 && { gates: { ...file.gates } }),
+    ...(file.store !== undefined && { store: file.store }),
     output: resolve(options.baseDir, file.output ?? join(COMMON_DEFAULTS.outputDir, name)),
     source: {
       ...(options.file !== undefined && { file: options.file }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EngineName } from '../engine/engine.ts';
+import { isPostgresUrl } from '../store/postgres/store-url.ts';
 import { TASK_TYPES, type SupportedTask } from './task-types.ts';
 import { gatesSchema, type ReleaseGates } from './release-gates.ts';
 
@@ -224,6 +225,13 @@ export const taskFileSchema = z.strictObject({
   plugins: z.array(z.string().min(1)).optional(),
   /** Release gates a model version must pass to be promoted in the model registry: metric → ">= 0.7". */
   gates: gatesSchema.optional(),
+  /** Where the run's records go: a PostgreSQL URL shared by every machine (see docs/task-file.md#store). */
+  store: z
+    .string()
+    .min(1)
+    .refine(isPostgresUrl, { message: 'must be a PostgreSQL URL such as postgres://user@db.example:5432/deepline (leave it out for the embedded store in .deepline/)' })
+    .refine((url) => !/^[^:]+:\/\/[^/@]*:[^/@]*@/.test(url), { message: 'must not hold a password: set PGPASSWORD or ~/.pgpass instead, so it is not recorded with the run' })
+    .optional(),
 });
 
 /** A task file's content as written, before defaults. */
@@ -451,6 +459,11 @@ export interface TaskSpec {
   readonly plugins?: readonly string[];
   /** Release gates checked when a version of this model is promoted (`deepline registry promote`); absent when none. */
   readonly gates?: ReleaseGates;
+  /**
+   * The PostgreSQL URL the run's records (metadata, studies, artifacts, registry) go to; absent:
+   * `--store`, DEEPLINE_STORE_URL or the embedded stores. Where records go, not what is learnt.
+   */
+  readonly store?: string;
   /** Absolute path of the output folder. */
   readonly output: string;
   /** Where the spec came from; not part of what is learnt. */

@@ -5,7 +5,7 @@ import { after, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteModelRegistryStore } from '../../src/model-registry/sqlite-model-registry-store.ts';
 import { PgDatabase } from '../../src/store/postgres/pg-database.ts';
-import { PgModelRegistryStore } from '../../src/store/postgres/pg-model-registry-store.ts';
+import { PgModelRegistryStore } from '../../src/model-registry/pg-model-registry-store.ts';
 import { modelRegistryStoreConformance } from '../../src/testing/model-registry-store-conformance.ts';
 import { postgresUnavailable, TestSchemas } from '../../src/testing/postgres-test-database.ts';
 

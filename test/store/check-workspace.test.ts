@@ -75,13 +75,13 @@ describe('checkWorkspace', () => {
 
   it('refuses to remove anything while a run is live, but may still report', () =>
     withWorkspace(async (ws) => {
-      const lock = ws.locks.lockRun('r2');
+      const lock = await ws.locks.lockRun('r2');
       try {
         await assert.rejects(checkWorkspace(ws), (e: unknown) => e instanceof DeeplineError && e.code === 'DL_RUN_LOCKED' && /run r2 is in progress/.test(e.message));
         const report = await checkWorkspace(ws, { repair: false });
         assert.deepEqual(report.interrupted, [], 'a live run is not interrupted');
       } finally {
-        lock.release();
+        await lock.release();
       }
     }));
 });

@@ -128,6 +128,7 @@ export class PgArtifactStore extends PgStore implements ArtifactStore {
 
   async verify(hash: string, options: { full?: boolean } = {}): Promise<ArtifactCheck> {
     if (!HASH_RE.test(hash)) return check(hash, 'missing');
+    await this.migrate();
     const client = await this.db.pool.connect().catch((e: unknown) => {
       throw this.fail('verify', e);
     });

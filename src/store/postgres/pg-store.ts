@@ -22,6 +22,7 @@ export abstract class PgStore {
   private readonly schema: PgSchema;
   private readonly now: () => Date;
   private readonly owns: boolean;
+  private migrated: Promise<void> | undefined;
 
   protected constructor(db: PgDatabase, schema: PgSchema, options: PgStoreOptions = {}) {
     this.db = db;
@@ -30,14 +31,20 @@ export abstract class PgStore {
     this.owns = options.ownsDatabase === true;
   }
 
-  /** Creates or upgrades the store's tables; the static `open` of each store calls it. */
+  /**
+   * Creates or upgrades the store's tables, once: the static `open` of each store awaits it, and
+   * every query waits for it, so a store made without `open` migrates on its first call. A failed
+   * migration is tried again by the next call.
+   */
   protected async migrate(): Promise<void> {
-    try {
-      await migratePostgres(this.db, this.schema);
-    } catch (e) {
-      if (this.owns) await this.db.close();
-      throw e;
-    }
+    this.migrated ??= migratePostgres(this.db, this.schema).then(
+      () => undefined,
+      (e: unknown) => {
+        this.migrated = undefined;
+        throw e;
+      },
+    );
+    return this.migrated;
   }
 
   /** Schema version of the store's tables (the number of migrations applied). */
@@ -59,10 +66,12 @@ export abstract class PgStore {
   }
 
   protected async rows(what: string, text: string, values: unknown[] = []): Promise<Row[]> {
+    await this.migrate();
     return this.db.query<Row>(this.schema.label, what, text, values);
   }
 
   protected async write<T>(what: string, fn: (client: PgClient) => Promise<T>, options: { serializable?: boolean } = {}): Promise<T> {
+    await this.migrate();
     return this.db.transaction(this.schema.label, what, fn, options);
   }
 
