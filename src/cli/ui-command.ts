@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DeeplineError, isFileSystemError } from '../errors/index.ts';
+import { storeOptions } from './store-options.ts';
 
 interface UiCommandOptions {
   port: string;
@@ -42,7 +43,7 @@ export function registerUiCommand(program: Command): void {
       if (!Number.isInteger(pollMs) || pollMs < 20 || pollMs > 60_000) throw new DeeplineError('DL_USAGE', `--poll-ms must be a whole number from 20 to 60000, but got ${opts.pollMs}`);
       const { openUiWorkspace } = await import('../ui/ui-workspace.ts');
       const { createUiServer } = await import('../ui/ui-server.ts');
-      const workspace = await openUiWorkspace(opts.workspace ?? (program.opts().home as string));
+      const workspace = await openUiWorkspace(opts.workspace ?? (program.opts().home as string), storeOptions(program));
       let server: Awaited<ReturnType<typeof createUiServer>> | undefined;
       try {
         server = await createUiServer({
@@ -69,7 +70,7 @@ export function registerUiCommand(program: Command): void {
         const runs = server.state.index.all().length;
         process.stdout.write(
           [
-            `deepline ui at ${url} (workspace ${workspace.home}, ${runs} run${runs === 1 ? '' : 's'})`,
+            `deepline ui at ${url} (workspace ${workspace.location}, ${runs} run${runs === 1 ? '' : 's'})`,
             server.token !== undefined
               ? `  actions allowed: promote and rollback need the header x-deepline-token: ${server.token}`
               : '  read-only: start with --allow-actions to promote or roll back models from the dashboard',

@@ -49,6 +49,8 @@ export interface ServerInfo {
   readonly version: string;
   /** Absolute path of the workspace folder (`.deepline/`). */
   readonly workspace: string;
+  /** Where the stores live: that folder, or the PostgreSQL URL (without its password). Added later: optional. */
+  readonly location?: string;
   /** True when started with `--allow-actions`: promote/rollback are then possible with the token. */
   readonly actionsAllowed: boolean;
   /** Header that must carry the per-launch token on state-changing requests. */

@@ -96,6 +96,14 @@ export class RunIndex {
     return changes;
   }
 
+  /**
+   * The store's change counter (see MetadataStore.changeCounter), or undefined when the store
+   * has none: then every poll re-reads.
+   */
+  async changeCounter(): Promise<number | undefined> {
+    return this.metadata.changeCounter?.();
+  }
+
   /** The runs being written now, with their latest detail. */
   live(): RunDetail[] {
     return [...this.entries.values()].flatMap((e) => (e.detail ? [e.detail] : []));

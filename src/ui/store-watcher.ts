@@ -31,6 +31,7 @@ export class StoreWatcher {
   private readonly subscribers = new Set<{ filter: EventFilter; send: (event: UiEvent) => void }>();
   private readonly studies = new Map<string, Watched>();
   private modelsStamp: string | undefined;
+  private counter: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -87,6 +88,11 @@ export class StoreWatcher {
   }
 
   private async pollOnce(): Promise<void> {
+    // Nothing committed since the last poll and nothing live (whose process may die without a
+    // write): nothing to re-read. With the embedded store that is one pragma while idle.
+    const counter = await this.index.changeCounter();
+    if (this.primed && counter !== undefined && counter === this.counter && this.index.live().length === 0 && this.studies.size === 0) return;
+    this.counter = counter;
     const changes: Unstamped[] = (await this.index.refresh()) as RunChange[];
     // Studies of live runs, plus those of runs that just ended (their last trials).
     const live = new Map<string, string>();

@@ -92,5 +92,11 @@ export interface MetadataStore {
   logMetric(metric: Omit<MetricRecord, 'at'>): Promise<void>;
 
   getRunDetail(id: string): Promise<RunDetail | undefined>;
+  /**
+   * Optional: a number that changes whenever any other handle (another process, another
+   * connection) commits to the store, so a watcher (the dashboard) can tell "nothing changed"
+   * with one cheap call instead of re-reading. Where absent, a watcher re-reads.
+   */
+  changeCounter?(): Promise<number>;
   close(): Promise<void>;
 }

@@ -55,6 +55,14 @@ export abstract class SqliteStore {
     return sqliteSchemaVersion(this.db, this.schema.versionTable);
   }
 
+  /**
+   * SQLite's `data_version`: it changes when another connection — in this process or another —
+   * commits to the file, whichever tables it wrote. One pragma, no table read.
+   */
+  async changeCounter(): Promise<number> {
+    return Number(this.db.pragma('data_version', { simple: true }));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

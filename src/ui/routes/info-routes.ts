@@ -8,6 +8,7 @@ export async function infoRoutes(app: FastifyInstance, { state }: { state: UiSta
   app.get('/api/info', async (): Promise<ServerInfo> => ({
     version: state.version,
     workspace: state.workspace.home,
+    location: state.workspace.location,
     actionsAllowed: state.allowActions,
     tokenHeader: TOKEN_HEADER,
     pollMs: state.watcher.pollMs,
