@@ -12,14 +12,15 @@ import { RunsPage } from './pages/runs-page.tsx';
 import { SearchPage } from './pages/search-page.tsx';
 import { SearchesPage } from './pages/searches-page.tsx';
 import { type Route, useRoute } from './router.ts';
+import { shortRunId } from './format.ts';
 import { useResource } from './use-resource.ts';
 
 /** The page for a route, and the section of the header it belongs to. */
 function page(route: Route): { section: string; title: string; view: preact.JSX.Element } {
   const [first = 'runs', second, third] = route.segments;
-  if (first === 'runs' && second && third === 'search') return { section: 'searches', title: `search of ${second.slice(0, 8)}`, view: <SearchPage key={second} runId={second} /> };
-  if (first === 'runs' && second && third === 'compression') return { section: 'runs', title: `compression of ${second.slice(0, 8)}`, view: <CompressionPage key={second} runId={second} /> };
-  if (first === 'runs' && second) return { section: 'runs', title: `run ${second.slice(0, 8)}`, view: <RunPage key={second} id={second} /> };
+  if (first === 'runs' && second && third === 'search') return { section: 'searches', title: `search of ${shortRunId(second)}`, view: <SearchPage key={second} runId={second} /> };
+  if (first === 'runs' && second && third === 'compression') return { section: 'runs', title: `compression of ${shortRunId(second)}`, view: <CompressionPage key={second} runId={second} /> };
+  if (first === 'runs' && second) return { section: 'runs', title: `run ${shortRunId(second)}`, view: <RunPage key={second} id={second} /> };
   if (first === 'runs') return { section: 'runs', title: 'runs', view: <RunsPage /> };
   if (first === 'compare') {
     const ids = (route.query.get('ids') ?? '').split(',').filter(Boolean);

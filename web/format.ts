@@ -31,3 +31,8 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
+
+/** A run id as a reader tells runs apart: `075354-99a8` of `20261205-075354-99a8` (every id of a day shares the date). */
+export function shortRunId(id: string): string {
+  return /^\d{8}-(\d{6}-[0-9a-z]+)$/.exec(id)?.[1] ?? id.slice(0, 12);
+}

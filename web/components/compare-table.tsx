@@ -1,5 +1,5 @@
 import type { CompareRow, RunSummary } from '../../src/ui/api-types.ts';
-import { formatValue } from '../format.ts';
+import { formatValue, shortRunId } from '../format.ts';
 
 /**
  * Params or metrics of several runs side by side, one column per run. A row whose values differ
@@ -15,7 +15,7 @@ export function CompareTable({ caption, runs, rows, onlyDiffering }: { caption: 
           <th scope="col">key</th>
           {runs.map((r) => (
             <th scope="col" key={r.id} title={r.id}>
-              {r.name} <span class="sub">{r.id.slice(0, 8)}</span>
+              {r.name} <span class="sub">{shortRunId(r.id)}</span>
             </th>
           ))}
         </tr>

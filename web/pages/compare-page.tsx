@@ -7,7 +7,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatNumber } from '../format.ts';
+import { formatNumber, shortRunId } from '../format.ts';
 import { href } from '../router.ts';
 import { trainingHistory } from '../run-curves.ts';
 import { useResource } from '../use-resource.ts';
@@ -22,7 +22,7 @@ export function ComparePage({ ids }: { ids: readonly string[] }) {
     const withCurves = histories.filter((x) => x.h !== undefined);
     if (withCurves.length === 0) return undefined;
     const metricName = withCurves[0]!.h!.metricName;
-    const runs = withCurves.map(({ run, h }) => ({ name: `${run.name} ${run.id.slice(0, 8)}`, history: h!.history }));
+    const runs = withCurves.map(({ run, h }) => ({ name: `${run.name} ${shortRunId(run.id)}`, history: h!.history }));
     return { metric: comparedCurvesOption(metricName, runs, 'valMetric'), loss: comparedCurvesOption(metricName, runs, 'valLoss') };
   }, [view.data]);
   if (ids.length < 2) return <EmptyState title="Select two or more runs to compare">Tick them on the <a href="#/runs">Runs</a> page.</EmptyState>;
@@ -41,7 +41,7 @@ export function ComparePage({ ids }: { ids: readonly string[] }) {
       <ul class="compare-runs">
         {runs.map((r) => (
           <li key={r.id}>
-            <a href={href('runs', r.id)}>{r.name}</a> <span class="sub">{r.id.slice(0, 8)}</span> <StatusBadge status={r.status} /> {r.metric && <span>{r.metric.name} {formatNumber(r.metric.value)}</span>}
+            <a href={href('runs', r.id)}>{r.name}</a> <span class="sub">{shortRunId(r.id)}</span> <StatusBadge status={r.status} /> {r.metric && <span>{r.metric.name} {formatNumber(r.metric.value)}</span>}
           </li>
         ))}
       </ul>
@@ -57,7 +57,7 @@ export function ComparePage({ ids }: { ids: readonly string[] }) {
       ) : (
         <EmptyState title="None of these runs logged training curves" />
       )}
-      <div class="columns">
+      <div>
         <section aria-labelledby="compare-params">
           <h2 id="compare-params">Params</h2>
           <CompareTable caption="Params of each run" runs={runs} rows={params} onlyDiffering={onlyDiffering} />

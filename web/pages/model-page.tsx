@@ -5,7 +5,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../components/confirm-dialog
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatBytes, formatNumber, formatTime } from '../format.ts';
+import { formatBytes, formatNumber, formatTime, shortRunId } from '../format.ts';
 import { useLiveEvents } from '../live.ts';
 import { href } from '../router.ts';
 import { useResource } from '../use-resource.ts';
@@ -116,7 +116,7 @@ export function ModelPage({ name }: { name: string }) {
                       .join(', ') || '–'}
                   </td>
                   <td class="num">{formatBytes(v.size)}</td>
-                  <td>{v.runId ? <a href={href('runs', v.runId)}>{v.runId.slice(0, 8)}</a> : '–'}</td>
+                  <td>{v.runId ? <a href={href('runs', v.runId)}>{shortRunId(v.runId)}</a> : '–'}</td>
                   <td>{formatTime(v.registeredAt)}</td>
                   {detail.actionsAllowed && (
                     <td class="actions">

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { SortHeader } from '../components/sort-header.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatDuration, formatNumber, formatTime, shortHash } from '../format.ts';
+import { formatDuration, formatNumber, formatTime, shortHash, shortRunId } from '../format.ts';
 import { useLiveEvents } from '../live.ts';
 import { href } from '../router.ts';
 import { useResource } from '../use-resource.ts';
@@ -120,10 +120,10 @@ export function RunsPage() {
               {page.runs.map((r) => (
                 <tr key={r.id} data-run={r.id} class={selected.includes(r.id) ? 'selected' : undefined}>
                   <td>
-                    <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.name} ${r.id.slice(0, 8)} to compare`} />
+                    <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.name} ${shortRunId(r.id)} to compare`} />
                   </td>
                   <th scope="row">
-                    <a href={href('runs', r.id)}>{r.name}</a> <span class="sub">{r.id.slice(0, 8)}</span>
+                    <a href={href('runs', r.id)}>{r.name}</a> <span class="sub">{shortRunId(r.id)}</span>
                     {r.hasSearch && (
                       <a class="tag" href={href('runs', r.id, 'search')} title="this run searched models">
                         search
@@ -137,7 +137,7 @@ export function RunsPage() {
                   <td>
                     <code title={r.dataVersion}>{shortHash(r.dataVersion)}</code>
                   </td>
-                  <td class="num" data-metric={r.metric?.value ?? ''}>
+                  <td class="num" data-metric-key={r.metric?.key}>
                     {r.metric ? (
                       <>
                         <span class="sub">{r.metric.name}</span> {formatNumber(r.metric.value)}

@@ -1,13 +1,13 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { bestSoFarOption, importanceOption, parallelParamsOption, paretoOption, topCurvesOption } from '../../src/search/report/study-chart-options.ts';
 import type { StudyView, UiEvent } from '../../src/ui/api-types.ts';
-import { ApiRequestError, api } from '../api.ts';
+import { api } from '../api.ts';
 import { Chart } from '../components/chart.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
 import { TrialsTable } from '../components/trials-table.tsx';
-import { formatNumber, formatTime } from '../format.ts';
+import { formatNumber, formatTime, shortRunId } from '../format.ts';
 import { useLiveEvents } from '../live.ts';
 import { href } from '../router.ts';
 import { studyChartInput } from '../study-trials.ts';
@@ -19,28 +19,29 @@ import { useResource } from '../use-resource.ts';
  * and size, parameters in parallel coordinates, the top trials' curves and parameter importances.
  */
 export function SearchPage({ runId, study }: { runId?: string; study?: string }) {
-  const view = useResource<StudyView>(() => (runId ? api.runStudy(runId) : api.study(study!)), [runId, study]);
+  // A run is asked first whether it has a search, so a run without one costs no failing request.
+  const found = useResource<{ view?: StudyView }>(async () => (runId ? ((await api.run(runId)).run.hasSearch ? { view: await api.runStudy(runId) } : {}) : { view: await api.study(study!) }), [runId, study]);
+  const view = { ...found, data: found.data?.view };
   const [live, setLive] = useState<{ finished: number; best?: number } | undefined>();
   const pending = useRef<number | undefined>(undefined);
   const name = view.data?.name ?? study;
   const onEvent = (event: UiEvent): void => {
     if (event.type === 'trial-finished') setLive((l) => ({ finished: Math.max(event.finished, l?.finished ?? 0), best: event.best ?? l?.best }));
-    if (event.type === 'trial-finished' || event.type === 'trial-started' || event.type === 'trial-progress' || event.type === 'run-finished' || event.type === 'step-finished') {
+    // step-started: a run that had no study yet may just have started its search.
+    if (event.type === 'trial-finished' || event.type === 'trial-started' || event.type === 'trial-progress' || event.type === 'run-finished' || event.type === 'step-started' || event.type === 'step-finished') {
       if (pending.current === undefined) pending.current = window.setTimeout(() => ((pending.current = undefined), view.reload()), 200);
     }
   };
   useLiveEvents(name ? { study: name } : runId ? { run: runId } : undefined, onEvent, view.reload);
-  if (view.error) {
-    if (view.error instanceof ApiRequestError && view.error.status === 404 && runId) {
-      return (
-        <EmptyState title="No search in this run">
-          It trained one model; runs with a search are tagged <em>search</em> on the <a href="#/runs">Runs</a> page. <a href={href('runs', runId)}>Back to the run</a>.
-        </EmptyState>
-      );
-    }
-    return <ErrorMessage error={view.error} retry={view.reload} />;
+  if (view.error) return <ErrorMessage error={view.error} retry={view.reload} />;
+  if (found.loading) return <Loading what="the search" />;
+  if (!view.data) {
+    return (
+      <EmptyState title="No search in this run">
+        It trained one model; runs with a search are tagged <em>search</em> on the <a href="#/runs">Runs</a> page. <a href={href('runs', runId ?? '')}>Back to the run</a>.
+      </EmptyState>
+    );
   }
-  if (!view.data) return <Loading what="the search" />;
   return <Study view={view.data} live={live} />;
 }
 
@@ -74,7 +75,7 @@ function Study({ view, live }: { view: StudyView; live?: { finished: number; bes
             {view.runId && (
               <>
                 {' '}
-                · run <a href={href('runs', view.runId)}>{view.runId.slice(0, 8)}</a>
+                · run <a href={href('runs', view.runId)}>{shortRunId(view.runId)}</a>
               </>
             )}
           </p>

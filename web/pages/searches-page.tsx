@@ -2,7 +2,7 @@ import { api } from '../api.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loading } from '../components/loading.tsx';
-import { formatTime } from '../format.ts';
+import { formatTime, shortRunId } from '../format.ts';
 import { useLiveEvents } from '../live.ts';
 import { href } from '../router.ts';
 import { useResource } from '../use-resource.ts';
@@ -39,7 +39,7 @@ export function SearchesPage() {
                 <th scope="row">
                   <a href={href('studies', s.name)}>{s.name}</a> {s.live && <span class="badge badge-running">live</span>}
                 </th>
-                <td>{s.runId ? <a href={href('runs', s.runId)}>{s.runId.slice(0, 8)}</a> : '–'}</td>
+                <td>{s.runId ? <a href={href('runs', s.runId)}>{shortRunId(s.runId)}</a> : '–'}</td>
                 <td class="num">{s.trials}</td>
                 <td>{formatTime(s.createdAt)}</td>
               </tr>
