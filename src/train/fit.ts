@@ -265,20 +265,32 @@ interface EpochProbe {
  * Times the first batches of the first epoch. The first batch is left out of the rate (kernels
  * and memory warm up in it); after it, up to 4 more give the time per batch. Validation is a
  * forward pass, about a third of a training batch per batch of examples. Gives one verdict.
+ *
+ * A "too slow" from that window is confirmed on a second one (when the epoch has the batches)
+ * and the faster window's rate decides: trials that share a machine slow each other down in
+ * bursts (another worker starting its engine, loading data, measuring latency), and contention
+ * only ever adds time, so the faster window is the closer to what the model costs. Without it,
+ * parallel trials were rejected for the other trials' start-up.
  */
 function epochProbe(options: FitOptions, trainN: number, validationN: number, started: number): EpochProbe {
   const batches = Math.ceil(trainN / options.batchSize);
   const validationBatches = Math.ceil(validationN / options.batchSize) / 3;
   const timed = Math.min(4, batches - 1);
+  const confirm = batches - 1 >= 2 * timed ? timed : 0;
   let done = 0;
   let firstEnd = 0;
+  let windowEnd = 0;
+  let firstRate = Infinity;
   let decided = false;
-  const verdict = (at: number, perBatch: number): ProbeVerdict => {
-    decided = true;
+  const project = (at: number, perBatch: number): ProbeVerdict => {
     const epochMs = perBatch * (batches + validationBatches);
     // What is spent so far plus the rest of minEpochs epochs.
     const projected = at - started + epochMs * options.minEpochs! - perBatch * done;
     return { epochMs, tooSlow: projected > options.timeBudgetMs! };
+  };
+  const decide = (verdict: ProbeVerdict): ProbeVerdict => {
+    decided = true;
+    return verdict;
   };
   return {
     afterBatch(at) {
@@ -286,7 +298,14 @@ function epochProbe(options: FitOptions, trainN: number, validationN: number, st
       if (decided) return undefined;
       if (done === 1) firstEnd = at;
       if (timed < 1 || done < 1 + timed) return undefined;
-      return verdict(at, (at - firstEnd) / timed);
+      if (done === 1 + timed) {
+        firstRate = (at - firstEnd) / timed;
+        windowEnd = at;
+        const verdict = project(at, firstRate);
+        return !verdict.tooSlow || confirm === 0 ? decide(verdict) : undefined;
+      }
+      if (done < 1 + timed + confirm) return undefined;
+      return decide(project(at, Math.min(firstRate, (at - windowEnd) / confirm)));
     },
     cut(at) {
       return { epochMs: ((at - started) / Math.max(1, done)) * (batches + validationBatches), tooSlow: true };

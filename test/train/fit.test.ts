@@ -150,6 +150,30 @@ describe('fitModel', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
+  it('with minEpochs, confirms a too-slow first window on a second one, so a burst of contention does not reject a model', async () => {
+    const [train, validation] = [blobs(200, 4, 3, 1), blobs(90, 4, 3, 2)];
+    // 10 batches of 20. The clock runs 10x slow for its first 11 readings (through the fifth batch) (another process
+    // starting up beside this one): the first window's rate projects 20 epochs past the
+    // budget, the second window's (a batch in 20 ms) well inside it.
+    const run = async (slowReadings: number) => {
+      const model = mlp(train, [8]);
+      let clock = 0;
+      let readings = 0;
+      const now = (): number => (clock += ++readings <= slowReadings ? 100 : 10);
+      const result = await fitModel(model, { ...base(train, validation), epochs: 3, batchSize: 20, patience: 100, timeBudgetMs: 10_000, minEpochs: 20, now });
+      model.dispose();
+      return result;
+    };
+    const burst = await run(11);
+    assert.equal(burst.reason, 'max-epochs', `projected ${burst.projectedEpochMs} ms per epoch`);
+    assert.equal(burst.history.length, 3);
+    assert.ok(Math.abs(burst.projectedEpochMs! - 20 * (10 + 5 / 3)) < 1e-9, `projected ${burst.projectedEpochMs}`);
+    // Slow throughout: both windows agree, and the model is rejected.
+    const slow = await run(Infinity);
+    assert.equal(slow.reason, 'too-slow');
+    assert.equal(slow.history.length, 0);
+  });
+
   it('fits a regression, reporting RMSE as the validation metric', async () => {
     const [train, validation] = [linear(300, 1), linear(100, 2)];
     const model = mlp(train, [16]);
