@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { RunTaskResult } from '../context/run-task.ts';
 import type { ModelVersion } from '../model-registry/model-registry-store.ts';
 import type { Workspace } from '../store/workspace.ts';
+import type { StudySummary } from '../search/study-summary.ts';
+import type { EnsembleSummary } from '../train/ensemble/ensemble-summary.ts';
 import { formatNumber, printJson } from './output.ts';
 import { collect } from './collect.ts';
 import type { TaskSourceOptions } from './task-source.ts';
@@ -68,6 +70,7 @@ export function registerRunCommand(program: Command): void {
           verify: opts.verify === true,
         });
         reporter.close();
+        await printChoices(result.outputDir);
         const registered = opts.register === undefined ? undefined : await registerResult(workspace, result, opts.register);
         if (opts.json) printJson({ ...(toJson(result) as object), ...(registered && { registered: { model: registered.model, version: registered.version } }) });
         else {
@@ -97,6 +100,25 @@ async function registerResult(workspace: Workspace, result: RunTaskResult, model
   } finally {
     await registry.close();
   }
+}
+
+/**
+ * What the run chose on its own, on stderr (so `--json` keeps stdout one document): the search's
+ * plan for small data and the final model (an ensemble of which trials, or one model and why).
+ */
+async function printChoices(outputDir: string): Promise<void> {
+  const [{ readFile }, { formatEnsembleText }] = await Promise.all([import('node:fs/promises'), import('../train/ensemble/ensemble-text.ts')]);
+  const read = async <T>(file: string): Promise<T | undefined> => {
+    try {
+      return JSON.parse(await readFile(join(outputDir, file), 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  const study = await read<StudySummary>('study.json');
+  if (study?.smallData) process.stderr.write(`search: ${study.smallData}; ${study.trials.length} trials\n`);
+  const ensemble = await read<EnsembleSummary>('ensemble.json');
+  if (ensemble && (ensemble.enabled || ensemble.outOfFold)) process.stderr.write(`${formatEnsembleText(ensemble)}\n`);
 }
 
 function rerunCommand(taskFile: string | undefined, opts: RunOptions): string {

@@ -3,6 +3,7 @@ import { DeeplineError } from '../errors/index.ts';
 import type { RobustnessSummary } from '../evaluate/robustness-summary.ts';
 import type { CompressionSummary } from '../evaluate/compression-summary.ts';
 import type { StudySummary } from '../search/study-summary.ts';
+import type { EnsembleSummary } from '../train/ensemble/ensemble-summary.ts';
 import { formatNumber, printJson, printTable } from './output.ts';
 import { storeOptions } from './store-options.ts';
 
@@ -55,6 +56,12 @@ export function registerShowCommand(program: Command): void {
         const studyRef = search && (await workspace.artifacts.get(search.outputs.study));
         const { formatStudyText } = await import('../search/report/study-report-text.ts');
         if (studyRef) out.write(`\n${formatStudyText(await workspace.artifacts.readJson<StudySummary>(studyRef))}`);
+        const trained = detail.steps.find((s) => s.name === 'train' && s.outputs.ensemble);
+        const ensembleRef = trained && (await workspace.artifacts.get(trained.outputs.ensemble!));
+        if (ensembleRef) {
+          const { formatEnsembleText } = await import('../train/ensemble/ensemble-text.ts');
+          out.write(`\n${formatEnsembleText(await workspace.artifacts.readJson<EnsembleSummary>(ensembleRef))}\n`);
+        }
         const robustness = detail.steps.find((s) => s.name === 'robustness' && s.outputs.robustness);
         const robustnessRef = robustness && (await workspace.artifacts.get(robustness.outputs.robustness));
         if (robustnessRef) {

@@ -3,6 +3,7 @@ import { escapeHtml } from '../render/escape-html.ts';
 import { reportSection } from './report-section.ts';
 import { headlineRobustness, renderRobustnessHtml } from './robustness-html.ts';
 import { chosenArtifact, renderCompressionHtml } from './compression-html.ts';
+import { renderEnsembleHtml } from './ensemble-html.ts';
 import { formatBytes } from '../render/format-bytes.ts';
 import type { DataSummary, RunReport } from './run-report.ts';
 import { svgConfusionHeatmap } from '../render/svg-confusion-heatmap.ts';
@@ -43,6 +44,7 @@ export function renderReportHtml(report: RunReport): string {
   sections.push(table(['family', 'parameters', 'input shape'], [[report.model.family, report.model.params.toLocaleString('en-US'), `[${report.model.inputShape.join(', ')}]`]]));
   sections.push(`<details open><summary>genome</summary><pre>${e(JSON.stringify(report.model.genome, null, 2))}</pre></details>`);
 
+  if (report.ensemble) sections.push(renderEnsembleHtml(report.ensemble));
   sections.push('<h2>Training</h2>');
   sections.push(`<p>${training.history.length} of ${training.epochsRequested} epochs in ${seconds(training.durationMs)}; stopped: ${e(training.reason)}; weights from epoch ${training.bestEpoch}.${training.validatedOn === 'adversarial' ? ' Trained on adversarial examples: validation loss and accuracy are under the training attack.' : ''}</p>`);
   const curves = learningCurveOptions({ history: training.history, metricName: training.metricName, bestEpoch: training.bestEpoch, adversarial: training.validatedOn === 'adversarial' });

@@ -3,6 +3,7 @@ import type { TrainingHistory } from '../train/training-history.ts';
 import type { EvaluationMetrics } from './evaluation-metrics.ts';
 import type { RobustnessSummary } from './robustness-summary.ts';
 import type { CompressionSummary } from './compression-summary.ts';
+import type { EnsembleSummary } from '../train/ensemble/ensemble-summary.ts';
 import { FORMAT_VERSIONS } from '../store/formats/format-versions.ts';
 
 export const RUN_REPORT_FORMAT_VERSION = FORMAT_VERSIONS.runReport;
@@ -48,6 +49,8 @@ export interface RunReport {
   readonly timings: readonly StepTiming[];
   /** The model search that chose the model, when one ran. */
   readonly search?: StudySummary;
+  /** The final model's ensemble members and out-of-fold scores (`ensemble.json`), after a search. */
+  readonly ensemble?: EnsembleSummary;
   /** Accuracy under attack (the robustness step), unless `security.enabled: false`. */
   readonly robustness?: RobustnessSummary;
   /** Every compressed variant measured from its saved files, and the one published (the compress step), with `compress`. */

@@ -41,6 +41,10 @@ export interface StudySummary {
   readonly errorName: '1 - accuracy' | 'rmse';
   readonly objectives: readonly { readonly name: string; readonly direction: 'minimize' | 'maximize' }[];
   readonly budget: { readonly trials?: number; readonly minutes?: number };
+  /** Set when trials were scored by k-fold cross-validation over this many train + validation examples. */
+  readonly crossValidation?: { readonly folds: number; readonly examples: number };
+  /** What the search chose for small data and why (cross-validation, its time budget), in words. */
+  readonly smallData?: string;
   readonly constraints: { readonly maxLatencyMs?: number; readonly maxParams?: number; readonly maxMemoryMB?: number };
   readonly workers: number;
   readonly engine: string;

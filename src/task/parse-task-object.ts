@@ -136,6 +136,7 @@ function buildSpec(
       ...strategy('scheduler', file.search?.scheduler, COMMON_DEFAULTS.search.scheduler),
       prefer: file.search?.prefer ?? COMMON_DEFAULTS.search.prefer,
       space: { ...file.search?.space },
+      ensemble: ensembleSettings(file.search?.ensemble),
       prior: priorSettings(file.search?.prior),
     },
     ...(file.executor !== undefined && { executor: { ...file.executor } }),
@@ -261,6 +262,13 @@ function priorSettings(prior: boolean | { enabled?: boolean; neighbours?: number
   const defaults = COMMON_DEFAULTS.search.prior;
   if (prior === undefined || typeof prior === 'boolean') return { ...defaults, enabled: prior ?? defaults.enabled };
   return { ...defaults, ...prior };
+}
+
+/** `search.ensemble` as written (true/false/auto, or some of its fields) → all of its fields. */
+function ensembleSettings(given: NonNullable<TaskFile['search']>['ensemble']): TaskSpec['search']['ensemble'] {
+  const defaults = COMMON_DEFAULTS.search.ensemble;
+  if (given === undefined || typeof given !== 'object') return { ...defaults, enabled: given ?? defaults.enabled };
+  return { ...defaults, ...given };
 }
 
 /** `search.sampler` as written (a name, or `{ name, options }`) → the spec's name and options fields. */

@@ -146,6 +146,14 @@ const searchSchema = z.strictObject({
     .optional(),
   space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
+  crossValidation: z.union([z.literal('auto'), z.int().min(1).max(20)]).optional(),
+  ensemble: z
+    .union([
+      z.boolean(),
+      z.literal('auto'),
+      z.strictObject({ enabled: z.union([z.boolean(), z.literal('auto')]).optional(), size: z.int().min(2).max(20).optional(), selection: z.enum(['auto', 'greedy', 'average']).optional() }),
+    ])
+    .optional(),
   prior: z
     .union([z.boolean(), z.strictObject({ enabled: z.boolean().optional(), neighbours: z.int().min(1).max(20).optional(), portfolio: z.int().min(0).max(16).optional() })])
     .optional(),
@@ -316,6 +324,20 @@ export interface SearchSettings {
    * study, as `deepline retrain` passes the champion's); one outside the space is skipped.
    */
   readonly warmStart?: readonly Readonly<Record<string, number | string | boolean>>[];
+  /**
+   * Folds each trial is scored on: `auto` (default) uses 5-fold cross-validation over train +
+   * validation for tables and text of at most 2,000 examples and the validation split otherwise;
+   * 1 always the validation split; k ≥ 2 always k folds.
+   */
+  readonly crossValidation: 'auto' | number;
+  /**
+   * The final model as an ensemble of the search's best cross-validated trials (up to `size`,
+   * chosen by greedy selection or as the top `size`, `auto`: whichever predicts the folds better),
+   * each retrained on train + validation and exported as one model. `auto` (default): wherever the
+   * trials were cross-validated, unless the task compresses the model or trains adversarially;
+   * `true` also turns cross-validation on (`crossValidation: auto` then means 5 folds).
+   */
+  readonly ensemble: { readonly enabled: 'auto' | boolean; readonly size: number; readonly selection: 'auto' | 'greedy' | 'average' };
   /**
    * The learned warm start: the search's first trials and TPE's prior come from the `neighbours`
    * past tasks nearest in meta-features (deepline's shipped prior and this workspace's finished

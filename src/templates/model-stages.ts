@@ -1,6 +1,7 @@
 import { buildModelStep } from '../models/steps/build-model-step.ts';
 import type { Step } from '../pipeline/step.ts';
 import { searchStep } from '../search/steps/search-step.ts';
+import { SMALL_DATA } from '../search/cross-validation/small-data-plan.ts';
 import { COMMON_DEFAULTS } from '../task/task-defaults.ts';
 import type { TrialConstraints } from '../search/executors/trial-job.ts';
 import type { TaskSpec } from '../task/task-spec.ts';
@@ -70,6 +71,9 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
     };
   }
   const trials = spec.budget.trials ?? (minutes === undefined ? COMMON_DEFAULTS.trials : undefined);
+  const ensemble = ensembleOf(spec);
+  // `ensemble: true` asks for cross-validated trials to choose members from.
+  const crossValidation = spec.search.ensemble.enabled === true && spec.search.crossValidation === 'auto' ? SMALL_DATA.folds : spec.search.crossValidation;
   return {
     genome: 'search.genome',
     study: 'search.study',
@@ -87,6 +91,8 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           ...(spec.search.prior.enabled && { warmStartPrior: { neighbours: spec.search.prior.neighbours, portfolio: spec.search.prior.portfolio } }),
           warmStartLabel: spec.name,
           ...(trials !== undefined && { trials }),
+          ...(spec.budget.trials === undefined && minutes === undefined && { defaultBudget: true }),
+          ...(crossValidation !== 1 && { crossValidation }),
           ...(minutes !== undefined && { minutes }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),
           patience: spec.train.patience,
@@ -105,11 +111,33 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
         { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, ...transform }, ...(spec.executor && { executor: spec.executor }) },
       ),
       trainStep(
-        { ...common, refit: true, ...(minutes !== undefined && { budgetMinutes: minutes }) },
-        { inputs: { train: wiring.train, validation: wiring.validation, balance: wiring.balance, genome: 'search.genome', training: 'search.training', ...(spec.train.adversarial && transform) } },
+        { ...common, refit: true, ...(minutes !== undefined && { budgetMinutes: minutes }), ...(ensemble && { ensemble }) },
+        {
+          inputs: {
+            train: wiring.train,
+            validation: wiring.validation,
+            balance: wiring.balance,
+            genome: 'search.genome',
+            training: 'search.training',
+            ...(spec.train.adversarial && transform),
+            ...(ensemble && { candidates: 'search.candidates' }),
+          },
+        },
       ),
     ],
   };
+}
+
+/**
+ * The ensemble the final training may build (`search.ensemble`), or none: off when the task turns
+ * it off, and under `auto` when the model is to be compressed or trained adversarially (pruning
+ * and attacks are measured on single networks).
+ */
+function ensembleOf(spec: TaskSpec): { size: number; selection: TaskSpec['search']['ensemble']['selection'] } | undefined {
+  const { enabled, size, selection } = spec.search.ensemble;
+  if (enabled === false) return undefined;
+  if (enabled === 'auto' && (spec.compress !== undefined || spec.train.adversarial !== undefined)) return undefined;
+  return { size, selection };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { TrainingHistory } from '../../train/training-history.ts';
 import type { EvaluationMetrics } from '../evaluation-metrics.ts';
 import type { RobustnessSummary } from '../robustness-summary.ts';
 import type { CompressionSummary } from '../compression-summary.ts';
+import type { EnsembleSummary } from '../../train/ensemble/ensemble-summary.ts';
 import { renderReportHtml } from '../report-html.ts';
 import { RUN_REPORT_FORMAT_VERSION, type RunReport } from '../run-report.ts';
 import { summariseDataset } from '../summarise-dataset.ts';
@@ -27,7 +28,7 @@ export interface ReportWiring {
    * `robustness` (none by default) the robustness step's RobustnessSummary, `compression` (none by
    * default) the compress step's CompressionSummary.
    */
-  readonly inputs?: Partial<Record<ReportInput | 'study' | 'robustness' | 'compression', string>>;
+  readonly inputs?: Partial<Record<ReportInput | 'study' | 'robustness' | 'compression' | 'ensemble', string>>;
 }
 
 /**
@@ -69,6 +70,8 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
       const robustness = robustnessRef ? await ctx.artifacts.readJson<RobustnessSummary>(robustnessRef) : undefined;
       const compressionRef = (refs as Partial<Record<'compression', ArtifactRef>>).compression;
       const compression = compressionRef ? await ctx.artifacts.readJson<CompressionSummary>(compressionRef) : undefined;
+      const ensembleRef = (refs as Partial<Record<'ensemble', ArtifactRef>>).ensemble;
+      const ensemble = ensembleRef ? await ctx.artifacts.readJson<EnsembleSummary>(ensembleRef) : undefined;
       const { formatVersion: _, ...training } = history;
       const report: RunReport = {
         formatVersion: RUN_REPORT_FORMAT_VERSION,
@@ -97,6 +100,7 @@ export function reportStep(params: ReportParams, wiring: ReportWiring = {}): Ste
           ...(compression ? [{ step: 'compress', ms: compression.durationMs }] : []),
         ],
         ...(search && { search }),
+        ...(ensemble && { ensemble }),
         ...(robustness && { robustness }),
         ...(compression && { compression }),
       };

@@ -6,7 +6,8 @@ import { buildModel } from '../../models/build-model.ts';
 import { modalityOfDataset } from '../../models/modality-of-dataset.ts';
 import type { FamilyRegistry } from '../../models/families/family-registry.ts';
 import { taskLoss } from '../../models/losses.ts';
-import { fitModel, type EpochRecord } from '../../train/fit.ts';
+import { fitModel, type EpochRecord, type FitResult } from '../../train/fit.ts';
+import { crossValidateTrial } from '../cross-validation/cross-validate-trial.ts';
 import { createAdversarialTraining } from '../../train/adversarial/adversarial-training.ts';
 import { perturbationBox } from '../../train/adversarial/perturbation-box.ts';
 import { robustAccuracy } from '../../train/adversarial/robust-accuracy.ts';
@@ -61,6 +62,42 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
       const augmentation = job.augment ? createAugmentation(job.augment, augmentModalityOf(train), job.seed) : undefined;
       const box = job.adversarial || job.constraints?.robustness ? perturbationBox(train, job.frozen ? { frozen: [...job.frozen] } : {}) : undefined;
       const adversarial = job.adversarial && createAdversarialTraining(job.adversarial, box!, layerSeed(job.seed, 0xad7));
+      if (job.crossValidation) {
+        const cv = await crossValidateTrial(model, train, validation, { ...job.crossValidation, ...(job.timeBudgetMs !== undefined && { timeBudgetMs: job.timeBudgetMs }) }, {
+          now,
+          build: (fold) => buildModel(job.genome, { inputShape: train.featureShape, head: task.head, seed: layerSeed(job.seed, fold), families: ctx.families, modality: modalityOfDataset(train), ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}) }),
+          errorOf: (fit) => errorOf(fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!, metric),
+          fit: (m, foldTrain, held, timeBudgetMs, report) =>
+            fitModel(m, {
+              train: foldTrain,
+              validation: held,
+              ...job.training,
+              ...(job.classWeights ? { classWeights: job.classWeights } : {}),
+              seed: job.seed,
+              signal: ctx.signal,
+              ...(timeBudgetMs !== undefined ? { timeBudgetMs } : {}),
+              ...(job.minEpochs !== undefined && report ? { minEpochs: job.minEpochs } : {}),
+              ...(augmentation ? { augment: augmentation } : {}),
+              onEpoch(record) {
+                if (!report) return;
+                last = record;
+                ctx.onProgress({ trialId: job.trialId, epoch: record.epoch, values: [errorOf(record, metric), fixed.latencyMs, fixed.params] });
+              },
+            }),
+        });
+        if (cv.tooSlow) return tooSlow(job, cv.tooSlow, fixed, now() - started);
+        const objectives: TrialObjectives = { error: cv.error, ...fixed };
+        return {
+          trialId: job.trialId,
+          state: 'complete',
+          epochs: cv.epochs,
+          bestEpoch: cv.bestEpoch,
+          objectives,
+          values: valuesOf(objectives),
+          outOfFold: { values: Array.from(cv.outOfFold.values), units: cv.outOfFold.units },
+          durationMs: now() - started,
+        };
+      }
       const fit = await fitModel(model, {
         train,
         validation,
@@ -78,11 +115,7 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
           ctx.onProgress({ trialId: job.trialId, epoch: record.epoch, values: [error, fixed.latencyMs, fixed.params] });
         },
       });
-      if (fit.reason === 'too-slow') {
-        const epochS = (fit.projectedEpochMs ?? 0) / 1000;
-        const error = `rejected: too slow for its time: about ${epochS.toFixed(1)} s per epoch, so ${job.minEpochs} epoch(s) would overrun the trial's ${((job.timeBudgetMs ?? 0) / 1000).toFixed(0)} s`;
-        return { trialId: job.trialId, state: 'rejected', rejectedFor: 'time', epochs: 0, error, objectives: { error: Number.NaN, ...fixed }, durationMs: now() - started };
-      }
+      if (fit.reason === 'too-slow') return tooSlow(job, fit, fixed, now() - started);
       // The model holds the best epoch's weights, so that epoch's metric is the model's.
       const best = fit.history[fit.bestEpoch - 1] ?? fit.history.at(-1)!;
       const objectives: TrialObjectives = { error: errorOf(best, metric), ...fixed };
@@ -111,6 +144,13 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
   } catch (e) {
     return { trialId: job.trialId, state: 'failed', epochs: last?.epoch ?? 0, error: (e as Error).message ?? String(e), durationMs: now() - started };
   }
+}
+
+/** A trial whose first batches project more than its time allows for its first epochs. */
+function tooSlow(job: TrialJob, fit: FitResult, fixed: Omit<TrialObjectives, 'error'>, durationMs: number): TrialResult {
+  const epochS = (fit.projectedEpochMs ?? 0) / 1000;
+  const error = `rejected: too slow for its time: about ${epochS.toFixed(1)} s per epoch, so ${job.minEpochs} epoch(s) would overrun the trial's ${((job.timeBudgetMs ?? 0) / 1000).toFixed(0)} s`;
+  return { trialId: job.trialId, state: 'rejected', rejectedFor: 'time', epochs: 0, error, objectives: { error: Number.NaN, ...fixed }, durationMs };
 }
 
 /** The first constraint a model breaks, in words, or undefined; memory is estimated only when limited. */

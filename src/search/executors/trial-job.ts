@@ -34,6 +34,12 @@ export interface TrialJob {
    * never trains and its trial ends `rejected`.
    */
   readonly constraints?: TrialConstraints;
+  /**
+   * Score by k-fold cross-validation over train + validation instead of the validation split
+   * (small data): `folds` models, the folds dealt by `stratifiedFolds` with `seed` (the same for
+   * every trial of a study), the error their mean; the result carries the out-of-fold predictions.
+   */
+  readonly crossValidation?: { readonly folds: number; readonly seed: number };
   /** Folders written by `saveDataset`; a worker loads each folder once and keeps it. */
   readonly data: { readonly train: string; readonly validation: string };
   /**
@@ -113,6 +119,11 @@ export interface TrialResult {
   /** Present for `complete` (and for `stopped` after at least one epoch): the last epoch's objectives. */
   readonly objectives?: TrialObjectives;
   readonly values?: readonly number[];
+  /**
+   * With `crossValidation`, a complete trial's out-of-fold predictions over train + validation
+   * (in that order), row-major [n, units]: what an ensemble of trials is chosen on.
+   */
+  readonly outOfFold?: { readonly values: readonly number[]; readonly units: number };
   readonly error?: string;
   readonly pid?: number;
   readonly durationMs: number;

@@ -27,6 +27,8 @@ import { createStudy, loadStudy } from '../study.ts';
 import { searchStudyName } from '../study-name.ts';
 import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
+import { smallDataPlan, type SmallDataPlan } from '../cross-validation/small-data-plan.ts';
+import { writeCandidates, type OutOfFold } from '../../train/ensemble/ensemble-candidates.ts';
 import { warmStartSearch, type WarmStartSettings } from '../warm-start/warm-start-search.ts';
 
 export type SearchParams = {
@@ -68,12 +70,19 @@ export type SearchParams = {
   readonly augment?: AugmentSettings;
   /** The task file's adversarial training, applied in every trial as in the final training. */
   readonly adversarial?: AdversarialSettings;
+  /**
+   * `search.crossValidation`: folds to score each trial on (1: the validation split), or `auto`
+   * (k-fold below the small-data size, see small-data-plan.ts). Absent: 1.
+   */
+  readonly crossValidation?: 'auto' | number;
+  /** True when the task file set no budget: on small data the search then takes a time budget instead of `trials`. */
+  readonly defaultBudget?: boolean;
   /** The task's `train` settings: the first trial trains the family's default model with them. */
   readonly defaultTraining: { readonly learningRate: number; readonly batchSize: number; readonly epochs: number; readonly schedule?: LearningRateSchedule };
 };
 
 type SearchInput = 'train' | 'validation' | 'balance';
-type SearchOutput = 'genome' | 'training' | 'study';
+type SearchOutput = 'genome' | 'training' | 'study' | 'candidates';
 
 export interface SearchWiring {
   /**
@@ -116,7 +125,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       balance: wiring.inputs?.balance ?? 'balance.balance',
       ...(wiring.inputs?.transform !== undefined && { transform: wiring.inputs.transform }),
     } as Record<SearchInput, string>,
-    outputs: ['genome', 'training', 'study'],
+    outputs: ['genome', 'training', 'study', 'candidates'],
     description: 'search architectures and hyper-parameters',
     async run(ctx, inputs) {
       const started = Date.now();
@@ -166,12 +175,30 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const resumed = (await store.getStudy(name)) !== undefined;
         const study = resumed ? await loadStudy(open) : await createStudy({ ...open, objectives: SEARCH_OBJECTIVES, seed: ctx.seed });
 
+        const plan: SmallDataPlan = smallDataPlan({
+          examples: train.n + (await getDataset(ctx, inputs.validation)).n,
+          modality,
+          crossValidation: params.crossValidation ?? 1,
+          defaultBudget: params.defaultBudget === true,
+          attacked: params.adversarial !== undefined || params.constraints.robustness !== undefined,
+        });
+        if (plan.reason) {
+          ctx.log.info(plan, 'small data');
+          ctx.progress({ done: 0, total: 1, unit: 'trial', message: plan.reason });
+        }
+        const outOfFold = new Map<number, OutOfFold>();
         const before = await study.trials();
         const counted = before.filter((t) => !t.interrupted).length;
         const usedMs = busyMs(before);
-        const trialsLeft = params.trials === undefined ? undefined : Math.max(0, params.trials - counted);
-        const msLeft = params.minutes === undefined ? undefined : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, shareMs('search', params.minutes) - usedMs));
-        const trialMs = params.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
+        const trialBudget = plan.searchMs === undefined ? params.trials : undefined;
+        const trialsLeft = trialBudget === undefined ? undefined : Math.max(0, trialBudget - counted);
+        const msLeft =
+          plan.searchMs !== undefined
+            ? Math.max(0, plan.searchMs - usedMs)
+            : params.minutes === undefined
+              ? undefined
+              : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, shareMs('search', params.minutes) - usedMs));
+        const trialMs = params.trialMs ?? plan.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
         if (resumed) ctx.log.info({ study: name, trials: counted, usedMs }, 'resuming the search');
         const workers = Math.max(1, Math.min(params.workers ?? availableParallelism(), trialsLeft ?? Infinity));
         ctx.log.info({ study: name, family: family.name, sampler: params.sampler, scheduler: params.scheduler, workers, trialsLeft, msLeft }, 'search started');
@@ -214,6 +241,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 threads: Math.max(1, Math.floor(availableParallelism() / workers)),
                 ...trialTime(deadline, trialMs),
                 minEpochs: firstRung(space),
+                ...(plan.folds > 1 && { crossValidation: { folds: plan.folds, seed: deriveSeed(ctx.seed, 'folds') } }),
               };
             },
             shouldContinue: () => completed || failedInARow < maxFailedInARow,
@@ -224,6 +252,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
             onTrialEnd(trialId, result) {
               finished++;
               if (result.state === 'complete') completed = true;
+              if (result.state === 'complete' && result.outOfFold) outOfFold.set(trialId, result.outOfFold);
               failedInARow = result.state === 'failed' ? failedInARow + 1 : 0;
               const error = result.state === 'complete' ? result.values?.[0] : undefined;
               if (error !== undefined && error < bestError) bestError = error;
@@ -235,6 +264,16 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         if (ctx.signal.aborted) throw new DeeplineError('DL_STEP_FAILED', 'the search was cancelled');
 
         const trials = await study.trials();
+        const candidates = await writeCandidates(ctx, {
+          trials,
+          outOfFold,
+          folds: plan.folds,
+          training: (t) => {
+            const own = { ...familySpace.trainingFromParams(t.params), patience: params.patience };
+            return { ...own, epochs: Math.max(1, refitEpochs(t, { epochs: own.epochs, maxEpochs: epochRange(space)[1], patience: params.patience })) };
+          },
+          genome: (t) => familySpace.genomeFromParams(t.params),
+        });
         // A trial the scheduler stopped keeps its last values; when a kill or a tight budget left
         // no trial complete, the best of those is a better answer than none. Its configuration
         // then retrains for the epochs it was set to run, since it never reached its peak.
@@ -270,7 +309,9 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           scheduler: params.scheduler,
           errorName: train.target.kind === 'class' ? '1 - accuracy' : 'rmse',
           objectives: SEARCH_OBJECTIVES,
-          budget: { ...(params.trials !== undefined && { trials: params.trials }), ...(params.minutes !== undefined && { minutes: params.minutes }) },
+          budget: { ...(trialBudget !== undefined && { trials: trialBudget }), ...(params.minutes !== undefined ? { minutes: params.minutes } : plan.searchMs !== undefined && { minutes: plan.searchMs / 60_000 }) },
+          ...(plan.folds > 1 && { crossValidation: { folds: plan.folds, examples: plan.examples } }),
+          ...(plan.reason && { smallData: plan.reason }),
           constraints: params.constraints,
           workers,
           engine: params.engine,
@@ -289,6 +330,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           // The final model retrains on train + validation for the epochs the chosen trial peaked at.
           training: await ctx.artifacts.putJson({ ...training, epochs: Math.max(1, chosen.refitEpochs) }),
           study: await ctx.artifacts.putJson(summary),
+          candidates,
         };
       } finally {
         ctx.signal.removeEventListener('abort', closeExecutor);

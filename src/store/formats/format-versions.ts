@@ -46,4 +46,8 @@ export const FORMAT_VERSIONS = Object.freeze({
   predictionLog: 1,
   /** store/formats/prior-task.ts: past tasks' meta-features and best configurations, the warm start's prior (`priors/default-prior.json`). */
   prior: 1,
+  /** train/ensemble/ensemble-summary.ts: the final model's ensemble members, weights and out-of-fold scores (`ensemble.json`). */
+  ensembleSummary: 1,
+  /** train/ensemble/ensemble-candidates.ts: the search's cross-validated trials and their out-of-fold predictions. */
+  ensembleCandidates: 1,
 } as const);

@@ -10,6 +10,7 @@ import type { AdversarialSettings, AugmentSettings } from '../../task/task-spec.
 import type { LearningRateSchedule } from '../../models/training-recipe.ts';
 import { TRAINING_HISTORY_FORMAT_VERSION, type TrainingHistory } from '../training-history.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
+import { ENSEMBLE_SUMMARY_FORMAT_VERSION, type EnsembleSummary } from '../ensemble/ensemble-summary.ts';
 
 export type TrainParams = {
   readonly epochs: number;
@@ -39,6 +40,13 @@ export type TrainParams = {
    * early stopping, since the validation split is then part of what is learnt.
    */
   readonly refit?: boolean;
+  /**
+   * With a `candidates` input (the search's cross-validated trials, `search.ensemble`): the final
+   * model averages up to `size` of them, chosen on their out-of-fold predictions by greedy
+   * selection or as the top `size` (`auto`: whichever predicts the folds better), each retrained on
+   * train + validation. Fewer than two candidates: the chosen model alone, as without it.
+   */
+  readonly ensemble?: { readonly size: number; readonly selection: 'auto' | 'greedy' | 'average' };
 };
 
 /** The `training` input (the search's choice); each field present overrides the step's params. */
@@ -53,6 +61,7 @@ export interface ChosenTraining {
 
 /** `balance`: a JSON with optional `classWeights` (the balance step's report). */
 type TrainInput = 'train' | 'validation' | 'genome' | 'balance';
+type TrainOutput = 'model' | 'history' | 'ensemble';
 
 export interface TrainWiring {
   /**
@@ -60,7 +69,7 @@ export interface TrainWiring {
    * `balance.balance`; `training` (none by default) names a ChosenTraining JSON; `transform`
    * (none by default) the data transform adversarial training reads the categorical features from.
    */
-  readonly inputs?: Partial<Record<TrainInput | 'training' | 'transform', string>>;
+  readonly inputs?: Partial<Record<TrainInput | 'training' | 'transform' | 'candidates', string>>;
   readonly families?: FamilyRegistry;
 }
 
@@ -70,11 +79,11 @@ const DEFAULTS: TrainParams = { epochs: 60, batchSize: 32, learningRate: 1e-3, p
  * Step `train`: builds the genome's network and trains it with early stopping. Outputs `model` (a
  * TF.js layers model folder: model.json + weights.bin) and `history` (TrainingHistory JSON).
  */
-export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWiring = {}): Step<TrainInput, 'model' | 'history'> {
+export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWiring = {}): Step<TrainInput, TrainOutput> {
   const params: TrainParams = { ...DEFAULTS, ...overrides };
-  return defineStep<TrainInput, 'model' | 'history'>({
+  return defineStep<TrainInput, TrainOutput>({
     name: 'train',
-    version: '3',
+    version: '4',
     params,
     // `training` is wired only when given: a step's inputs are exactly what it reads.
     inputs: {
@@ -84,17 +93,20 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       balance: wiring.inputs?.balance ?? 'balance.balance',
       ...(wiring.inputs?.training !== undefined && { training: wiring.inputs.training }),
       ...(wiring.inputs?.transform !== undefined && { transform: wiring.inputs.transform }),
+      ...(wiring.inputs?.candidates !== undefined && { candidates: wiring.inputs.candidates }),
     } as Record<TrainInput, string>,
-    outputs: ['model', 'history'],
+    outputs: ['model', 'history', 'ensemble'],
     description: 'train the model with early stopping',
     async run(ctx, inputs) {
       // The model code (and TF.js under it) loads only when the step runs, not when it is cached.
-      const [{ buildModel }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }] = await Promise.all([
+      const [{ buildModel }, { taskLoss }, { augmentModalityOf, createAugmentation }, { fitModel }, { saveModel }, { ensembleModel }, { planEnsemble }] = await Promise.all([
         import('../../models/build-model.ts'),
         import('../../models/losses.ts'),
         import('../augment/create-augmentation.ts'),
         import('../fit.ts'),
         import('../model-io.ts'),
+        import('../../models/ensemble-model.ts'),
+        import('../ensemble/plan-ensemble.ts'),
       ]);
       const families = wiring.families ?? (await ctx.deepline.registries.families.ready());
       const engine = await ctx.deepline.engine.start();
@@ -107,53 +119,108 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         chosenRef ? ctx.artifacts.readJson<ChosenTraining>(chosenRef) : Promise.resolve({} as ChosenTraining),
       ]);
       const train = params.refit ? concatDatasets(fitData, validation) : fitData;
-      const epochs = chosen.epochs ?? params.epochs;
-      if (params.refit) ctx.log.info({ examples: train.n, epochs }, 'retraining the chosen model on train + validation');
       const seed = params.seed ?? ctx.seed;
-      const model = buildModel(genome, {
-        inputShape: train.featureShape,
-        head: taskLoss(train.target).head,
-        seed,
-        families,
-        modality: modalityOfDataset(train),
-        ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
-      });
       const augmentation = params.augment ? createAugmentation(params.augment, augmentModalityOf(train), seed, await ctx.deepline.registries.augmenters.ready()) : undefined;
       if (augmentation) ctx.log.info({ stages: augmentation.stages }, 'augmenting training batches');
       const transformRef = (inputs as Partial<Record<TrainInput | 'transform', ArtifactRef>>).transform;
       const adversarial = params.adversarial && (await adversarialTraining(params.adversarial, train, transformRef && (await ctx.artifacts.readJson<unknown>(transformRef)), seed));
       if (adversarial) ctx.log.info({ ...params.adversarial }, 'training on adversarial examples');
-      try {
-        const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';
-        const result = await fitModel(model, {
-          train,
-          validation,
-          epochs,
-          batchSize: chosen.batchSize ?? params.batchSize,
-          learningRate: chosen.learningRate ?? params.learningRate,
-          // A refit has no held-out data to stop on: it runs the chosen number of epochs.
-          patience: params.refit ? epochs : params.patience,
-          ...(chosen.optimizer !== undefined && { optimizer: chosen.optimizer }),
-          ...(chosen.weightDecay !== undefined && { weightDecay: chosen.weightDecay }),
-          ...((chosen.schedule ?? params.schedule) !== undefined && { schedule: chosen.schedule ?? params.schedule }),
-          timeBudgetMs: params.timeBudgetMs ?? ctx.budget.msFor(params.refit ? 'refit' : 'train') ?? (params.budgetMinutes !== undefined ? shareMs(params.refit ? 'refit' : 'train', params.budgetMinutes) : undefined),
-          seed,
-          signal: ctx.signal,
-          classWeights: balance.classWeights,
-          augment: augmentation,
-          ...(adversarial && { adversarial }),
-          async onEpoch(r, total) {
-            await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
-            await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });
-            await ctx.logMetric(metricKey, r.valMetric, { epoch: r.epoch });
-            ctx.progress({
-              done: r.epoch,
-              total,
-              unit: 'epoch',
-              message: `loss=${r.loss.toFixed(4)} val_loss=${r.valLoss.toFixed(4)} ${metricKey}=${r.valMetric.toFixed(4)}`,
-            });
-          },
+      const metricKey = train.target.kind === 'class' ? 'val_acc' : 'val_rmse';
+      const budgetMs = params.timeBudgetMs ?? ctx.budget.msFor(params.refit ? 'refit' : 'train') ?? (params.budgetMinutes !== undefined ? shareMs(params.refit ? 'refit' : 'train', params.budgetMinutes) : undefined);
+      const trainingStarted = Date.now();
+
+      /** Builds `memberGenome` and trains it on `train`; `label` prefixes its progress (ensemble members). */
+      const trainOne = async (memberGenome: unknown, training: ChosenTraining, memberSeed: number, timeBudgetMs: number | undefined, label = '') => {
+        const epochs = training.epochs ?? params.epochs;
+        const model = buildModel(memberGenome, {
+          inputShape: train.featureShape,
+          head: taskLoss(train.target).head,
+          seed: memberSeed,
+          families,
+          modality: modalityOfDataset(train),
+          ...(train.tokens ? { vocabSize: train.tokens.vocabSize } : {}),
         });
+        try {
+          const result = await fitModel(model, {
+            train,
+            validation,
+            epochs,
+            batchSize: training.batchSize ?? params.batchSize,
+            learningRate: training.learningRate ?? params.learningRate,
+            // A refit has no held-out data to stop on: it runs the chosen number of epochs.
+            patience: params.refit ? epochs : params.patience,
+            ...(training.optimizer !== undefined && { optimizer: training.optimizer }),
+            ...(training.weightDecay !== undefined && { weightDecay: training.weightDecay }),
+            ...((training.schedule ?? params.schedule) !== undefined && { schedule: training.schedule ?? params.schedule }),
+            ...(timeBudgetMs !== undefined && { timeBudgetMs }),
+            seed: memberSeed,
+            signal: ctx.signal,
+            classWeights: balance.classWeights,
+            augment: augmentation,
+            ...(adversarial && { adversarial }),
+            async onEpoch(r, total) {
+              if (!label) {
+                await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
+                await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });
+                await ctx.logMetric(metricKey, r.valMetric, { epoch: r.epoch });
+              }
+              ctx.progress({
+                done: r.epoch,
+                total,
+                unit: 'epoch',
+                message: `${label}loss=${r.loss.toFixed(4)} val_loss=${r.valLoss.toFixed(4)} ${metricKey}=${r.valMetric.toFixed(4)}`,
+              });
+            },
+          });
+          return { model, result, epochs };
+        } catch (e) {
+          model.dispose();
+          throw e;
+        }
+      };
+
+      const candidatesRef = (inputs as Partial<Record<'candidates', ArtifactRef>>).candidates;
+      const plan = params.ensemble && candidatesRef && params.refit ? await planEnsemble(await ctx.artifacts.localPath(candidatesRef), train, params.ensemble) : undefined;
+      if (plan?.members) {
+        const members = plan.members;
+        ctx.log.info({ members: members.map((m) => ({ trial: m.candidate.number, weight: m.weight })), selection: plan.summary.selection }, 'retraining the ensemble on train + validation');
+        ctx.progress({ done: 0, total: members.length, unit: 'model', message: plan.summary.reason });
+        const trained: Awaited<ReturnType<typeof trainOne>>[] = [];
+        try {
+          for (const [k, member] of members.entries()) {
+            const left = budgetMs === undefined ? undefined : Math.max(1, (budgetMs - (Date.now() - trainingStarted)) / (members.length - k));
+            trained.push(await trainOne(member.candidate.genome, member.candidate.training as ChosenTraining, layerSeedOf(seed, k), left, `member ${k + 1}/${members.length} (trial ${member.candidate.number}) `));
+          }
+          const ensemble = ensembleModel(
+            trained.map((t) => t.model),
+            members.map((m) => m.weight),
+          );
+          const dir = join(ctx.workDir, 'model');
+          await saveModel(ensemble, dir);
+          const first = trained[0]!;
+          const history: TrainingHistory = {
+            formatVersion: TRAINING_HISTORY_FORMAT_VERSION,
+            ...first.result,
+            family: 'ensemble',
+            params: ensemble.countParams(),
+            engine: engine.name,
+            epochsRequested: first.epochs,
+          };
+          if (ensemble !== first.model) ensemble.dispose();
+          ctx.log.info({ members: members.length, ms: Date.now() - trainingStarted }, 'ensemble trained');
+          return {
+            model: await ctx.artifacts.putDir(dir, { move: true }),
+            history: await ctx.artifacts.putJson(history),
+            ensemble: await ctx.artifacts.putJson({ ...plan.summary, members: plan.summary.members.map((m, k) => ({ ...m, params: trained[k]!.model.countParams(), epochs: trained[k]!.result.history.length })) }),
+          };
+        } finally {
+          for (const t of trained) t.model.dispose();
+        }
+      }
+
+      if (params.refit) ctx.log.info({ examples: train.n, epochs: chosen.epochs ?? params.epochs }, 'retraining the chosen model on train + validation');
+      const { model, result, epochs } = await trainOne(genome, chosen, seed, budgetMs);
+      try {
         const dir = join(ctx.workDir, 'model');
         await saveModel(model, dir);
         const history: TrainingHistory = {
@@ -165,12 +232,18 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
           epochsRequested: epochs,
         };
         ctx.log.info({ bestEpoch: result.bestEpoch, reason: result.reason, ms: Math.round(result.durationMs) }, 'training finished');
-        return { model: await ctx.artifacts.putDir(dir, { move: true }), history: await ctx.artifacts.putJson(history) };
+        const single: EnsembleSummary = { formatVersion: ENSEMBLE_SUMMARY_FORMAT_VERSION, enabled: false, reason: plan?.summary.reason ?? (params.ensemble ? 'no cross-validated trials to choose from (the search scored trials on the validation split)' : 'search.ensemble is off'), members: [] };
+        return { model: await ctx.artifacts.putDir(dir, { move: true }), history: await ctx.artifacts.putJson(history), ensemble: await ctx.artifacts.putJson(single) };
       } finally {
         model.dispose();
       }
     },
   });
+}
+
+/** A member's seed: distinct per member, the same on every rerun. */
+function layerSeedOf(seed: number, member: number): number {
+  return member === 0 ? seed : (Math.imul(seed ^ 0x9e3779b9, member + 1) >>> 0);
 }
 
 /** The batch attack of `train.adversarial`, within the training split's box (categorical features frozen). */
