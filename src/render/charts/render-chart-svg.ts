@@ -9,9 +9,10 @@ echarts.use([...CHART_MODULES, SVGRenderer]);
 /**
  * Draws an ECharts option as a static SVG string with ECharts' server-side renderer: what
  * report.html embeds, so the page stays script-free and offline while drawing the very chart the UI
- * draws from the same option. ECharts numbers its element ids per process (`zr0-…`); they are
- * renamed after the chart's content, so charts written by different processes into one page
- * (a target-bench section added later) never share an id. Series are drawn unclipped.
+ * draws from the same option. ECharts numbers its classes and ids per process (`zr0-cls-3`); they
+ * are renumbered and prefixed with a hash of the chart, so the same chart is the same text every
+ * time and charts written by different processes into one page (a target-bench section added
+ * later) never share a name. Series are drawn unclipped.
  */
 export function renderChartSvg(option: EChartsOption, size: { width?: number; height?: number } = {}): string {
   const width = size.width ?? 560;
@@ -19,15 +20,29 @@ export function renderChartSvg(option: EChartsOption, size: { width?: number; he
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption(option);
-    const svg = chart.renderToSVGString();
-    const prefix = `c${createHash('sha256').update(svg).digest('hex').slice(0, 10)}`;
-    const title = chartTitleText(option);
     // A line series is clipped to its grid for ECharts' entry animation, which a static page never
     // plays; without the clip paths the page holds no url(…) reference at all.
-    const named = svg
+    const unclipped = chart
+      .renderToSVGString()
       .replace(/ clip-path="url\(#[^"]*\)"/g, '')
-      .replace(/<clipPath [^>]*>[\s\S]*?<\/clipPath>\n?/g, '')
-      .replace(/\bzr\d+-/g, `${prefix}-`);
+      .replace(/<clipPath [^>]*>[\s\S]*?<\/clipPath>\n?/g, '');
+    // zrender numbers classes and ids with counters that run on across charts; numbered afresh in
+    // order of appearance, the same chart is the same text every time, and its hash names it.
+    const numbers = new Map<string, string>();
+    const counts = new Map<string, number>();
+    const renumbered = unclipped.replace(/\bzr\d+-([a-z]+-?)(\d+)\b/g, (token, kind: string) => {
+      let name = numbers.get(token);
+      if (name === undefined) {
+        const n = counts.get(kind) ?? 0;
+        counts.set(kind, n + 1);
+        name = `${kind}${n}`;
+        numbers.set(token, name);
+      }
+      return `\u0000${name}`;
+    });
+    const prefix = `c${createHash('sha256').update(renumbered).digest('hex').slice(0, 10)}`;
+    const named = renumbered.replace(/\u0000/g, `${prefix}-`);
+    const title = chartTitleText(option);
     // The xlink namespace is declared whether or not it is used; a page should name no namespace it does not use.
     return (named.includes('xlink:') ? named : named.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', ''))
       .replace('<svg ', `<svg class="chart" role="img"${title ? ` aria-label="${escapeAttr(title)}"` : ''} `);
