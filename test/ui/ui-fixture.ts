@@ -14,7 +14,7 @@ export function writeTasks(dir: string): { iris: string; digits: string } {
       `data: { path: ${join(ROOT, 'examples/data/iris.csv')}, target: species }`,
       'budget: { trials: 3 }',
       // No learned warm start: the trials are the sampler's own, whatever runs the workspace holds.
-      'search: { workers: 2, prior: false }',
+      'search: { workers: 2, prior: false, space: { epochs: 15 } }',
       'prepare: { labelNoise: none }',
       'engine: wasm',
       'seed: 5',

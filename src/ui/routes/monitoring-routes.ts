@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../../model-registry/model-name.ts';
@@ -39,9 +40,12 @@ export async function monitoringRoutes(app: FastifyInstance, { state }: { state:
 
   app.get('/api/monitoring/:model/reports/:id', async (request, reply) => {
     const { model, id } = parseInput(ReportParams, request.params, 'params');
-    // Both parts match patterns without `/` or `..`, so the file is inside the monitor folder.
+    // Both parts match patterns without `/` or `..`, so the path is inside the monitor folder;
+    // its real path must be too (no symbolic link out of it).
     const file = join(dirs.monitorDir, model, `${id}.html`);
     if (!existsSync(file)) throw notFound(`model ${model} has no drift report ${id}`, `GET /api/monitoring/${model} lists its checks`);
+    const [real, root] = await Promise.all([realpath(file), realpath(dirs.monitorDir)]);
+    if (!real.startsWith(root + sep)) throw notFound(`the drift report ${id} of ${model} lies outside the monitor folder`, 'only reports inside <workspace>/monitor are served');
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('x-content-type-options', 'nosniff')
