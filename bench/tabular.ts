@@ -81,7 +81,11 @@ async function runDeepline(set: BenchSet, seed: number): Promise<{ score: number
     if (result.code !== 0) throw new Error(`deepline failed on ${set.name} (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
     const parsed = JSON.parse(result.stdout) as { runId: string; metrics: Record<string, unknown> };
     const score = Number(set.kind === 'class' ? parsed.metrics.accuracy : parsed.metrics.r2);
-    const chose = result.stderr.split('\n').find((line) => line.includes('small data:'))?.trim();
+    const chose = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('search: small data') || line.startsWith('final model'))
+      .map((line) => line.trim())
+      .join('\n  ');
     return { score, seconds, split: await splitOf(home, parsed.runId, file), ...(chose && { chose }) };
   } finally {
     if (!args.keep) await rm(dir, { recursive: true, force: true });
@@ -178,10 +182,18 @@ async function main(): Promise<void> {
   if (only && sets.length !== only.length) throw new Error(`unknown set in --sets ${args.sets}: the sets are ${SETS.map((s) => s.name).join(', ')}`);
   const version = spawnSync(PYTHON, ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
   console.log(`bench:tabular: ${sets.length} sets x ${seeds} seeds; deepline with its defaults (deepline run --data --target); scikit-learn ${version.status === 0 ? version.stdout.trim() : 'not installed (no HistGradientBoosting column)'}`);
+  if (process.env.DEEPLINE_PRIOR !== undefined) console.log(`DEEPLINE_PRIOR=${process.env.DEEPLINE_PRIOR} (the warm start's shipped prior is replaced)`);
   const results = new Map<string, RunScores[]>();
   for (const set of sets) {
     for (let seed = 1; seed <= seeds; seed++) {
-      const run = await runDeepline(set, seed);
+      let run: Awaited<ReturnType<typeof runDeepline>>;
+      try {
+        run = await runDeepline(set, seed);
+      } catch (e) {
+        // One failed run is reported and left out of the means; the other sets still run.
+        console.log(`${set.name} seed ${seed}: ${(e as Error).message}`);
+        continue;
+      }
       const base = baselines(set, run.split, seed);
       const scores: RunScores = { deepline: run.score, seconds: run.seconds, ...base, ...(run.chose && { chose: run.chose }) };
       results.set(set.name, [...(results.get(set.name) ?? []), scores]);
@@ -194,7 +206,11 @@ async function main(): Promise<void> {
   const gaps: number[] = [];
   const means = { deepline: [] as number[], best: [] as number[] };
   for (const set of sets) {
-    const rows = results.get(set.name)!;
+    const rows = results.get(set.name);
+    if (!rows) {
+      console.log(`| ${set.name} | every run failed | | | | | | |`);
+      continue;
+    }
     const d = mean(rows.map((r) => r.deepline));
     const linear = mean(rows.map((r) => r.linear));
     const hgb = rows.every((r) => r.hgb !== undefined) ? mean(rows.map((r) => r.hgb!)) : undefined;
