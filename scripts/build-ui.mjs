@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Bundles web/main.tsx with esbuild (Preact JSX, ECharts' modular build) and writes the app to
  * `outDir` (default dist/web/), replacing what was there. Returns the files written, relative to
- * `outDir`, and the script's size in bytes.
+ * `outDir`, and the size of all script in bytes.
  */
 export async function buildUi({ outDir = join(ROOT, 'dist', 'web'), minify = true } = {}) {
   const result = await build({
@@ -20,6 +20,9 @@ export async function buildUi({ outDir = join(ROOT, 'dist', 'web'), minify = tru
     entryPoints: { app: join(ROOT, 'web', 'main.tsx') },
     bundle: true,
     format: 'esm',
+    // ECharts is a chunk of its own, loaded with the first chart: the runs table paints without it.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'browser',
     target: ['es2022'],
     jsx: 'automatic',
@@ -37,7 +40,6 @@ export async function buildUi({ outDir = join(ROOT, 'dist', 'web'), minify = tru
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'assets'), { recursive: true });
   const written = [];
-  let script;
   let style;
   let scriptBytes = 0;
   for (const file of result.outputFiles) {
@@ -45,11 +47,12 @@ export async function buildUi({ outDir = join(ROOT, 'dist', 'web'), minify = tru
     await writeFile(file.path, file.contents);
     const rel = relative(outDir, file.path).split('\\').join('/');
     written.push(rel);
-    if (rel.endsWith('.js')) {
-      script = rel;
-      scriptBytes = file.contents.length;
-    } else if (rel.endsWith('.css')) style = rel;
+    if (rel.endsWith('.js')) scriptBytes += file.contents.length;
+    else if (rel.endsWith('.css')) style = rel;
   }
+  // The entry script (the chunks are imported by it).
+  const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint !== undefined && o.entryPoint.endsWith('main.tsx'));
+  const script = entry && relative(outDir, join(ROOT, entry[0])).split('\\').join('/');
   if (!script) throw new Error('build-ui: esbuild wrote no script');
   await writeFile(join(outDir, 'index.html'), indexHtml(script, style));
   written.push('index.html');

@@ -1,11 +1,9 @@
 import type { EChartsOption } from 'echarts';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+import type { ECharts } from 'echarts/core';
 import { useEffect, useRef } from 'preact/hooks';
-import { CHART_MODULES } from '../../src/render/charts/echarts-modules.ts';
 
-// The same modules report.html's server-side renderer registers, drawn by the same (SVG) renderer.
-echarts.use([...CHART_MODULES, SVGRenderer]);
+type Runtime = typeof import('../echarts-runtime.ts');
+let runtime: Promise<Runtime> | undefined;
 
 function titleOf(option: EChartsOption): string {
   const title = Array.isArray(option.title) ? option.title[0] : option.title;
@@ -14,20 +12,29 @@ function titleOf(option: EChartsOption): string {
 
 /**
  * An ECharts chart of an option from the shared builders (src/render/charts/ and the reports'
- * chart modules). Give it a memoised option: a new option object redraws the chart.
+ * chart modules). Give it a memoised option: a new option object redraws the chart. ECharts is
+ * loaded with the first chart shown.
  */
 export function Chart({ option, height = 280 }: { option: EChartsOption; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | undefined>(undefined);
+  const chart = useRef<ECharts | undefined>(undefined);
+  const latest = useRef(option);
+  latest.current = option;
   useEffect(() => {
-    const element = box.current!;
-    const instance = echarts.init(element, null, { renderer: 'svg' });
-    chart.current = instance;
-    const resize = new ResizeObserver(() => instance.resize());
-    resize.observe(element);
+    let disposed = false;
+    let resize: ResizeObserver | undefined;
+    void (runtime ??= import('../echarts-runtime.ts')).then(({ init }) => {
+      if (disposed || !box.current) return;
+      const instance = init(box.current);
+      chart.current = instance;
+      instance.setOption(latest.current, { notMerge: true });
+      resize = new ResizeObserver(() => instance.resize());
+      resize.observe(box.current);
+    });
     return () => {
-      resize.disconnect();
-      instance.dispose();
+      disposed = true;
+      resize?.disconnect();
+      chart.current?.dispose();
       chart.current = undefined;
     };
   }, []);
