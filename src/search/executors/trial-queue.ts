@@ -92,8 +92,9 @@ export function redisOptions(url: string, field = 'executor.redis'): RedisOption
 }
 
 function badUrl(url: string, field: string): DeeplineError {
-  return new DeeplineError('DL_TASK_FIELD', `${field} must be a redis:// URL such as redis://127.0.0.1:6379, but got ${JSON.stringify(url)}`, {
+  // A command-line flag is a usage error; a task-file field, a task error at that field.
+  return new DeeplineError(field.startsWith('--') ? 'DL_USAGE' : 'DL_TASK_FIELD', `${field} must be a redis:// URL such as redis://127.0.0.1:6379, but got ${JSON.stringify(url)}`, {
     hint: 'give redis://[user:password@]host[:port][/db] (rediss:// for TLS)',
-    location: { field },
+    ...(!field.startsWith('--') && { location: { field } }),
   });
 }
