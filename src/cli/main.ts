@@ -15,6 +15,7 @@ import { registerLabelCommand } from './label-command.ts';
 import { registerRetrainCommand } from './retrain-command.ts';
 import { registerWatchCommand } from './watch-command.ts';
 import { registerRegistryCommand } from './registry-command.ts';
+import { registerPriorCommand } from './prior-command.ts';
 import { registerWorkerCommand } from './worker-command.ts';
 import { registerWorkersCommand } from './workers-command.ts';
 import { registerUiCommand } from './ui-command.ts';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerUiCommand, registerWorkerCommand, registerWorkersCommand, registerDoctorCommand]) {
+  for (const register of [registerRunCommand, registerInitCommand, registerProfileCommand, registerValidateCommand, registerRunsCommand, registerShowCommand, registerServeCommand, registerBenchTargetCommand, registerPackageCommand, registerMonitorCommand, registerLabelCommand, registerRetrainCommand, registerWatchCommand, registerRegistryCommand, registerPriorCommand, registerUiCommand, registerWorkerCommand, registerWorkersCommand, registerDoctorCommand]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride();

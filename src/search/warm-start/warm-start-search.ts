@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Dataset } from '../../data/dataset.ts';
 import type { StepContext } from '../../pipeline/step.ts';
 import { canonicalJson } from '../../store/canonical-json.ts';
@@ -6,7 +7,7 @@ import type { StoredTrial } from '../../store/metadata/study-store.ts';
 import type { SamplerPrior } from '../samplers/sampler.ts';
 import type { Params, SearchSpace } from '../space.ts';
 import { planWarmStart, type PriorCandidate, type WarmStartNeighbour, type WarmStartPlan } from './plan-warm-start.ts';
-import { readPriorFile, shippedPriorPath } from './read-prior-file.ts';
+import { DEFAULT_PRIOR_FILE, readPriorFile, shippedPriorPath } from './read-prior-file.ts';
 import { taskMetaFeatures } from './task-meta-features.ts';
 
 /** `search.prior` as the search step takes it: how many past tasks and first trials (absent: off). */
@@ -69,7 +70,8 @@ export async function warmStartSearch(
   if (options.settings) {
     const candidates: PriorCandidate[] = [];
     const path = shippedPriorPath();
-    if (path) for (const task of (await readPriorFile(path)).tasks) candidates.push({ task, source: 'shipped' });
+    // An install without the shipped file (a trimmed package) starts from the workspace alone; a file named in DEEPLINE_PRIOR must exist.
+    if (path && (path !== DEFAULT_PRIOR_FILE || existsSync(path))) for (const task of (await readPriorFile(path)).tasks) candidates.push({ task, source: 'shipped' });
     for (const task of await ctx.deepline.priors().list()) candidates.push({ task, source: 'workspace' });
     plan = planWarmStart({
       metaFeatures,

@@ -1,0 +1,144 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createSeededRandom, type SeededRandom } from '../../seed/seeded-random.ts';
+
+/**
+ * One task of the meta-training set the shipped prior is built from: a table of known structure
+ * (the rule that makes the target is written here), generated from a seed. None of them is a
+ * data set any benchmark evaluates deepline on (bench:tabular's tables, Fashion-MNIST).
+ */
+export interface MetaTrainingTask {
+  readonly name: string;
+  readonly task: 'tabular-classification' | 'tabular-regression';
+  /** The structure, for people reading `deepline prior show`. */
+  readonly structure: string;
+  readonly rows: number;
+  generate(rng: SeededRandom, rows: number): { header: string[]; data: (string | number)[][] };
+}
+
+const gauss = (rng: SeededRandom): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+const uniform = (rng: SeededRandom, n: number): number[] => Array.from({ length: n }, () => 2 * rng.next() - 1);
+const names = (n: number, prefix = 'x'): string[] => Array.from({ length: n }, (_, j) => `${prefix}${j + 1}`);
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+function classification(d: number, rows: number, rng: SeededRandom, draw: (rng: SeededRandom) => number[], label: (x: number[]) => string): { header: string[]; data: (string | number)[][] } {
+  return { header: [...names(d), 'label'], data: Array.from({ length: rows }, () => {
+    const x = draw(rng);
+    return [...x.map(round), label(x)];
+  }) };
+}
+
+function regression(d: number, rows: number, rng: SeededRandom, draw: (rng: SeededRandom) => number[], target: (x: number[]) => number, noise: number): { header: string[]; data: (string | number)[][] } {
+  return { header: [...names(d), 'target'], data: Array.from({ length: rows }, () => {
+    const x = draw(rng);
+    return [...x.map(round), round(target(x) + noise * gauss(rng))];
+  }) };
+}
+
+/** The meta-training set: linear and non-linear boundaries, clusters, imbalance, categorical rules, wide and narrow tables, smooth and rough regressions. */
+export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
+  {
+    name: 'linear-boundary', task: 'tabular-classification', rows: 400,
+    structure: '8 uniform features; class = sign of a fixed linear combination of 3, with 5% of labels flipped',
+    generate: (rng, rows) => classification(8, rows, rng, (r) => uniform(r, 8), (x) => ((x[0] + 0.5 * x[1] - 0.8 * x[2] > 0) !== (rng.next() < 0.05) ? 'pos' : 'neg')),
+  },
+  {
+    name: 'xor', task: 'tabular-classification', rows: 600,
+    structure: '6 uniform features; class = XOR of the signs of x1 and x2, the other 4 are noise',
+    generate: (rng, rows) => classification(6, rows, rng, (r) => uniform(r, 6), (x) => (x[0] * x[1] > 0 ? 'a' : 'b')),
+  },
+  {
+    name: 'rings', task: 'tabular-classification', rows: 600,
+    structure: '3 features; 3 classes by the radius of (x1, x2) (concentric rings), x3 noise',
+    generate: (rng, rows) => classification(3, rows, rng, (r) => uniform(r, 3), (x) => {
+      const radius = Math.hypot(x[0], x[1]) + 0.05 * gauss(rng);
+      return radius < 0.45 ? 'inner' : radius < 0.8 ? 'middle' : 'outer';
+    }),
+  },
+  {
+    name: 'blobs', task: 'tabular-classification', rows: 800,
+    structure: '10 features; 5 Gaussian clusters (σ 1.2) with centres drawn in [-2, 2]^10',
+    generate: (rng, rows) => {
+      const centres = Array.from({ length: 5 }, () => uniform(rng, 10).map((v) => 2 * v));
+      return {
+        header: [...names(10), 'cluster'],
+        data: Array.from({ length: rows }, () => {
+          const c = rng.int(5);
+          return [...centres[c].map((m) => round(m + 1.2 * gauss(rng))), `c${c}`];
+        }),
+      };
+    },
+  },
+  {
+    name: 'imbalanced', task: 'tabular-classification', rows: 1000,
+    structure: '12 Gaussian features; the rare class (about 10%) is where x1² + x2 exceeds a threshold',
+    generate: (rng, rows) => classification(12, rows, rng, (r) => Array.from({ length: 12 }, () => gauss(r)), (x) => (x[0] * x[0] + x[1] > 2.3 ? 'rare' : 'common')),
+  },
+  {
+    name: 'categorical-rules', task: 'tabular-classification', rows: 800,
+    structure: '3 categorical columns (4-6 levels) and 3 numeric; 4 classes by rules mixing a category and a threshold',
+    generate: (rng, rows) => {
+      const colours = ['red', 'green', 'blue', 'grey'];
+      const shapes = ['square', 'circle', 'star', 'hex', 'ring'];
+      const sizes = ['xs', 's', 'm', 'l', 'xl', 'xxl'];
+      return {
+        header: ['colour', 'shape', 'size', 'w1', 'w2', 'w3', 'kind'],
+        data: Array.from({ length: rows }, () => {
+          const colour = colours[rng.int(4)];
+          const shape = shapes[rng.int(5)];
+          const size = rng.int(6);
+          const w = uniform(rng, 3);
+          const kind = colour === 'red' && w[0] > 0 ? 'k1' : shape === 'star' || shape === 'hex' ? (size > 2 ? 'k2' : 'k3') : w[1] + w[2] > 0.3 ? 'k4' : 'k3';
+          return [colour, shape, sizes[size], ...w.map(round), kind];
+        }),
+      };
+    },
+  },
+  {
+    name: 'wide-few-rows', task: 'tabular-classification', rows: 160,
+    structure: '40 Gaussian features, 160 rows; class = sign of x1 + x2 - x3, the rest noise',
+    generate: (rng, rows) => classification(40, rows, rng, (r) => Array.from({ length: 40 }, () => gauss(r)), (x) => (x[0] + x[1] - x[2] > 0 ? 'yes' : 'no')),
+  },
+  {
+    name: 'friedman', task: 'tabular-regression', rows: 500,
+    structure: 'Friedman #1: 10 uniform features in [0, 1], y = 10 sin(π x1 x2) + 20 (x3 − 0.5)² + 10 x4 + 5 x5 + N(0, 1)',
+    generate: (rng, rows) => regression(10, rows, rng, (r) => Array.from({ length: 10 }, () => r.next()), (x) => 10 * Math.sin(Math.PI * x[0] * x[1]) + 20 * (x[2] - 0.5) ** 2 + 10 * x[3] + 5 * x[4], 1),
+  },
+  {
+    name: 'sparse-linear', task: 'tabular-regression', rows: 300,
+    structure: '20 Gaussian features, y = 3 x1 − 2 x2 + x3 + N(0, 0.5): linear with noise features',
+    generate: (rng, rows) => regression(20, rows, rng, (r) => Array.from({ length: 20 }, () => gauss(r)), (x) => 3 * x[0] - 2 * x[1] + x[2], 0.5),
+  },
+  {
+    name: 'sine-interaction', task: 'tabular-regression', rows: 600,
+    structure: '3 uniform features, y = sin(3 x1) cos(2 x2) + x3² + N(0, 0.05): smooth and non-linear',
+    generate: (rng, rows) => regression(3, rows, rng, (r) => uniform(r, 3), (x) => Math.sin(3 * x[0]) * Math.cos(2 * x[1]) + x[2] * x[2], 0.05),
+  },
+];
+
+/** A task file (as an object) for a generated meta-training task, relative to the folder the CSV is in. */
+export interface WrittenMetaTask {
+  readonly name: string;
+  readonly file: string;
+  readonly taskObject: Record<string, unknown>;
+}
+
+/**
+ * Writes each task's CSV into `dir` (`<name>.csv`, the same rows for the same seed) and returns a
+ * task object for it: the target column, the task type, the seed.
+ */
+export async function writeMetaTrainingTasks(dir: string, tasks: readonly MetaTrainingTask[], seed: number): Promise<WrittenMetaTask[]> {
+  await mkdir(dir, { recursive: true });
+  const out: WrittenMetaTask[] = [];
+  for (const [i, task] of tasks.entries()) {
+    const { header, data } = task.generate(createSeededRandom(seed * 1000 + i), task.rows);
+    const file = join(dir, `${task.name}.csv`);
+    await writeFile(file, `${[header.join(','), ...data.map((r) => r.join(','))].join('\n')}\n`);
+    out.push({
+      name: task.name,
+      file,
+      taskObject: { name: task.name, task: task.task, data: { path: file, target: header[header.length - 1] }, seed },
+    });
+  }
+  return out;
+}
