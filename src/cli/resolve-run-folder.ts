@@ -59,7 +59,7 @@ export async function resolveRunFolder(spec: string, home: string, options: { re
     const output = (run?.spec as { output?: string } | undefined)?.output;
     if (!run || !output) {
       const registered = options.registry !== false;
-      throw new DeeplineError('DL_USAGE', `${target} is neither a folder${registered ? ', a registered model' : ''} nor a run id in ${home}`, {
+      throw new DeeplineError('DL_USAGE', `${target} is neither a folder${registered ? ', a registered model' : ''} nor a run id in ${workspace.location}`, {
         hint: `give the output folder of a run (e.g. out/iris)${registered ? ', a model from `deepline registry list`' : ''} or an id from \`deepline runs\``,
       });
     }

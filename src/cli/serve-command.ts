@@ -101,6 +101,8 @@ export function registerServeCommand(program: Command): void {
       const server = await createServer(models, { ...(apiKey && { apiKey }), ...(logDir !== undefined && { predictionLog: { dir: logDir, sampleRate: logSample, keepInputs: opts.logInputs } }) });
       const address = await server.app.listen({ port, host: opts.host });
       const batching = new Set(models.map((m) => `batches of up to ${m.batching!.maxBatch}, ${m.batching!.maxWaitMs} ms wait`));
+      // Before the banner: once it is printed, the server is whole (a store in PostgreSQL takes a moment to open).
+      const following = await followRegistryStages(server, plans, models, { home: program.opts().home as string, store: storeOptions(program), pollMs, loadPlan, given: given as Partial<ServingSettings> });
       // One write, so a reader of the output never sees the banner half printed.
       process.stdout.write(
         [
@@ -114,7 +116,6 @@ export function registerServeCommand(program: Command): void {
           '',
         ].join('\n'),
       );
-      const following = await followRegistryStages(server, plans, models, { home: program.opts().home as string, store: storeOptions(program), pollMs, loadPlan, given: given as Partial<ServingSettings> });
       await new Promise<void>((done) => {
         const stop = (signal: string): void => {
           process.stdout.write(`${signal}: answering the requests in flight, then stopping\n`);
