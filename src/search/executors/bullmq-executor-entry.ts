@@ -10,7 +10,7 @@ import { BullmqExecutor } from './bullmq-executor.ts';
 export const bullmqExecutor: ExecutorEntry = {
   name: 'bullmq',
   description: 'jobs on a Redis queue (BullMQ) that `deepline worker` processes anywhere take',
-  create: ({ workers, settings }) => {
+  create: ({ workers, settings, onNotice }) => {
     const redis = settings?.redis ?? process.env.DEEPLINE_REDIS_URL;
     if (!redis) {
       throw new DeeplineError('DL_TASK_FIELD', 'executor.redis is not set and DEEPLINE_REDIS_URL is empty: the bullmq executor needs the Redis its workers take jobs from', {
@@ -24,6 +24,7 @@ export const bullmqExecutor: ExecutorEntry = {
       ...(settings?.prefix !== undefined && { prefix: settings.prefix }),
       ...(settings?.queue !== undefined && { queue: settings.queue }),
       ...(settings?.attempts !== undefined && { attempts: settings.attempts }),
+      ...(onNotice && { onNotice }),
     });
   },
 };

@@ -19,6 +19,8 @@ export interface BullmqExecutorOptions extends TrialQueueAddress {
    * read there, and a job Redis lost (a restart without persistence) is queued again.
    */
   readonly reconcileMs?: number;
+  /** Told when Redis has not answered within 10 s (trials wait for it meanwhile; none fails). */
+  readonly onNotice?: (message: string) => void;
 }
 
 interface Pending {
@@ -87,6 +89,10 @@ export class BullmqExecutor implements TrialExecutor {
     beat();
     this.#timers.push(setInterval(beat, DRIVER_TTL_MS / 3));
     this.#timers.push(setInterval(() => void this.#reconcile(), options.reconcileMs ?? 2_000));
+    // Commands wait for Redis rather than fail (it may be restarting): say so when it stays away.
+    const silent = setTimeout(() => options.onNotice?.(`the bullmq executor cannot reach Redis at ${options.redis}; trials wait until it answers (is Redis up, and is executor.redis or DEEPLINE_REDIS_URL right?)`), 10_000);
+    this.#redis.once('ready', () => clearTimeout(silent));
+    this.#timers.push(silent);
     for (const timer of this.#timers) timer.unref();
   }
 
@@ -130,7 +136,7 @@ export class BullmqExecutor implements TrialExecutor {
     await Promise.race([Promise.all(running.map((p) => p.result)), grace]);
     clearTimeout(timer);
     for (const p of running) p.resolve(failed(p.job, `the trial did not stop within ${this.#closeGraceMs} ms of the search closing`));
-    this.#timers.forEach(clearInterval);
+    this.#timers.forEach((timer) => clearTimeout(timer));
     await this.#redis.del(queueKeys(this.#address).driverKey(this.driver)).catch(() => undefined);
     await Promise.allSettled([this.#events.close(), this.#queue.close()]);
     this.#redis.disconnect();
