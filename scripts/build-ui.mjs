@@ -54,12 +54,14 @@ export async function buildUi({ outDir = join(ROOT, 'dist', 'web'), minify = tru
   const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint !== undefined && o.entryPoint.endsWith('main.tsx'));
   const script = entry && relative(outDir, join(ROOT, entry[0])).split('\\').join('/');
   if (!script) throw new Error('build-ui: esbuild wrote no script');
-  await writeFile(join(outDir, 'index.html'), indexHtml(script, style));
+  // The chunks the entry imports statically, preloaded beside it rather than found after it runs.
+  const preload = entry[1].imports.filter((i) => i.kind === 'import-statement').map((i) => relative(outDir, join(ROOT, i.path)).split('\\').join('/'));
+  await writeFile(join(outDir, 'index.html'), indexHtml(script, style, preload));
   written.push('index.html');
   return { outDir, files: written.sort(), scriptBytes };
 }
 
-function indexHtml(script, style) {
+function indexHtml(script, style, preload) {
   // An inline SVG favicon, so the browser asks the server for no /favicon.ico.
   const icon = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2563eb"/><path d="M3 11l3-4 3 3 4-6" stroke="#fff" stroke-width="1.8" fill="none"/></svg>')}`;
   return `<!doctype html>
@@ -69,7 +71,7 @@ function indexHtml(script, style) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>deepline ui</title>
 <link rel="icon" href="${icon}">
-${style ? `<link rel="stylesheet" href="/${style}">\n` : ''}<script type="module" src="/${script}"></script>
+${style ? `<link rel="stylesheet" href="/${style}">\n` : ''}${preload.map((p) => `<link rel="modulepreload" href="/${p}">\n`).join('')}<script type="module" src="/${script}"></script>
 </head>
 <body>
 <div id="app"><p class="boot">Loading deepline ui…</p></div>

@@ -18,9 +18,15 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[],
   const [state, setState] = useState<{ key?: string; data?: T; error?: Error }>({});
   const generation = useRef(0);
   const [tick, setTick] = useState(0);
+  // The first request leaves during the first render, not after the first paint (when effects
+  // run): a page's data arrive a frame or more sooner, which is most of a first paint's wait.
+  const early = useRef<Promise<T> | undefined>(undefined);
+  if (generation.current === 0 && early.current === undefined) early.current = load();
   useEffect(() => {
     const mine = ++generation.current;
-    load().then(
+    const request = mine === 1 && early.current ? early.current : load();
+    early.current = undefined;
+    request.then(
       (data) => mine === generation.current && setState({ key: depsKey, data }),
       (error: unknown) => mine === generation.current && setState((s) => ({ key: depsKey, data: s.key === depsKey ? s.data : undefined, error: error instanceof Error ? error : new Error(String(error)) })),
     );

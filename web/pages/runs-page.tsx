@@ -122,12 +122,9 @@ export function RunsPage() {
                   <td>
                     <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.name} ${shortRunId(r.id)} to compare`} />
                   </td>
-                  <th scope="row">
-                    {/* Element Timing: when the table's first row is painted (the browser test reads it). */}
-                    <a href={href('runs', r.id)} {...(i === 0 && { elementtiming: 'runs-table' })}>
-                      {r.name}
-                    </a>{' '}
-                    <span class="sub">{shortRunId(r.id)}</span>
+                  {/* Element Timing (on the cell: text is timed by its block): when the first row is painted; the browser test reads it. */}
+                  <th scope="row" {...(i === 0 && { elementtiming: 'runs-table' })}>
+                    <a href={href('runs', r.id)}>{r.name}</a> <span class="sub">{shortRunId(r.id)}</span>
                     {r.hasSearch && (
                       <a class="tag" href={href('runs', r.id, 'search')} title="this run searched models">
                         search
