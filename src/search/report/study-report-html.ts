@@ -4,6 +4,7 @@ import type { StudySummary, StudySummaryTrial } from '../study-summary.ts';
 import { paramImportances } from './param-importance.ts';
 import { bestSoFarOption, paretoOption, topCurvesOption, TOP_CURVES, type StudyChartInput } from './study-chart-options.ts';
 import { abbreviateParams, formatParamValue, studyOverview, trialDurationMs } from './study-overview.ts';
+import { describeWarmStart } from '../warm-start/describe-warm-start.ts';
 
 const MAX_ROWS = 100;
 /** Inline, because the page's stylesheet belongs to the run report; these rows stand out without it. */
@@ -22,6 +23,13 @@ export function renderStudyHtml(summary: StudySummary): string {
   const parts: string[] = ['<h2>Search</h2>'];
   parts.push(`<p>Search <b>${e(summary.name)}</b> over family <b>${e(summary.family)}</b> on ${e(summary.engine)}: ${e(headline)}.${budget(summary)}</p>`);
   if (counts.complete === 0) parts.push('<p>No trial completed, so there is no best trial or Pareto front.</p>');
+  if (summary.warmStart) {
+    const w = summary.warmStart;
+    parts.push('<h3>Warm start</h3>', `<p>${e(describeWarmStart(w)[0])}.</p>`);
+    if (w.neighbours.length > 0) parts.push(table(['past task', 'from', 'distance', 'its best error'], w.neighbours.map((n) => [n.label, n.source, n.distance.toFixed(3), `${fixed(n.bestError)} (${n.errorName})`])));
+    const m = w.metaFeatures;
+    parts.push(`<p class="sub">This task's meta-features: ${m.rows} rows, ${m.features} features, ${m.classes > 0 ? `${m.classes} classes (entropy ${m.classEntropy}, minority ratio ${m.minorityRatio})` : 'numeric target'}, linear landmarker ${m.landmarker}, mean |skewness| ${m.skewness}, binary features ${m.binaryShare}, zeros ${m.sparsity}.</p>`);
+  }
 
   if (summary.best) {
     const b = summary.best;

@@ -1,6 +1,7 @@
 import type { StudySummary, StudySummaryTrial } from '../study-summary.ts';
 import { paramImportances } from './param-importance.ts';
 import { abbreviateParams, formatParamValue, studyOverview, trialDurationMs } from './study-overview.ts';
+import { describeWarmStart } from '../warm-start/describe-warm-start.ts';
 
 const TOP_ROWS = 10;
 const TOP_IMPORTANCES = 5;
@@ -12,6 +13,7 @@ const TOP_IMPORTANCES = 5;
 export function formatStudyText(summary: StudySummary): string {
   const { headline } = studyOverview(summary);
   const lines = [`search: ${headline}`];
+  if (summary.warmStart) lines.push(...describeWarmStart(summary.warmStart));
   const best = summary.best;
   if (best) {
     lines.push(`best trial ${best.trialId}: ${summary.errorName} ${fixed(best.values[0])}, latency ${fixed(best.values[1], 3)} ms, ${count(best.values[2])} parameters, best epoch ${best.bestEpoch}${best.refitEpochs !== undefined && best.refitEpochs !== best.bestEpoch ? ` (cut short or still improving: retrained for up to ${best.refitEpochs} epochs)` : ''}`);
