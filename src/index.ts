@@ -34,11 +34,19 @@ export type { PipelineEvent, PipelineEventListener } from './pipeline/events.ts'
 export { createReporter } from './pipeline/reporters/create-reporter.ts';
 
 // Stores.
-export { openWorkspace, type Workspace } from './store/workspace.ts';
+export { openWorkspace, type Workspace, type OpenWorkspaceOptions } from './store/workspace.ts';
+export { openStores, type Stores, type OpenStoresOptions } from './context/open-stores.ts';
+export { resolveStoreUrl, type ResolvedStoreUrl } from './store/resolve-store-url.ts';
+export type { RunLockService, HeldRunLock } from './store/run-lock-service.ts';
 export { checkWorkspace, type WorkspaceReport, type DamagedArtifact, type ArtifactUse } from './store/check-workspace.ts';
 export { RunLocks, type LiveRunStatus } from './store/run-locks.ts';
 export { SqliteMetadataStore } from './store/metadata/sqlite-metadata-store.ts';
 export { FsArtifactStore } from './store/artifacts/fs-artifact-store.ts';
+export { PgDatabase } from './store/postgres/pg-database.ts';
+export { PgMetadataStore } from './store/postgres/pg-metadata-store.ts';
+export { PgStudyStore } from './store/postgres/pg-study-store.ts';
+export { PgArtifactStore } from './store/postgres/pg-artifact-store.ts';
+export { PgRunLocks } from './store/postgres/pg-run-locks.ts';
 export type { MetadataStore, RunRecord, StepRecord, MetricRecord, RunDetail, LineageEdge } from './store/metadata/metadata-store.ts';
 export type { ArtifactStore, ArtifactRef, ArtifactCheck } from './store/artifacts/artifact-store.ts';
 
@@ -96,6 +104,7 @@ export type { CompressionSummary, CompressedVariant, VariantArtifact } from './e
 // The model registry: named models, numbered versions, stages, release gates.
 export type { ModelRegistryStore, ModelVersion, NewModelVersion, RegisteredModel, Stage, StageEvent, StageChange, GateResult, PinnedArtifacts } from './model-registry/model-registry-store.ts';
 export { SqliteModelRegistryStore } from './model-registry/sqlite-model-registry-store.ts';
+export { PgModelRegistryStore } from './model-registry/pg-model-registry-store.ts';
 export { openModelRegistry } from './model-registry/open-model-registry.ts';
 export { registerRun, type RegisterRunOptions, type RegistrationStores } from './model-registry/register-run.ts';
 export { promoteVersion, type PromoteOptions } from './model-registry/promote-version.ts';
