@@ -85,7 +85,7 @@ describe('task file errors', { timeout: 20_000 }, () => {
     const none = await failure([...IRIS, 'colour: red']);
     assert.equal(
       none.message,
-      'task.yaml:4:1 colour: unknown field; the fields here are name, task, data, metric, split, seed, budget, train, constraints, prepare, augment, search, security, compress, series, engine, output, export, plugins, gates',
+      'task.yaml:4:1 colour: unknown field; the fields here are name, task, data, metric, split, seed, budget, train, constraints, prepare, augment, search, executor, security, compress, series, engine, output, export, plugins, gates, store',
     );
   });
 
