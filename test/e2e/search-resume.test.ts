@@ -34,7 +34,7 @@ test('a run killed with SIGKILL during the search keeps every finished trial and
       'task: tabular-classification',
       `data: { path: ${join(ROOT, 'examples/data/iris.csv')}, target: species }`,
       'budget: { trials: 6 }',
-      'search: { workers: 2 }',
+      'search: { workers: 2, prior: false }',
       'prepare: { labelNoise: none }',
       'engine: wasm',
       '',
