@@ -1,4 +1,4 @@
-import { isPostgresUrl, parseStoreUrl } from './postgres/store-url.ts';
+import { parseStoreUrl } from './postgres/store-url.ts';
 
 /** Where the store URL was taken from, for messages and `deepline doctor`. */
 export type StoreUrlSource = '--store' | 'task file' | 'DEEPLINE_STORE_URL';
@@ -31,4 +31,3 @@ export function resolveStoreUrl(sources: { flag?: string; task?: string; env?: N
   return {};
 }
 
-export { isPostgresUrl };
