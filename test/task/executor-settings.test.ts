@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { createRegistries } from '../../src/context/registries.ts';
 import { taskExtensions } from '../../src/context/task-vocabulary.ts';
+import { createDefaultContext } from '../../src/context/deepline-context.ts';
+import { BullmqExecutor } from '../../src/search/executors/bullmq-executor.ts';
 import { bullmqExecutor } from '../../src/search/executors/bullmq-executor-entry.ts';
+import { LocalProcessExecutor } from '../../src/search/executors/local-process-executor.ts';
 import { redisOptions } from '../../src/search/executors/trial-queue.ts';
 import { parseTaskObject } from '../../src/task/parse-task-object.ts';
 
@@ -51,6 +54,26 @@ describe('the bullmq executor entry', () => {
       });
     } finally {
       if (saved !== undefined) process.env.DEEPLINE_REDIS_URL = saved;
+    }
+  });
+
+  it('is the default executor when DEEPLINE_REDIS_URL is set, and local is otherwise', async () => {
+    const saved = process.env.DEEPLINE_REDIS_URL;
+    const context = await createDefaultContext();
+    try {
+      process.env.DEEPLINE_REDIS_URL = 'redis://127.0.0.1:6379';
+      const queued = context.createExecutor({ workers: 3 });
+      assert.ok(queued instanceof BullmqExecutor);
+      assert.equal(queued.size, 3);
+      await queued.close();
+      delete process.env.DEEPLINE_REDIS_URL;
+      const local = context.createExecutor({ workers: 1 });
+      assert.ok(local instanceof LocalProcessExecutor);
+      await local.close();
+    } finally {
+      if (saved !== undefined) process.env.DEEPLINE_REDIS_URL = saved;
+      else delete process.env.DEEPLINE_REDIS_URL;
+      await context.close();
     }
   });
 

@@ -130,16 +130,19 @@ export class BullmqExecutor implements TrialExecutor {
     this.#closed = true;
     for (const pending of this.#waiting.splice(0)) pending.resolve(stopped(pending.job));
     const running = [...this.#inFlight.values()];
-    await Promise.all(running.map((p) => this.#stop(p)));
+    await within(3_000, Promise.all(running.map((p) => this.#stop(p))));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, this.#closeGraceMs)));
     await Promise.race([Promise.all(running.map((p) => p.result)), grace]);
     clearTimeout(timer);
     for (const p of running) p.resolve(failed(p.job, `the trial did not stop within ${this.#closeGraceMs} ms of the search closing`));
     this.#timers.forEach((timer) => clearTimeout(timer));
-    await this.#redis.del(queueKeys(this.#address).driverKey(this.driver)).catch(() => undefined);
-    await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+    // Commands wait for an absent Redis: a close gives them a few seconds, then lets go.
+    await within(3_000, this.#redis.del(queueKeys(this.#address).driverKey(this.driver)));
+    await within(3_000, Promise.allSettled([this.#events.close(), this.#queue.close()]));
     this.#redis.disconnect();
+    this.#events.disconnect().catch(() => undefined);
+    this.#queue.disconnect().catch(() => undefined);
   }
 
   #dispatch(): void {
@@ -244,6 +247,12 @@ export class BullmqExecutor implements TrialExecutor {
       }
     }
   }
+}
+
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function parseResult(value: unknown): TrialResult | undefined {
