@@ -83,7 +83,8 @@ function watch(executor: TrialExecutor, job: TrialJob, extra: TrialListeners = {
  * trialId, after its start and its epochs; at most `size` run at once; `stop()` ends a queued
  * job before it starts and a running one at its next batch, as `stopped`; a job that throws or
  * a worker that crashes fails that trial only, and the executor keeps its size; `close()` settles
- * every handle, and a job submitted after it fails at once. Jobs train a tiny MLP on the `cpu` engine.
+ * every handle, and a job submitted after it fails at once. Jobs train a tiny MLP on the `cpu` engine;
+ * the time limits leave room for a queue-backed executor whose workers start as processes on a busy machine.
  */
 export function executorConformance(label: string, factory: ExecutorFactory): void {
   let data: TrialJob['data'];
@@ -104,7 +105,7 @@ export function executorConformance(label: string, factory: ExecutorFactory): vo
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  describe(`TrialExecutor conformance: ${label}`, { timeout: 120_000 }, () => {
+  describe(`TrialExecutor conformance: ${label}`, { timeout: 300_000 }, () => {
     let fixture: ExecutorFixture;
     let executor: TrialExecutor;
     before(async () => {
@@ -204,7 +205,7 @@ export function executorConformance(label: string, factory: ExecutorFactory): vo
     });
   });
 
-  describe(`TrialExecutor conformance: ${label}, closing`, { timeout: 120_000 }, () => {
+  describe(`TrialExecutor conformance: ${label}, closing`, { timeout: 300_000 }, () => {
     it('settles every handle on close(), and fails a job submitted after it', async () => {
       const fixture = await factory({ size: 1 });
       const executor = fixture.executor;

@@ -116,7 +116,7 @@ describe('distributed search on the bullmq executor', { skip, timeout: 600_000, 
   it(`runs a 12-trial search on two workers that share nothing but Redis and the store (${sharing})`, async () => {
     const search = newSearch('share');
     const [a, b] = [addWorker(search), addWorker(search)];
-    await waitForWorkers(search.prefix, 2, 60_000, search.workers);
+    await waitForWorkers(search.prefix, 2, 120_000, search.workers);
     const code = await startDriver(search);
     assert.equal(code, 0, search.driverErr);
     const summary = study(search);
@@ -136,7 +136,7 @@ describe('distributed search on the bullmq executor', { skip, timeout: 600_000, 
     const search = newSearch('killworker', { trials: 8 });
     addWorker(search);
     addWorker(search);
-    await waitForWorkers(search.prefix, 2, 60_000, search.workers);
+    await waitForWorkers(search.prefix, 2, 120_000, search.workers);
     const exited = startDriver(search);
     const redis = new Redis(REDIS_URL);
     let victim: { pid: number; trialId: number } | undefined;
@@ -171,7 +171,7 @@ describe('distributed search on the bullmq executor', { skip, timeout: 600_000, 
     const search = newSearch('killdriver', { trials: 8 });
     addWorker(search);
     addWorker(search);
-    await waitForWorkers(search.prefix, 2, 60_000, search.workers);
+    await waitForWorkers(search.prefix, 2, 120_000, search.workers);
     const first = startDriver(search);
     await until('three finished trials', () => search.workers.flatMap(finishedBy).length >= 3);
     search.driver!.kill('SIGKILL');
