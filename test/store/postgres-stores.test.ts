@@ -85,7 +85,12 @@ else {
       assert.equal(study.filter((l) => l === 'opened').length, 4);
       const store = await PgStudyStore.open(PgDatabase.open(url), { ownsDatabase: true });
       try {
-        assert.equal(await store.schemaVersion(), 1);
+        const version = await store.schemaVersion();
+        const db = PgDatabase.open(url);
+        const rows = await db.query<{ version: number }>('t', 'read', "SELECT version FROM deepline_migrations WHERE component = 'studies' ORDER BY version");
+        await db.close();
+        assert.ok(version >= 1);
+        assert.deepEqual(rows.map((r) => r.version), Array.from({ length: version }, (_, k) => k + 1), 'every migration applied exactly once');
         assert.ok(await store.getStudy(name));
       } finally {
         await store.close();

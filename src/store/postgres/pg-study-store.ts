@@ -5,8 +5,8 @@ import { canonicalJson } from '../canonical-json.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import type { RejectReason, StoredTrial, StudyObjective, StudyRecord, StudyStore, TrialOutcome } from '../metadata/study-store.ts';
 import type { PgSchema } from './migrate-postgres.ts';
-import type { PgClient, PgDatabase } from './pg-database.ts';
-import { PgStore, rowsOf, type PgStoreOptions, type Row } from './pg-store.ts';
+import type { PgDatabase } from './pg-database.ts';
+import { PgStore, type PgStoreOptions, type Row } from './pg-store.ts';
 
 /**
  * Study tables in PostgreSQL, as in SQLite (sqlite-study-store.ts) from its latest version:
@@ -46,16 +46,24 @@ const STUDY_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (trial_id, step)
   );
   `,
+  // The next trial number as a counter on the study's row: an UPDATE … RETURNING takes it in the
+  // same statement that inserts the trial, so numbering costs one round trip and no count.
+  `
+  ALTER TABLE studies ADD COLUMN trial_count INTEGER NOT NULL DEFAULT 0;
+  UPDATE studies s SET trial_count = (SELECT count(*) FROM study_trials t WHERE t.study = s.name);
+  `,
 ];
 
 const STUDY_SCHEMA: PgSchema = { label: 'study store', component: 'studies', migrations: STUDY_MIGRATIONS };
 
 /**
  * Studies in PostgreSQL, shared by a search driver and its workers on other machines. A trial's
- * number is taken with the study's row locked (`FOR UPDATE`), so concurrent `addTrial`s from any
- * number of processes queue on that row and never lose or repeat a number; a trial's transition
- * and its steps are checked with the trial's row locked, so of two processes ending one trial
- * one fails. Each method is one transaction, committed before its promise resolves.
+ * number is taken from a counter on the study's row by the statement that inserts the trial, so
+ * concurrent `addTrial`s from any number of processes queue on that row and never lose or repeat
+ * a number; a trial's transition and its steps are checked by the statements that write them,
+ * with the trial's row locked, so of two processes ending one trial one fails. Each method is one
+ * statement (hence one snapshot and one round trip on the way that succeeds), committed before its
+ * promise resolves: the driver's bookkeeping stays cheap when many workers report at once.
  */
 export class PgStudyStore extends PgStore implements StudyStore {
   private constructor(db: PgDatabase, options: PgStoreOptions) {
@@ -88,80 +96,65 @@ export class PgStudyStore extends PgStore implements StudyStore {
   }
 
   async addTrial(study: string, trial: { params: Params; retryOf?: number }): Promise<StoredTrial> {
-    return this.write('addTrial', async (c) => {
-      if ((await rowsOf(c, 'SELECT 1 FROM studies WHERE name = $1 FOR UPDATE', [study])).length === 0) {
-        throw new DeeplineError('DL_STORE', `no study named "${study}" in ${this.location}`);
-      }
-      if (trial.retryOf !== undefined && (await rowsOf(c, 'SELECT 1 FROM study_trials WHERE retry_of = $1', [trial.retryOf])).length > 0) {
+    // One statement: the UPDATE locks the study's row and, should it wait for another addTrial,
+    // re-reads the counter once that one commits, so numbers never repeat and none is skipped.
+    // A failed insert (a trial re-run twice) rolls the counter back with it.
+    const rows = await this.rows(
+      'addTrial',
+      `WITH taken AS (UPDATE studies SET trial_count = trial_count + 1 WHERE name = $1 RETURNING trial_count - 1 AS number)
+       INSERT INTO study_trials (study, number, params, state, retry_of, started_at)
+       SELECT $1, taken.number, $2, 'running', $3, $4 FROM taken RETURNING *`,
+      [study, canonicalJson(trial.params), trial.retryOf ?? null, this.stamp()],
+    ).catch((e: unknown) => {
+      if (trial.retryOf !== undefined && (e as DeeplineError).cause && ((e as DeeplineError).cause as { code?: string }).code === '23505') {
         throw new DeeplineError('DL_STORE', `trial ${trial.retryOf} of study "${study}" is already being re-run`, {
           hint: 'another process resumed the study and took that trial',
         });
       }
-      const [{ n }] = await rowsOf(c, 'SELECT count(*)::int AS n FROM study_trials WHERE study = $1', [study]);
-      const [row] = await rowsOf(
-        c,
-        `INSERT INTO study_trials (study, number, params, state, retry_of, started_at) VALUES ($1, $2, $3, 'running', $4, $5) RETURNING id`,
-        [study, n, canonicalJson(trial.params), trial.retryOf ?? null, this.stamp()],
-      );
-      return loadTrial(c, Number(row.id));
+      throw e;
     });
+    if (rows.length === 0) throw new DeeplineError('DL_STORE', `no study named "${study}" in ${this.location}`);
+    return toTrial(rows[0], []);
   }
 
   async updateTrial(id: number, outcome: TrialOutcome): Promise<StoredTrial> {
-    return this.write('updateTrial', async (c) => {
-      const [row] = await rowsOf(c, 'SELECT state FROM study_trials WHERE id = $1 FOR UPDATE', [id]);
-      if (!row) throw this.trialNotFound(id);
-      // Only running → final: a finished trial is history that samplers have already learnt from.
-      if (row.state !== 'running') {
-        throw new DeeplineError('DL_STORE', `trial ${id} is already ${String(row.state)} and cannot become ${outcome.state}`);
-      }
-      await c.query('UPDATE study_trials SET state = $1, trial_values = $2, error = $3, interrupted = $4, rejected_for = $5, ended_at = $6 WHERE id = $7', [
-        outcome.state,
-        outcome.values ? encodeValues(outcome.values) : null,
-        outcome.error ?? null,
-        outcome.interrupted === true,
-        outcome.rejectedFor ?? null,
-        this.stamp(),
-        id,
-      ]);
-      return loadTrial(c, id);
-    });
+    // Only running → final, checked by the UPDATE itself: of two processes ending one trial, the
+    // second waits for the first and then finds it no longer running.
+    const [row] = await this.rows(
+      'updateTrial',
+      `WITH ended AS (
+         UPDATE study_trials SET state = $1, trial_values = $2, error = $3, interrupted = $4, rejected_for = $5, ended_at = $6
+         WHERE id = $7 AND state = 'running' RETURNING *)
+       SELECT ended.*, ${stepsColumn('ended.id')} AS steps FROM ended`,
+      [outcome.state, outcome.values ? encodeValues(outcome.values) : null, outcome.error ?? null, outcome.interrupted === true, outcome.rejectedFor ?? null, this.stamp(), id],
+    );
+    if (row) return toTrial(row, stepsOf(row));
+    const [found] = await this.rows('updateTrial', 'SELECT state FROM study_trials WHERE id = $1', [id]);
+    if (!found) throw this.trialNotFound(id);
+    // A finished trial is history that samplers have already learnt from.
+    throw new DeeplineError('DL_STORE', `trial ${id} is already ${String(found.state)} and cannot become ${outcome.state}`);
   }
 
   async appendIntermediate(id: number, step: number, values: readonly number[]): Promise<void> {
-    await this.write('appendIntermediate', async (c) => {
-      const [row] = await rowsOf(c, 'SELECT state FROM study_trials WHERE id = $1 FOR UPDATE', [id]);
-      if (!row) throw this.trialNotFound(id);
-      if (row.state !== 'running') {
-        throw new DeeplineError('DL_STORE', `trial ${id} is ${String(row.state)}: only a running trial can report`);
-      }
-      const inserted = await rowsOf(c, 'INSERT INTO study_intermediate (trial_id, step, step_values) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING step', [
-        id,
-        step,
-        encodeValues(values),
-      ]);
-      if (inserted.length === 0) throw new DeeplineError('DL_STORE', `trial ${id} already reported step ${step}`, { hint: 'report each step once' });
-    });
+    // The trial's row is locked for the insert, so a concurrent updateTrial cannot end it in between.
+    const inserted = await this.rows(
+      'appendIntermediate',
+      `WITH live AS (SELECT id FROM study_trials WHERE id = $1 AND state = 'running' FOR UPDATE)
+       INSERT INTO study_intermediate (trial_id, step, step_values) SELECT live.id, $2, $3 FROM live
+       ON CONFLICT DO NOTHING RETURNING step`,
+      [id, step, encodeValues(values)],
+    );
+    if (inserted.length > 0) return;
+    const [row] = await this.rows('appendIntermediate', 'SELECT state FROM study_trials WHERE id = $1', [id]);
+    if (!row) throw this.trialNotFound(id);
+    if (row.state !== 'running') throw new DeeplineError('DL_STORE', `trial ${id} is ${String(row.state)}: only a running trial can report`);
+    throw new DeeplineError('DL_STORE', `trial ${id} already reported step ${step}`, { hint: 'report each step once' });
   }
 
   async listTrials(study: string): Promise<StoredTrial[]> {
-    return this.write('listTrials', async (c) => {
-      await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const rows = await rowsOf(c, 'SELECT * FROM study_trials WHERE study = $1 ORDER BY number', [study]);
-      const steps = await rowsOf(
-        c,
-        'SELECT i.* FROM study_intermediate i JOIN study_trials t ON t.id = i.trial_id WHERE t.study = $1 ORDER BY i.trial_id, i.step',
-        [study],
-      );
-      const byTrial = new Map<number, Row[]>();
-      for (const s of steps) {
-        const tid = Number(s.trial_id);
-        const list = byTrial.get(tid);
-        if (list) list.push(s);
-        else byTrial.set(tid, [s]);
-      }
-      return rows.map((r) => toTrial(r, byTrial.get(Number(r.id)) ?? []));
-    });
+    // One statement, so one snapshot: trials and their steps agree while others write.
+    const rows = await this.rows('listTrials', `SELECT t.*, ${stepsColumn('t.id')} AS steps FROM study_trials t WHERE t.study = $1 ORDER BY t.number`, [study]);
+    return rows.map((r) => toTrial(r, stepsOf(r)));
   }
 
   private trialNotFound(id: number): DeeplineError {
@@ -169,10 +162,13 @@ export class PgStudyStore extends PgStore implements StudyStore {
   }
 }
 
-async function loadTrial(c: PgClient, id: number): Promise<StoredTrial> {
-  const [row] = await rowsOf(c, 'SELECT * FROM study_trials WHERE id = $1', [id]);
-  const steps = await rowsOf(c, 'SELECT * FROM study_intermediate WHERE trial_id = $1 ORDER BY step', [id]);
-  return toTrial(row, steps);
+/** A trial's intermediate results as one JSON array, in step order (the SQL of a column). */
+function stepsColumn(trialId: string): string {
+  return `COALESCE((SELECT json_agg(json_build_object('step', i.step, 'step_values', i.step_values) ORDER BY i.step) FROM study_intermediate i WHERE i.trial_id = ${trialId}), '[]'::json)`;
+}
+
+function stepsOf(row: Row): Row[] {
+  return row.steps as Row[];
 }
 
 /** JSON cannot hold NaN or ±Infinity; they become null and come back as NaN. */
