@@ -56,7 +56,7 @@ export class BullmqExecutor implements TrialExecutor {
   readonly #backoffMs: number;
   readonly #closeGraceMs: number;
   readonly #queue: Queue;
-  readonly #events: QueueEvents;
+  #events?: QueueEvents;
   readonly #redis: Redis;
   readonly #waiting: Pending[] = [];
   readonly #inFlight = new Map<string, Pending>();
@@ -74,16 +74,11 @@ export class BullmqExecutor implements TrialExecutor {
     const connection = redisOptions(options.redis);
     const prefix = this.#address.prefix!;
     this.#queue = new Queue(this.#address.queue!, { connection, prefix });
-    this.#events = new QueueEvents(this.#address.queue!, { connection, prefix });
     this.#redis = new Redis(connection);
     // Errors while Redis is away are retried by the clients; an unhandled 'error' event would end the process.
     this.#queue.on('error', () => undefined);
-    this.#events.on('error', () => undefined);
     this.#redis.on('error', () => undefined);
-    this.#listening = this.#events.waitUntilReady().catch(() => undefined);
-    this.#events.on('progress', ({ jobId, data }) => this.#progress(jobId, data as QueuedProgress));
-    this.#events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, parseResult(returnvalue)));
-    this.#events.on('failed', ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
+    this.#listening = this.#listen(connection, prefix).catch(() => undefined);
     const keys = queueKeys(this.#address);
     const beat = (): void => void this.#redis.set(keys.driverKey(this.driver), String(process.pid), 'PX', DRIVER_TTL_MS).catch(() => undefined);
     beat();
@@ -139,10 +134,27 @@ export class BullmqExecutor implements TrialExecutor {
     this.#timers.forEach((timer) => clearTimeout(timer));
     // Commands wait for an absent Redis: a close gives them a few seconds, then lets go.
     await within(3_000, this.#redis.del(queueKeys(this.#address).driverKey(this.driver)));
-    await within(3_000, Promise.allSettled([this.#events.close(), this.#queue.close()]));
+    await within(3_000, Promise.allSettled([this.#events?.close(), this.#queue.close()]));
     this.#redis.disconnect();
-    this.#events.disconnect().catch(() => undefined);
+    this.#events?.disconnect().catch(() => undefined);
     this.#queue.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Reads the queue's event stream from its current end as of now, not from wherever the end is
+   * when the reader's first blocking read goes out: events of a job queued in between (a fast
+   * trial's start) would otherwise be lost.
+   */
+  async #listen(connection: ReturnType<typeof redisOptions>, prefix: string): Promise<void> {
+    const [last] = await this.#redis.xrevrange(`${prefix}:${this.#address.queue}:events`, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(this.#address.queue!, { connection, prefix, lastEventId: last?.[0] ?? '0-0' });
+    this.#events = events;
+    events.on('error', () => undefined);
+    events.on('progress', ({ jobId, data }) => this.#progress(jobId, data as QueuedProgress));
+    events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, parseResult(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
+    if (this.#closed) await events.close();
+    else await events.waitUntilReady();
   }
 
   #dispatch(): void {
