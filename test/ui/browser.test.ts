@@ -194,6 +194,26 @@ describe('deepline ui in a browser', { skip: SKIP, timeout: 900_000 }, () => {
     for (const v of versions) assert.equal(await text(page, `tr[data-version="${v.version}"] .badge`), v.stage);
     assert.equal(await page.locator('[data-action="promote-production"]').count(), versions.filter((v) => v.stage !== 'production').length, 'actions are on in this server');
     await shoot(page, 'model', t);
+    // Promote v1 through the confirmation dialog, with the token the server was started with.
+    await page.locator('tr[data-version="1"] [data-action="promote-production"]').click();
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    await dialog.getByLabel('Reason (recorded with the change)').fill('checked in the browser test');
+    await dialog.getByLabel(/^Token printed by/).fill('browser-test-token');
+    await shoot(page, 'model-promote-dialog', t);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('.state-ok[role=status]').waitFor();
+    assert.equal((await workspace.registry.getVersion('iris', 1))?.stage, 'production');
+    assert.equal((await workspace.registry.history('iris')).at(-1)?.reason, 'checked in the browser test');
+    await page.locator('tr[data-version="1"] .badge', { hasText: 'production' }).waitFor();
+    // A rollback asks first; Escape cancels it and nothing changes.
+    const events = (await workspace.registry.history('iris')).length;
+    await page.locator('[data-action="rollback"]').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await workspace.registry.history('iris')).length, events);
+    assert.equal((await workspace.registry.getVersion('iris', 1))?.stage, 'production');
 
     // Monitoring: nothing was served, so nothing is monitored, and the page says so.
     await page.goto(`${origin}/#/monitoring`);
