@@ -147,6 +147,7 @@ const searchSchema = z.strictObject({
   space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
   crossValidation: z.union([z.literal('auto'), z.int().min(1).max(20)]).optional(),
+  families: z.union([z.literal('all'), z.array(z.string().min(1)).min(2).max(16)]).optional(),
   ensemble: z
     .union([
       z.boolean(),
@@ -311,6 +312,11 @@ export interface SearchSettings {
   readonly workers?: number;
   /** Model family, or `auto` (the modality's default). */
   readonly family: string;
+  /**
+   * Families the search chooses among, as a categorical parameter with each family's space
+   * conditional on it (`all`: every searchable family of the data's modality); absent: `family` alone.
+   */
+  readonly families?: 'all' | readonly string[];
   /**
    * How the final model is picked from the Pareto front of (error, latency, parameters):
    * `accuracy` (lowest error; ties by latency, then size), `balanced` (equal weights), or

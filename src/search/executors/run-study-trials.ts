@@ -122,7 +122,8 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       await study.tell(trialId, { state: 'failed', error: `recording its progress failed: ${(reportError as Error).message}` });
       return;
     }
-    if (stoppedByDeadline && bestReported && result.state !== 'failed') {
+    // A cross-validated trial reports its first fold's epochs: cut short, it has no value comparable with the others' mean over folds.
+    if (stoppedByDeadline && bestReported && result.state !== 'failed' && !job.crossValidation) {
       summary.complete++;
       await study.tell(trialId, bestReported);
     } else if (result.state === 'rejected' && tooSlowForDeadline(job, result, submittedAt)) {

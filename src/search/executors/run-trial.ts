@@ -76,7 +76,9 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
               seed: job.seed,
               signal: ctx.signal,
               ...(timeBudgetMs !== undefined ? { timeBudgetMs } : {}),
-              ...(job.minEpochs !== undefined && report ? { minEpochs: job.minEpochs } : {}),
+              // One fold gets 1/k of the trial's time: it must fit 1/k of the first rung's epochs
+              // in it, i.e. the first rung of one fold must fit in the trial's whole time.
+              ...(job.minEpochs !== undefined && report ? { minEpochs: Math.max(1, Math.ceil(job.minEpochs / job.crossValidation!.folds)) } : {}),
               ...(augmentation ? { augment: augmentation } : {}),
               onEpoch(record) {
                 if (!report) return;

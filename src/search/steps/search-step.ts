@@ -21,6 +21,8 @@ import type { Param, Params, SearchSpace } from '../space.ts';
 import { validateParams } from '../space/validate-params.ts';
 import type { Sampler } from '../samplers/sampler.ts';
 import type { FamilySearchSpace } from '../../models/search-spaces/family-search-space.ts';
+import { familyChoiceSearchSpace } from '../../models/search-spaces/family-choice-search-space.ts';
+import type { Modality } from '../../models/families/model-family.ts';
 import type { GenomeBase } from '../../models/genome.ts';
 import { applySpaceOverrides } from '../space/apply-space-overrides.ts';
 import { createStudy, loadStudy } from '../study.ts';
@@ -40,6 +42,11 @@ export type SearchParams = {
   readonly schedulerOptions?: SearchSettings['schedulerOptions'];
   readonly prefer: SearchSettings['prefer'];
   readonly space: SearchSettings['space'];
+  /**
+   * `search.families`: the search chooses the family too, among these (`all`: every searchable
+   * family of the data's modality), each with its own space (family-choice-search-space.ts).
+   */
+  readonly families?: 'all' | readonly string[];
   /** Configurations tried first, in order (then the family's default): `search.warmStart`. */
   readonly warmStart?: SearchSettings['warmStart'];
   /** `search.prior`: seed the first trials and TPE's prior from the nearest past tasks (warmStart); absent: off. */
@@ -136,8 +143,9 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       const train = await getDataset(ctx, inputs.train);
       const outputs = taskLoss(train.target).head.units;
       const modality = modalityOfDataset(train);
-      const family = params.family === 'auto' ? families.list(modality)[0] : families.get(modality, params.family);
-      const familySpace = family && families.searchSpace(family.name);
+      const choice = params.families ? familyChoice(families, modality, params.families) : undefined;
+      const family = choice ? { name: choice.family } : params.family === 'auto' ? families.list(modality)[0] : families.get(modality, params.family);
+      const familySpace = choice ?? (family && families.searchSpace(family.name));
       if (!family || !familySpace) {
         throw new DeeplineError('DL_TASK_FIELD', `search.family: the ${family?.name ?? modality} family has no search space`, {
           hint: `set search.enabled: false to train its default model, or pick one of: ${families.searchable().join(', ')}`,
@@ -283,7 +291,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         // training time, the first trial (the default model where it was tried first) goes to
         // it, and it trains for that time (cutting its epoch short if need be).
         const trained = complete ?? bestPruned(trials);
-        const refitLeft = ctx.budget.msFor('refit') ?? 0;
+        // The small-data time budget bounds the search alone: the final training then has all the time it needs.
+        const refitLeft = ctx.budget.msFor('refit') ?? (plan.searchMs !== undefined ? Infinity : 0);
         const tooSlow = trained || refitLeft <= 0 ? undefined : trials.find((t) => t.rejectedFor === 'time');
         const best = trained ?? tooSlow;
         if (!best) throw noModel(trials);
@@ -344,6 +353,20 @@ function trialTime(deadline: number | undefined, trialMs: number | undefined): {
   const left = deadline === undefined ? Infinity : Math.max(1, deadline - Date.now());
   const ms = Math.min(left, trialMs ?? Infinity);
   return Number.isFinite(ms) ? { timeBudgetMs: Math.round(ms) } : {};
+}
+
+/** `search.families` as one space; DL_TASK_FIELD when fewer than two searchable families of the modality are named. */
+function familyChoice(families: FamilyRegistry, modality: Modality, wanted: 'all' | readonly string[]): FamilySearchSpace<GenomeBase> {
+  const names = wanted === 'all' ? families.list(modality).map((f) => f.name).filter((n) => families.searchSpace(n)) : wanted.map((n) => families.get(modality, n).name);
+  const spaces = names.map((n) => families.searchSpace(n)).filter((s): s is FamilySearchSpace<GenomeBase> => s !== undefined);
+  if (spaces.length < 2 || spaces.length !== names.length) {
+    const searchable = families.list(modality).map((f) => f.name).filter((n) => families.searchSpace(n));
+    throw new DeeplineError('DL_TASK_FIELD', `search.families: a choice needs two or more searchable ${modality} families, but got ${JSON.stringify(wanted)}`, {
+      hint: `the searchable ${modality} families are: ${searchable.join(', ') || 'none'}; or leave search.families out to search one family (search.family)`,
+      location: { field: 'search.families' },
+    });
+  }
+  return familyChoiceSearchSpace(spaces);
 }
 
 /** The family's default model as the first trial, when it lies inside the (overridden) space. */
