@@ -36,11 +36,13 @@ export function ConfirmDialog({ request, busy, error, onConfirm, onCancel }: { r
         <h2 id="confirm-title">{request.title}</h2>
         <p>{request.message}</p>
         <label>
-          Reason (recorded with the change)
+          <span>Reason (recorded with the change)</span>
           <input type="text" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} maxLength={500} />
         </label>
         <label>
-          Token printed by <code>deepline ui --allow-actions</code>
+          <span>
+            Token printed by <code>deepline ui --allow-actions</code>
+          </span>
           <input type="password" required autoComplete="off" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
         </label>
         {error && (
