@@ -36,7 +36,9 @@ interface Search {
 }
 
 const made: Search[] = [];
+const workerFolders: string[] = [];
 after(async () => {
+  for (const folder of workerFolders) rmSync(folder, { recursive: true, force: true });
   for (const s of made) {
     s.driver?.kill('SIGKILL');
     await cleanUp(s.prefix, s.workers).catch(() => undefined);
@@ -77,6 +79,7 @@ function newSearch(label: string, options: { redis?: string; trials?: number } =
 /** Starts a `deepline worker` in a folder of its own; hidden from the driver's folder where it can be. */
 function addWorker(search: Search, extra: readonly string[] = []): WorkerProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'deepline-worker-'));
+  workerFolders.push(cwd);
   const hide = canUnshare ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs "$0" && exec "$@"', search.dir] : [];
   const args = ['--store', search.store, '--threads', '1', '--lock-ms', '3000', ...(search.redis !== REDIS_URL ? ['--redis', search.redis] : []), ...extra];
   const worker = startWorker(search.prefix, args, { cwd, command: hide });

@@ -25,12 +25,14 @@ describe('deepline worker --store postgres://', { skip: down ?? false, timeout: 
   const url = `${PG_URL}?schema=${schema}`;
   const dir = mkdtempSync(join(tmpdir(), 'deepline-pg-driver-'));
   const workers: WorkerProcess[] = [];
+  const workerDir = mkdtempSync(join(tmpdir(), 'deepline-pg-worker-'));
   after(async () => {
     await cleanUp(prefix, workers);
     const db = PgDatabase.open(PG_URL);
     await db.query('cleanup', 'test schema', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await db.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(workerDir, { recursive: true, force: true });
   });
 
   it('fetches a trial\'s data by hash from the store, and retries then fails a trial whose data it lacks', async () => {
@@ -43,7 +45,7 @@ describe('deepline worker --store postgres://', { skip: down ?? false, timeout: 
     } finally {
       await db.close();
     }
-    const cwd = mkdtempSync(join(tmpdir(), 'deepline-pg-worker-'));
+    const cwd = workerDir;
     workers.push(startWorker(prefix, ['--store', url, '--cache', join(cwd, 'cache'), '--threads', '1'], { cwd }));
     await waitForWorkers(prefix, 1, 120_000, workers);
     const executor = new BullmqExecutor({ redis: REDIS_URL, prefix, workers: 1, attempts: 2, backoffMs: 100 });
