@@ -145,17 +145,9 @@ const searchSchema = z.strictObject({
     ])
     .optional(),
   space: z.record(z.string().min(1), spaceOverrideSchema).optional(),
+  families: z.union([z.literal('all'), z.array(z.string().min(1)).min(2).max(16)]).optional(),
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
   crossValidation: z.union([z.literal('auto'), z.int().min(1).max(20)]).optional(),
-  ensemble: z
-    .union([
-      z.boolean(),
-      z.literal('auto'),
-      z.strictObject({ enabled: z.union([z.boolean(), z.literal('auto')]).optional(), size: z.int().min(2).max(20).optional(), selection: z.enum(['auto', 'greedy', 'average']).optional() }),
-    ])
-    .optional(),
-  crossValidation: z.union([z.literal('auto'), z.int().min(1).max(20)]).optional(),
-  families: z.union([z.literal('all'), z.array(z.string().min(1)).min(2).max(16)]).optional(),
   ensemble: z
     .union([
       z.boolean(),
