@@ -20,6 +20,13 @@ const ACQUIRE_WAIT_MS = 1000;
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 
 /**
+ * Every lock held by this process. A holder that drops its reference must not lose the lock:
+ * the garbage collector would finalize the SQLite handle and so release the file lock while the
+ * run is still writing (seen when a holder kept the lock only in a module-level constant).
+ */
+const held = new Set<WorkspaceLock>();
+
+/**
  * A named lock under `<home>/locks/`, held by one process while it writes a run.
  *
  * It is an exclusive SQLite transaction kept open on an empty file `<name>.lock`: the kernel
@@ -57,6 +64,7 @@ export class WorkspaceLock {
       throw lockError(lockFile, e);
     }
     const lock = new WorkspaceLock(name, infoFile, db);
+    held.add(lock);
     lock.describe(runId);
     return lock;
   }
@@ -109,6 +117,7 @@ export class WorkspaceLock {
   release(): void {
     const db = this.db;
     this.db = undefined;
+    held.delete(this);
     if (!db) return;
     try {
       db.exec('ROLLBACK');

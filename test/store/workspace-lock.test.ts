@@ -23,7 +23,7 @@ async function withHome(fn: (home: string) => Promise<void>): Promise<void> {
 
 /** Starts a process that takes the lock; resolves with it once it says HELD or BUSY. */
 async function holdInChild(home: string, name: string, runId: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, home, name, runId], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fixture, home, name, runId], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   return { child, line };
 }
