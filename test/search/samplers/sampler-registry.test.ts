@@ -18,6 +18,7 @@ it('sampler registry: holds the built-ins, validates their options, rejects dupl
     considerMagicClip: true,
     multivariate: true,
     bandwidth: 0.1,
+    priorConfigWeight: 0.5,
   });
   assert.equal(tpe.optionsSchema.safeParse({ gamma: 2 }).success, false);
   assert.equal(tpe.optionsSchema.safeParse({ nStartups: 5 }).success, false);
