@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bestEpochOf, refitEpochs } from '../../src/search/refit-epochs.ts';
+import { bestEpochOf, refitEpochs, refitEpochsFromFolds } from '../../src/search/refit-epochs.ts';
 import type { StoredTrial } from '../../src/store/metadata/study-store.ts';
 
 function trial(errors: number[]): StoredTrial {
@@ -33,5 +33,16 @@ describe('refit epochs', () => {
     assert.equal(refitEpochs(trial([0.5, 0.3, 0.2, 0.15, 0.14]), limits(5)), 40);
     // A space overridden beyond its default range never cuts a trial's own epochs.
     assert.equal(refitEpochs(trial([0.5, 0.3, 0.2]), { epochs: 50, maxEpochs: 40, patience: 3 }), 50);
+  });
+
+  it('after cross-validation, retrains for the folds\' median best epoch, not fold 0\'s coarse curve', () => {
+    const limits = { epochs: 60, maxEpochs: 80, patience: 15 };
+    // Fold 0's accuracy on 26 rows was flat from epoch 10: its curve alone says 16 epochs.
+    const flat = trial([0.5, 0.4, 0.3, 0.23, ...Array<number>(56).fill(0.27)]);
+    assert.equal(refitEpochs(flat, limits), 4);
+    assert.equal(refitEpochs(flat, limits, 37), 37);
+    // The folds' losses still fell at the last epoch: up to the most epochs the space allows.
+    assert.equal(refitEpochs(flat, limits, 60), 80);
+    assert.equal(refitEpochsFromFolds(0, limits), 1);
   });
 });

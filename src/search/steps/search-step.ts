@@ -195,6 +195,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           ctx.progress({ done: 0, total: 1, unit: 'trial', message: plan.reason });
         }
         const outOfFold = new Map<number, OutOfFold>();
+        /** Each cross-validated trial's median best epoch over its folds (refitEpochsFromFolds); a resumed run falls back to the curve. */
+        const foldBestEpochs = new Map<number, number>();
         const before = await study.trials();
         const counted = before.filter((t) => !t.interrupted).length;
         const usedMs = busyMs(before);
@@ -261,6 +263,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
               finished++;
               if (result.state === 'complete') completed = true;
               if (result.state === 'complete' && result.outOfFold) outOfFold.set(trialId, result.outOfFold);
+              if (result.state === 'complete' && result.outOfFold && result.bestEpoch !== undefined) foldBestEpochs.set(trialId, result.bestEpoch);
               failedInARow = result.state === 'failed' ? failedInARow + 1 : 0;
               const error = result.state === 'complete' ? result.values?.[0] : undefined;
               if (error !== undefined && error < bestError) bestError = error;
@@ -278,7 +281,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           folds: plan.folds,
           training: (t) => {
             const own = { ...familySpace.trainingFromParams(t.params), patience: params.patience };
-            return { ...own, epochs: Math.max(1, refitEpochs(t, { epochs: own.epochs, maxEpochs: epochRange(space)[1], patience: params.patience })) };
+            return { ...own, epochs: Math.max(1, refitEpochs(t, { epochs: own.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }, foldBestEpochs.get(t.id))) };
           },
           genome: (t) => familySpace.genomeFromParams(t.params),
         });
@@ -306,8 +309,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           values: best.values ?? [],
           genome: familySpace.genomeFromParams(best.params),
           training,
-          bestEpoch: complete ? bestEpochOf(best) : training.epochs,
-          refitEpochs: complete ? refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }) : training.epochs,
+          bestEpoch: complete ? (foldBestEpochs.get(best.id) ?? bestEpochOf(best)) : training.epochs,
+          refitEpochs: complete ? refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }, foldBestEpochs.get(best.id)) : training.epochs,
           ...(fallback && { fallback }),
         };
         const summary: StudySummary = {
