@@ -53,12 +53,13 @@ describe('deepline worker and deepline workers', { timeout: 180_000 }, () => {
     assert.match(metrics, /^deepline_worker_trial_epochs_total\{worker="cli-worker-1"\} 3$/m);
     assert.match(metrics, /^deepline_worker_trials_running\{worker="cli-worker-1"\} 0$/m);
     // The heartbeat is refreshed every 5 s: wait for one that counts the trial.
+    const counted = /^cli-worker-1 .* idle +1 complete +\d+\.\d/m;
     let text = '';
-    for (let i = 0; i < 40 && !/1 complete/.test(text); i++) {
+    for (let i = 0; i < 40 && !counted.test(text); i++) {
       await new Promise((r) => setTimeout(r, 250));
       text = deepline(['workers', '--redis', REDIS_URL, '--prefix', prefix]).stdout;
     }
-    assert.match(text, /^cli-worker-1 .* idle +1 complete +\d+\.\d/m);
+    assert.match(text, counted);
     assert.match(text, /jobs: 0 waiting, 0 active, 0 delayed, 1 completed, 0 failed/);
   });
 });
