@@ -47,7 +47,7 @@ after(async () => {
 });
 
 /** A 12-trial digits search on the bullmq executor, its driver not yet started. */
-function newSearch(label: string, options: { redis?: string; trials?: number } = {}): Search {
+function newSearch(label: string, options: { redis?: string; trials?: number; epochs?: number } = {}): Search {
   const dir = mkdtempSync(join(tmpdir(), `deepline-dist-${label}-`));
   const prefix = uniquePrefix(label);
   const redis = options.redis ?? REDIS_URL;
@@ -61,7 +61,7 @@ function newSearch(label: string, options: { redis?: string; trials?: number } =
       'metric: accuracy',
       'split: { train: 0.7, validation: 0.15, test: 0.15 }',
       'seed: 7',
-      `budget: { trials: ${options.trials ?? 12}, epochs: 2 }`,
+      `budget: { trials: ${options.trials ?? 12}, epochs: ${options.epochs ?? 2} }`,
       'search: { workers: 2, sampler: random, scheduler: none }',
       `executor: { kind: bullmq, redis: "${redis}", prefix: ${prefix} }`,
       'export: []',
@@ -136,7 +136,8 @@ describe('distributed search on the bullmq executor', { skip, timeout: 600_000, 
   });
 
   it('finishes the search when a worker is SIGKILLed mid-trial: its trial is retried or failed, finished ones are kept', async () => {
-    const search = newSearch('killworker', { trials: 8 });
+    // Four epochs a trial: the worker's heartbeat (written at each epoch) shows it mid-trial for long enough to be seen.
+    const search = newSearch('killworker', { trials: 8, epochs: 4 });
     addWorker(search);
     addWorker(search);
     await waitForWorkers(search.prefix, 2, 120_000, search.workers);
