@@ -102,6 +102,7 @@ export class Study<S> {
       if (vector.some((v) => !Number.isFinite(v))) return { stop: true };
       const scheduler = this.options.scheduler;
       if (!scheduler) return { stop: false };
+      // The scheduler compares with every trial: the one place a report reads the whole study.
       const trials = await this.options.store.listTrials(this.name);
       const trial = trials.find((t) => t.id === trialId)!;
       const directions = this.record.objectives.map((o) => o.direction);
@@ -188,7 +189,8 @@ export class Study<S> {
   }
 
   private async running(trialId: number): Promise<StoredTrial> {
-    const trial = (await this.options.store.listTrials(this.name)).find((t) => t.id === trialId);
+    const found = await this.options.store.getTrial(trialId);
+    const trial = found?.study === this.name ? found : undefined;
     if (!trial) throw new DeeplineError('DL_INTERNAL', `study "${this.name}" has no trial ${trialId}`);
     if (trial.state !== 'running') throw new DeeplineError('DL_INTERNAL', `trial ${trialId} of study "${this.name}" is already ${trial.state}`);
     return trial;

@@ -189,6 +189,24 @@ export function studyStoreConformance(label: string, factory: () => Promise<Stud
         assert.deepEqual(await store.listTrials('c'), []);
       }));
 
+    it('gets one trial by id, equal to its listed record, and undefined for an unknown id', () =>
+      withStore(async (store) => {
+        await study(store, 'a');
+        await study(store, 'b');
+        const t = await store.addTrial('a', { params: { i: 0 } });
+        const u = await store.addTrial('b', { params: { i: 1 } });
+        await store.appendIntermediate(t.id, 1, [0.5, 2]);
+        await store.appendIntermediate(t.id, 2, [0.4, 2]);
+        await store.updateTrial(u.id, { state: 'complete', values: [0.1, 1] });
+        const [listedT] = await store.listTrials('a');
+        const [listedU] = await store.listTrials('b');
+        assert.deepEqual(await store.getTrial(t.id), listedT);
+        assert.deepEqual(await store.getTrial(u.id), listedU);
+        assert.equal((await store.getTrial(t.id))?.intermediate?.length, 2);
+        assertFrozen(await store.getTrial(t.id), 'trial');
+        assert.equal(await store.getTrial(t.id + u.id + 1000), undefined);
+      }));
+
     it('links a retry to its interrupted trial, and retries a trial at most once', () =>
       withStore(async (store, fixture) => {
         await study(store);

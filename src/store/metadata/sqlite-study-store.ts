@@ -154,9 +154,20 @@ export class SqliteStudyStore extends SqliteStore implements StudyStore {
       const byTrial = new Map<number, Row[]>();
       for (const s of steps) {
         const id = Number(s.trial_id);
-        byTrial.set(id, [...(byTrial.get(id) ?? []), s]);
+        const list = byTrial.get(id);
+        if (list) list.push(s);
+        else byTrial.set(id, [s]);
       }
       return rows.map((r) => toTrial(r, byTrial.get(Number(r.id)) ?? []));
+    });
+  }
+
+  async getTrial(id: number): Promise<StoredTrial | undefined> {
+    return this.read('getTrial', () => {
+      const row = this.db.prepare('SELECT * FROM study_trials WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return undefined;
+      const steps = this.db.prepare('SELECT * FROM study_intermediate WHERE trial_id = ? ORDER BY step').all(id) as Row[];
+      return toTrial(row, steps);
     });
   }
 

@@ -64,5 +64,7 @@ export interface StudyStore {
   /** Records one intermediate result of a running trial; a step may be recorded once. */
   appendIntermediate(id: number, step: number, values: readonly number[]): Promise<void>;
   listTrials(study: string): Promise<StoredTrial[]>;
+  /** One trial with its intermediate results, or undefined for an unknown id: a running trial's reports read this, not the whole study. */
+  getTrial(id: number): Promise<StoredTrial | undefined>;
   close(): Promise<void>;
 }

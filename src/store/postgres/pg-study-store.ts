@@ -157,6 +157,11 @@ export class PgStudyStore extends PgStore implements StudyStore {
     return rows.map((r) => toTrial(r, stepsOf(r)));
   }
 
+  async getTrial(id: number): Promise<StoredTrial | undefined> {
+    const [row] = await this.rows('getTrial', `SELECT t.*, ${stepsColumn('t.id')} AS steps FROM study_trials t WHERE t.id = $1`, [id]);
+    return row && toTrial(row, stepsOf(row));
+  }
+
   private trialNotFound(id: number): DeeplineError {
     return new DeeplineError('DL_STORE', `no trial with id ${id} in ${this.location}`);
   }
