@@ -303,8 +303,9 @@ describe('deepline ui in a browser', { skip: SKIP, timeout: 900_000 }, () => {
       await pause(50);
     }
     assert.equal(await exited, 0, stderr);
-    t.diagnostic(`live updates after each of ${delays.length} finished trials: ${delays.map((d) => `${d} ms`).join(', ')}`);
-    assert.ok(delays.length >= 5, `saw ${delays.length} trials finish`);
+    t.diagnostic(`live updates after ${delays.length} changes (${seen} finished trials): ${delays.map((d) => `${d} ms`).join(', ')}`);
+    // Two trials may finish between polls (a pruned one ends within milliseconds): count trials, not updates.
+    assert.ok(seen >= 5, `saw ${seen} trials finish`);
     assert.ok(Math.max(...delays) < 5000);
     assert.equal(await page.evaluate(() => (globalThis as { deeplineNoReload?: boolean }).deeplineNoReload), true, 'the page was never reloaded');
     assert.equal(await page.locator('tr[data-trial]').count(), seen);
