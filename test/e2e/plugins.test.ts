@@ -26,8 +26,13 @@ describe('plugins', { timeout: 300_000 }, () => {
     assert.equal(study.sampler, 'halton');
     assert.equal(study.family, 'residual-mlp');
     assert.ok(study.trials.some((t) => t.state === 'complete'), `trials: ${JSON.stringify(study.trials)}`);
-    const model = JSON.parse(readFileSync(join(dir, 'out-with-plugin/model/model.json'), 'utf8')) as { modelTopology: { config: { name: string } } };
-    assert.equal(model.modelTopology.config.name, 'residual_mlp');
+    // The final model is the plugin family's, or (search.ensemble: auto) an ensemble of its trials.
+    const model = JSON.parse(readFileSync(join(dir, 'out-with-plugin/model/model.json'), 'utf8')) as { modelTopology: { config: { name: string; layers: { name: string }[] } } };
+    const { name, layers } = model.modelTopology.config;
+    if (name === 'ensemble') {
+      const names = layers.map((l) => l.name);
+      assert.ok(names.some((n) => /^m\d+_stem$/.test(n)) && names.some((n) => /^m\d+_residual_\d+$/.test(n)), `ensemble layers: ${names.join(', ')}`);
+    } else assert.equal(name, 'residual_mlp');
   });
 
   it('names the registered samplers, plugins included, for a misspelt one', () => {
