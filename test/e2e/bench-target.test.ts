@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { ServingConfig } from '../../src/deploy/target-bench/serving-config.ts';
 import type { TargetBenchResult } from '../../src/deploy/target-bench/target-bench-result.ts';
 import { chartTitled } from '../render/charts/svg-chart-reader.ts';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 describe('deepline bench-target', { timeout: 300_000 }, () => {
   const dir = tempDir('deepline-bench-target-');
@@ -66,7 +66,7 @@ describe('deepline bench-target', { timeout: 300_000 }, () => {
     assert.ok(report.trimEnd().endsWith('</html>') && !/<script/i.test(report), 'still a whole, script-free page');
 
     // `deepline serve` takes the batch size and the rest from serving.json, and says so.
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', home, 'serve', out, '--port', '0'], {
+    const child = spawn(process.execPath, [...CLI, '--home', home, 'serve', out, '--port', '0'], {
       cwd: dir,
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

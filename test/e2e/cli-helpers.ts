@@ -1,12 +1,41 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-// The CLI from its TypeScript sources, so tests never run a stale build; test/e2e/compiled-cli
-// checks the compiled bin/deepline.js that users run.
-const CLI = ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
+
+/** The newest modification time of a file under `dir`, in ms. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether dist/ was compiled after the last change to src/ (npm ci and `npm run build` compile
+ * it). DEEPLINE_TEST_CLI=sources or =compiled overrides the check.
+ */
+function compiledIsFresh(): boolean {
+  const forced = process.env.DEEPLINE_TEST_CLI;
+  if (forced === 'sources' || forced === 'compiled') return forced === 'compiled';
+  const entry = join(ROOT, 'dist/cli/deepline.js');
+  if (!existsSync(entry)) return false;
+  const built = statSync(entry).mtimeMs;
+  return newestUnder(join(ROOT, 'src')) <= built && ['package.json', 'tsconfig.json', 'tsconfig.build.json'].every((f) => statSync(join(ROOT, f)).mtimeMs <= built);
+}
+
+/**
+ * The node arguments that start `deepline`: the compiled bin/deepline.js when dist/ is at least
+ * as new as every source — it starts in about a third of the time, and the e2e suite starts the
+ * CLI some 200 times — else the TypeScript sources through tsx, so a test never runs a stale
+ * build. test/e2e/compiled-cli checks the compiled CLI itself either way.
+ */
+export const CLI: readonly string[] = compiledIsFresh()
+  ? [join(ROOT, 'bin/deepline.js')]
+  : ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
 
 export interface CliResult {
   code: number | null;

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { buildProgram } from '../../src/cli/main.ts';
 import type { StudySummary } from '../../src/search/study-summary.ts';
+import { CLI } from './cli-helpers.ts';
 import { cleanUp, REDIS_URL, redisMissing, startWorker, uniquePrefix, waitForWorkers, type WorkerProcess } from '../search/executors/fixtures/queue-workers.ts';
 
 // A search driver (`deepline run`) and `deepline worker` processes that share nothing but Redis
@@ -17,7 +18,6 @@ import { cleanUp, REDIS_URL, redisMissing, startWorker, uniquePrefix, waitForWor
 // (a shared file system), which is said in the test names. Trials are tiny (digits, 2 epochs).
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
 const PG_URL = process.env.DEEPLINE_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const redisDown = await redisMissing();
 const runTakesStore = buildProgram().commands.find((c) => c.name() === 'run')?.options.some((o) => o.long === '--store') ?? false;

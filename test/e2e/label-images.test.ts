@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 const DIGITS = readFileSync(join(ROOT, 'examples/data/digits.csv'), 'utf8').trim().split(/\r?\n/);
 /** Pixel rows sent as `{ pixels }`: 20 of the training CSV, with the values the CSV holds. */
@@ -16,7 +16,7 @@ const PNGS = Array.from({ length: 10 }, (_, d) => join(ROOT, `examples/data/digi
 
 /** Starts `deepline serve` and resolves with its address once it prints its banner. */
 async function startServe(args: string[], home: string, cwd: string) {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', home, 'serve', ...args, '--port', '0'], {
+  const child = spawn(process.execPath, [...CLI, '--home', home, 'serve', ...args, '--port', '0'], {
     cwd,
     env: { ...process.env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

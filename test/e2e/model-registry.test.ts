@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 const FLOWER = { sepal_length: 6.1, sepal_width: 2.8, petal_length: 4.7, petal_width: 1.2 };
 
@@ -49,7 +49,7 @@ describe('deepline registry and a server that follows it', { timeout: 600_000 },
     assert.match(promoted.stdout, /iris: version 1 → production/);
     assert.match(promoted.stdout, /pass {2}accuracy [\d.]+ >= 0\.5/);
 
-    const server = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', home, 'serve', 'iris', '--port', '0', '--poll-ms', '200'], {
+    const server = spawn(process.execPath, [...CLI, '--home', home, 'serve', 'iris', '--port', '0', '--poll-ms', '200'], {
       cwd: dir,
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

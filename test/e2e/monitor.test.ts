@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { PredictionLogWriter } from '../../src/monitor/prediction-log/prediction-log-writer.ts';
 import { PREDICTION_LOG_VERSION } from '../../src/monitor/prediction-log/prediction-record.ts';
 import { createSeededRandom } from '../../src/seed/seeded-random.ts';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 import { spawn } from 'node:child_process';
 
 describe('deepline monitor', { timeout: 300_000 }, () => {
@@ -106,7 +106,7 @@ describe('deepline monitor', { timeout: 300_000 }, () => {
 });
 
 function deeplineAsync(args: string[], options: { home: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', options.home, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' } });
+  const child = spawn(process.execPath, [...CLI, '--home', options.home, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

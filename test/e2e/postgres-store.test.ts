@@ -4,9 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { postgresUnavailable, TestSchemas } from '../../src/testing/postgres-test-database.ts';
-import { ROOT, tempDir, type CliResult } from './cli-helpers.ts';
+import { CLI, ROOT, tempDir, type CliResult } from './cli-helpers.ts';
 
-const CLI = ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
 
 /** `deepline` run from `cwd` with its default `--home` (`.deepline` there) and extra environment. */
 function deeplineIn(cwd: string, args: string[], env: Record<string, string> = {}): CliResult {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readPredictionLog, type PredictionLogWarning } from '../../src/monitor/prediction-log/prediction-log-reader.ts';
 import type { PredictionRecord } from '../../src/monitor/prediction-log/prediction-record.ts';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 interface Served {
   readonly child: ChildProcess;
@@ -17,7 +17,7 @@ interface Served {
 
 /** Starts `deepline serve` and resolves once it prints its address. */
 async function startServe(args: string[], home: string, cwd: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', home, 'serve', ...args, '--port', '0'], {
+  const child = spawn(process.execPath, [...CLI, '--home', home, 'serve', ...args, '--port', '0'], {
     cwd,
     env: { ...process.env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deepline, ROOT, tempDir } from './cli-helpers.ts';
+import { CLI, deepline, ROOT, tempDir } from './cli-helpers.ts';
 
 describe('deepline serve', { timeout: 300_000 }, () => {
   it('serves a run by its id, answers a prediction, and stops cleanly on SIGTERM', async (t) => {
@@ -15,7 +15,7 @@ describe('deepline serve', { timeout: 300_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     const { runId } = JSON.parse(run.stdout) as { runId: string };
 
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts'), '--home', home, 'serve', runId.slice(0, 17), '--port', '0', '--api-key', 'k'], {
+    const child = spawn(process.execPath, [...CLI, '--home', home, 'serve', runId.slice(0, 17), '--port', '0', '--api-key', 'k'], {
       cwd: dir,
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

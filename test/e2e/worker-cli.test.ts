@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BullmqExecutor } from '../../src/search/executors/bullmq-executor.ts';
+import { CLI } from './cli-helpers.ts';
 import { cleanUp, REDIS_URL, redisMissing, startWorker, uniquePrefix, waitForWorkers, type WorkerProcess } from '../search/executors/fixtures/queue-workers.ts';
 import { writeTinyDataset } from '../search/executors/fixtures/write-tiny-dataset.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/deepline.ts')];
 const deepline = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 const missing = await redisMissing();
 
