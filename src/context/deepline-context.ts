@@ -39,7 +39,7 @@ export interface DeeplineContext {
    * A new trial executor of the kind named (default: `bullmq` when DEEPLINE_REDIS_URL is set,
    * else `local`), loading this context's plugins.
    */
-  createExecutor(options: Omit<ExecutorOptions, 'plugins'>, kind?: string): TrialExecutor;
+  createExecutor(options: Omit<ExecutorOptions, 'plugins'>, kind?: string): Promise<TrialExecutor>;
   /** Closes what the context opened (the study and prior stores). */
   close(): Promise<void>;
 }
@@ -94,7 +94,7 @@ export async function createDefaultContext(options: ContextOptions = {}): Promis
       priors ??= new SqlitePriorStore(join(options.home ?? '.deepline', 'metadata.db'));
       return priors;
     },
-    createExecutor(executorOptions: Omit<ExecutorOptions, 'plugins'>, kind = process.env.DEEPLINE_REDIS_URL ? 'bullmq' : 'local'): TrialExecutor {
+    async createExecutor(executorOptions: Omit<ExecutorOptions, 'plugins'>, kind = process.env.DEEPLINE_REDIS_URL ? 'bullmq' : 'local'): Promise<TrialExecutor> {
       return registries.executors.get(kind, 'DL_TASK_FIELD').create({ ...executorOptions, plugins });
     },
     async close(): Promise<void> {

@@ -62,12 +62,12 @@ describe('the bullmq executor entry', () => {
     const context = await createDefaultContext();
     try {
       process.env.DEEPLINE_REDIS_URL = 'redis://127.0.0.1:6379';
-      const queued = context.createExecutor({ workers: 3 });
+      const queued = await context.createExecutor({ workers: 3 });
       assert.ok(queued instanceof BullmqExecutor);
       assert.equal(queued.size, 3);
       await queued.close();
       delete process.env.DEEPLINE_REDIS_URL;
-      const local = context.createExecutor({ workers: 1 });
+      const local = await context.createExecutor({ workers: 1 });
       assert.ok(local instanceof LocalProcessExecutor);
       await local.close();
     } finally {

@@ -1,11 +1,11 @@
 import { DeeplineError } from '../../errors/index.ts';
 import type { ExecutorEntry } from './executor-entry.ts';
-import { BullmqExecutor } from './bullmq-executor.ts';
 
 /**
  * `executor: { kind: bullmq, redis: … }`: trials as jobs on a BullMQ queue in Redis, run by
  * `deepline worker` processes on any machine that reaches it. The queue's address comes from the
- * task file, else DEEPLINE_REDIS_URL.
+ * task file, else DEEPLINE_REDIS_URL. BullMQ and ioredis (some 200 files) load only when a search
+ * asks for this executor, not in every command that builds the registries.
  */
 export const bullmqExecutor: ExecutorEntry = {
   name: 'bullmq',
@@ -18,13 +18,13 @@ export const bullmqExecutor: ExecutorEntry = {
         location: { field: 'executor.redis' },
       });
     }
-    return new BullmqExecutor({
+    return import('./bullmq-executor.ts').then(({ BullmqExecutor }) => new BullmqExecutor({
       redis,
       workers,
       ...(settings?.prefix !== undefined && { prefix: settings.prefix }),
       ...(settings?.queue !== undefined && { queue: settings.queue }),
       ...(settings?.attempts !== undefined && { attempts: settings.attempts }),
       ...(onNotice && { onNotice }),
-    });
+    }));
   },
 };

@@ -17,5 +17,6 @@ export interface ExecutorOptions {
 export interface ExecutorEntry {
   readonly name: string;
   readonly description: string;
-  create(options: ExecutorOptions): TrialExecutor;
+  /** Settings it cannot work with throw here, before anything loads; the executor may load its modules first. */
+  create(options: ExecutorOptions): TrialExecutor | Promise<TrialExecutor>;
 }

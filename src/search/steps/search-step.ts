@@ -227,7 +227,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
+          executor = await ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,
