@@ -94,10 +94,19 @@ export async function createServer(models: readonly ServedModel[], options: Serv
   const recorder = options.predictionLog ? await PredictionRecorder.open(options.predictionLog, metrics) : undefined;
   let ready = true;
 
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    requestTimeout,
+    // Node's HTTP server takes its timeouts at construction: set later (as fastify sets
+    // requestTimeout), a client that sends its headers and then stalls was cut only at the 60 s
+    // headers timeout, checked every 30 s. Given here, and checked four times per timeout (at
+    // most every second), a stalled request gets its 408 on time.
+    http:
+      requestTimeout > 0
+        ? { requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(1000, requestTimeout / 4)) }
+        : {},
     // While it stops, a request that still arrives on an open connection is served, not refused:
     // the drain answers everything that reached the server.
     return503OnClosing: false,
