@@ -2,7 +2,9 @@
  * Serving benchmark (issue 13): the digits model served by `deepline serve` (compiled CLI, its own
  * process) under autocannon on 127.0.0.1, at 1 and 64 concurrent clients, with dynamic batching on
  * and off; and in the same run, ONNX Runtime's in-process throughput at batch 1 and at the serving
- * batch size — the limit HTTP serving approaches. Each request carries one real test image.
+ * batch size — the limit HTTP serving approaches — and the HTTP ceiling: an empty fastify route
+ * under the same load (bench/fixtures/http-ceiling-server.mjs), the most any Node.js server
+ * answers here whatever it does per request. Each request carries one real test image.
  *
  *   npm run bench:serve -- [--seconds 20] [--max-batch 32] [--max-wait-ms 0] [--model <output folder>]
  *
@@ -19,6 +21,8 @@ import { loadServedModel } from '../src/serve/served-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'deepline.js');
+
+const CEILING = 'HTTP ceiling (no model)';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,8 +49,9 @@ async function trainDigits(dir: string): Promise<string> {
   return out;
 }
 
-async function startServer(model: string, maxBatch: number, maxWaitMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', `digits=${model}`, '--port', '0', '--max-batch', String(maxBatch), '--max-wait-ms', String(maxWaitMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a server process (`args` after node) that prints "at http://…" once it listens. */
+async function startServer(args: readonly string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((done, fail) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -116,17 +121,26 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ instances: [{ pixels: pixels[0] }] });
 
     const table: Row[] = [];
-    for (const [setting, batch, wait] of [
-      [`batching on (max ${maxBatch}, ${maxWaitMs} ms)`, maxBatch, maxWaitMs],
-      ['batching off', 1, 0],
+    // The server as `deepline serve` runs by default, prediction log included (kept in the temp folder).
+    const serve = (batch: number, wait: number): string[] => [BIN, 'serve', `digits=${model}`, '--port', '0', '--max-batch', String(batch), '--max-wait-ms', String(wait), '--log', join(dir, `log-${batch}`)];
+    const many = JSON.stringify({ instances: pixels.slice(0, maxBatch).map((p) => ({ pixels: p })) });
+    let manyPerRequest: Omit<Row, 'setting'> | undefined;
+    for (const [setting, command] of [
+      [`batching on (max ${maxBatch}, ${maxWaitMs} ms)`, serve(maxBatch, maxWaitMs)],
+      ['batching off', serve(1, 0)],
+      [CEILING, [join(ROOT, 'bench/fixtures/http-ceiling-server.mjs')]],
     ] as const) {
-      const server = await startServer(model, batch, wait);
+      const server = await startServer(command);
       try {
         await load(server.url, body, 8, 2); // warm-up
         for (const clients of [1, 64]) {
           const row = { setting, ...(await load(server.url, body, clients, seconds)) };
           table.push(row);
           console.log(`${setting.padEnd(30)} ${String(clients).padStart(3)} clients  ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  errors ${row.errors}`);
+        }
+        if (setting.startsWith('batching on')) {
+          manyPerRequest = await load(server.url, many, 64, seconds);
+          console.log(`${`${setting}, ${maxBatch} per request`.padEnd(30)}  64 clients  ${manyPerRequest.rps.toFixed(0).padStart(7)} req/s  p50 ${manyPerRequest.p50.toFixed(2)} ms  p99 ${manyPerRequest.p99.toFixed(2)} ms  errors ${manyPerRequest.errors}  = ${(manyPerRequest.rps * maxBatch).toFixed(0)} instances/s`);
         }
       } finally {
         await server.stop();
@@ -139,9 +153,13 @@ async function main(): Promise<void> {
     const on64 = table.find((r) => r.setting.startsWith('batching on') && r.clients === 64)!;
     const off64 = table.find((r) => r.setting === 'batching off' && r.clients === 64)!;
     const on1 = table.find((r) => r.setting.startsWith('batching on') && r.clients === 1)!;
+    const ceiling64 = table.find((r) => r.setting === CEILING && r.clients === 64)!;
     console.log(`batching on / off at 64 clients: ${(on64.rps / off64.rps).toFixed(2)}x (target >= 3x)`);
     console.log(`HTTP at 64 clients / in-process batch ${maxBatch}: ${((100 * on64.rps) / batched).toFixed(0)}% (target >= 40%)`);
-    console.log(`p99 at 1 client: ${on1.p99.toFixed(2)} ms (target < 5 ms); errors in all runs: ${table.reduce((n, r) => n + r.errors, 0)}`);
+    console.log(`HTTP at 64 clients with ${maxBatch} instances per request / in-process batch ${maxBatch}: ${((100 * manyPerRequest!.rps * maxBatch) / batched).toFixed(0)}%`);
+    console.log(`HTTP ceiling (an empty fastify route) at 64 clients / in-process batch ${maxBatch}: ${((100 * ceiling64.rps) / batched).toFixed(0)}% — no server answering over HTTP here gets past it`);
+    console.log(`deepline serve at 64 clients / HTTP ceiling: ${((100 * on64.rps) / ceiling64.rps).toFixed(0)}%`);
+    console.log(`p99 at 1 client: ${on1.p99.toFixed(2)} ms (target < 5 ms); errors in all runs: ${table.reduce((n, r) => n + r.errors, manyPerRequest!.errors)}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -125,5 +125,5 @@ export type { TargetBenchResult, EngineBench, BenchCell } from './deploy/target-
 export { readPredictionLog, type ReadPredictionLogOptions, type PredictionLogWarning } from './monitor/prediction-log/prediction-log-reader.ts';
 export { PredictionLogWriter, type PredictionLogWriterOptions, type PredictionLogStats } from './monitor/prediction-log/prediction-log-writer.ts';
 export { createLogSampler } from './monitor/prediction-log/log-sampler.ts';
-export { PREDICTION_LOG_VERSION, type PredictionRecord, type InputReference } from './monitor/prediction-log/prediction-record.ts';
+export { PREDICTION_LOG_VERSION, decodeEmbedding, encodeEmbedding, type PredictionRecord, type InputReference } from './monitor/prediction-log/prediction-record.ts';
 export { classificationUncertainty, sampleSpread, type ClassificationUncertainty, type SampleSpread } from './monitor/uncertainty.ts';

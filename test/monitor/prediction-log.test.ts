@@ -80,13 +80,30 @@ describe('prediction log: writer and reader', () => {
     await eventually(() => writer.stats.written === 2, 2_000, 'both records written');
     const line = readFileSync(join(dir, 'digits', '000001.jsonl'), 'utf8');
     assert.ok(line.endsWith('}\n'), 'one line, ended');
-    // float32 values, at float32's precision.
-    assert.deepEqual((JSON.parse(line) as { embedding: number[] }).embedding, [0.1, 0.3333333, -2e-7]);
+    // float32 values, exactly: base64 of their little-endian bytes on disk, numbers from the reader.
+    const stored = (JSON.parse(line) as { embedding: string }).embedding;
+    assert.deepEqual([...new Float32Array(Uint8Array.from(Buffer.from(stored, 'base64')).buffer)], [Math.fround(0.1), Math.fround(1 / 3), Math.fround(-2e-7)]);
     const { records } = await readAll(dir, { model: 'digits' });
     assert.equal(records.length, 1);
+    assert.deepEqual(records[0]!.embedding, [Math.fround(0.1), Math.fround(1 / 3), Math.fround(-2e-7)]);
     await writer.close();
     writer.append(record(2));
     assert.equal(writer.stats.dropped, 1, 'a record after close is dropped, not thrown');
+  });
+
+  it('reads logs of format 1, whose embeddings are decimal numbers, beside format 2', async () => {
+    const dir = tempDir();
+    const writer = await PredictionLogWriter.open({ dir });
+    writer.append(record(1, { model: 'digits', embedding: [0.5, -1.25] }));
+    await writer.close();
+    const file = join(dir, 'digits', '000001.jsonl');
+    appendFileSync(file, `${JSON.stringify({ ...record(2, { model: 'digits' }), v: 1, embedding: [0.1, 0.3333333] })}\n`);
+    const { records, warnings } = await readAll(dir, { model: 'digits' });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(records.map((r) => [r.v, r.embedding]), [
+      [PREDICTION_LOG_VERSION, [0.5, -1.25]],
+      [1, [0.1, 0.3333333]],
+    ]);
   });
 
   it('skips a torn last line with a warning naming the file and line', async () => {

@@ -2,7 +2,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileAccessError } from '../../errors/index.ts';
 import { listSegments, modelFolder } from './log-segments.ts';
-import { isPredictionRecord, PREDICTION_LOG_VERSION, type PredictionRecord } from './prediction-record.ts';
+import { decodeEmbedding, isPredictionRecord, PREDICTION_LOG_VERSION, type PredictionRecord } from './prediction-record.ts';
 
 /** A line the reader skipped, and why: `torn` is a last line without its `\n` (a write cut short by a kill, or one still under way). */
 export interface PredictionLogWarning {
@@ -75,7 +75,14 @@ export async function* readPredictionLog(dir: string, options: ReadPredictionLog
         if (options.version !== undefined && value.version !== options.version) continue;
         const time = Date.parse(value.time);
         if (time < since || time >= until) continue;
-        yield value;
+        if (value.embedding === undefined) {
+          yield value;
+        } else {
+          // Base64 float32 (format 2) or numbers (format 1) on disk; numbers to the caller.
+          const { embedding: stored, ...rest } = value;
+          const embedding = decodeEmbedding(stored);
+          yield embedding ? { ...rest, embedding } : rest;
+        }
       }
     }
   }

@@ -2,7 +2,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureWritableFolder } from '../../store/ensure-writable-folder.ts';
 import { listSegments, modelFolder, segmentName } from './log-segments.ts';
-import type { PredictionRecord } from './prediction-record.ts';
+import { encodeEmbedding, type PredictionRecord } from './prediction-record.ts';
 
 export interface PredictionLogWriterOptions {
   /** The log folder; each model's records go to `<dir>/<model>/<segment>.jsonl`. */
@@ -238,9 +238,9 @@ export class PredictionLogWriter {
   }
 }
 
-/** One line: the record as JSON, its embedding at float32's precision (7 significant digits), and `\n`. */
+/** One line: the record as JSON, its embedding as base64 float32 (encodeEmbedding), and `\n`. */
 function serialize(record: PredictionRecord): string {
   const { embedding } = record;
   if (embedding === undefined) return `${JSON.stringify(record)}\n`;
-  return `${JSON.stringify({ ...record, embedding: Array.from(embedding, (v) => (Number.isFinite(v) ? Number(v.toPrecision(7)) : null)) })}\n`;
+  return `${JSON.stringify({ ...record, embedding: encodeEmbedding(embedding) })}\n`;
 }

@@ -39,8 +39,32 @@ export interface PredictionRecord {
   readonly prediction: unknown;
   /** Classification: always; plus `spread` when the request asked for sampled passes. */
   readonly uncertainty?: Partial<ClassificationUncertainty> & { readonly spread?: SampleSpread };
-  /** The model's embedding of the instance (the input of its last dense layer), as numbers. */
+  /**
+   * The model's embedding of the instance (the input of its last dense layer), as numbers. On
+   * disk (format 2) a base64 string of its float32 values, little-endian (see encodeEmbedding);
+   * readPredictionLog gives numbers back whichever format a line has.
+   */
   readonly embedding?: readonly number[] | Float32Array;
+}
+
+/**
+ * An embedding as the log stores it: its float32 values, little-endian, in base64 — exact, a
+ * third shorter than decimal numbers, and some ten times faster to write (formatting each value
+ * as a decimal took half a served instance's time on a small image model).
+ */
+export function encodeEmbedding(embedding: readonly number[] | Float32Array): string {
+  const values = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
+  const bytes = Buffer.alloc(values.length * 4);
+  for (let k = 0; k < values.length; k++) bytes.writeFloatLE(values[k]!, k * 4);
+  return bytes.toString('base64');
+}
+
+/** An embedding read from a log line: decimal numbers (format 1) as they are, a base64 string (format 2) decoded; anything else undefined. */
+export function decodeEmbedding(value: unknown): readonly number[] | undefined {
+  if (Array.isArray(value)) return value as number[];
+  if (typeof value !== 'string') return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return Array.from({ length: Math.floor(bytes.length / 4) }, (_, k) => bytes.readFloatLE(k * 4));
 }
 
 /** A parsed line that has what every reader relies on; anything else is skipped with a warning. */

@@ -43,7 +43,7 @@ export const FORMAT_VERSIONS = Object.freeze({
   /** monitor/reference/monitor-reference.ts: training columns, predictions and embeddings that traffic is compared with (`monitor-reference.json`). */
   monitorReference: 1,
   /** monitor/prediction-log/prediction-record.ts: one answered instance per line of the prediction log (`<log dir>/<model>/<segment>.jsonl`). */
-  predictionLog: 1,
+  predictionLog: 2,
   /** store/formats/prior-task.ts: past tasks' meta-features and best configurations, the warm start's prior (`priors/default-prior.json`). */
   prior: 1,
   /** train/ensemble/ensemble-summary.ts: the final model's ensemble members, weights and out-of-fold scores (`ensemble.json`). */
