@@ -5,6 +5,7 @@ import type {
   ModelDetailView,
   ModelsView,
   MonitoringView,
+  RunDeletedView,
   RunDetailView,
   RunSortKey,
   RunsPage,
@@ -42,7 +43,7 @@ export interface RunsQuery {
 
 const enc = encodeURIComponent;
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['x-deepline-token'] = token;
@@ -87,4 +88,5 @@ export const api = {
     request<StageChangeView>('POST', `/api/models/${enc(name)}/promote`, body, token),
   rollback: (name: string, body: { reason?: string }, token: string) => request<StageChangeView>('POST', `/api/models/${enc(name)}/rollback`, body, token),
   monitoring: () => request<MonitoringView>('GET', '/api/monitoring'),
+  deleteRun: (id: string, token: string) => request<RunDeletedView>('DELETE', `/api/runs/${enc(id)}`, undefined, token),
 };

@@ -115,6 +115,30 @@ export function metadataStoreConformance(label: string, factory: StoreFactory<Me
         await rejectsWith(store.finishStep(id + 1000, { status: 'completed' }), 'DL_STORE');
       }));
 
+    it('deletes a run with its steps, params, metrics and lineage, and nothing of other runs', () =>
+      withStore(async (store) => {
+        for (const runId of ['gone', 'kept']) {
+          await store.createRun(newRun(runId));
+          const step = await store.startStep({ runId, name: 'load', version: '1', cacheKey: `key-${runId}`, params: {} });
+          await store.finishStep(step, { status: 'completed', outputs: { table: HASH_A } });
+          await store.recordArtifact(artifact(HASH_A));
+          await store.addLineage({ runId, stepId: step, artifactHash: HASH_A, name: 'table', direction: 'output' });
+          await store.logParams(runId, { lr: 0.1 });
+          await store.logMetric({ runId, stepName: 'load', key: 'rows', value: 10 });
+        }
+        const before = await store.getRunDetail('kept');
+        assert.equal(await store.deleteRun('gone'), true);
+        assert.equal(await store.getRun('gone'), undefined);
+        assert.equal(await store.getRunDetail('gone'), undefined);
+        assert.deepEqual((await store.listRuns()).map((r) => r.id), ['kept']);
+        assert.equal(await store.findCompletedStep('key-gone'), undefined, 'its steps no longer serve as a cache');
+        assert.deepEqual(await store.getRunDetail('kept'), before, 'the other run, its lineage to the shared artifact included, is untouched');
+        assert.equal(await store.deleteRun('gone'), false);
+        await rejectsWith(store.logMetric({ runId: 'gone', stepName: 'load', key: 'rows', value: 1 }), 'DL_RUN_NOT_FOUND');
+        // The id is free again.
+        assert.equal((await store.createRun(newRun('gone'))).id, 'gone');
+      }));
+
     it('refuses a step of an unknown run', () =>
       withStore(async (store) => {
         await rejectsWith(store.startStep({ runId: 'ghost', name: 's', version: '1', cacheKey: 'k', params: {} }), 'DL_RUN_NOT_FOUND');

@@ -240,6 +240,13 @@ export interface RunDetailView {
   /** The run's study name, when it has a search (the study may not exist yet while it starts). */
   readonly study?: string;
   readonly links: RunLinks;
+  /** Whether this server takes actions (`--allow-actions`): deleting the run. */
+  readonly actionsAllowed: boolean;
+}
+
+/** DELETE /api/runs/:id. */
+export interface RunDeletedView {
+  readonly deleted: { readonly id: string; readonly name: string };
 }
 
 // ───────────────────────────── compare ─────────────────────────────

@@ -34,7 +34,7 @@ export function metricsOf(metrics: readonly MetricRecord[]): { metrics: MetricVa
  * running in a run whose process is gone reads `interrupted`), metrics and curves, artifacts with
  * download links, the lineage graph from the data version to the model, and links.
  */
-export function buildRunDetailView(detail: RunDetail, status: LiveRunStatus, now: number): RunDetailView {
+export function buildRunDetailView(detail: RunDetail, status: LiveRunStatus, now: number, actionsAllowed = false): RunDetailView {
   const run = summariseRun(detail, status, now);
   const runStart = Date.parse(detail.run.startedAt);
   const steps: StepView[] = detail.steps.map((s) => {
@@ -92,6 +92,7 @@ export function buildRunDetailView(detail: RunDetail, status: LiveRunStatus, now
       ...(linked('security') && { security: `${base}/security` }),
       events: `/api/events?run=${encodeURIComponent(detail.run.id)}`,
     },
+    actionsAllowed,
   };
 }
 

@@ -58,6 +58,16 @@ export class StoreWatcher {
     this.subscribers.clear();
   }
 
+  /**
+   * Polls now, re-reading even when the store's change counter stands still — it counts other
+   * connections' commits, not the dashboard's own (a deleted run).
+   */
+  async pollAfterOwnWrite(): Promise<void> {
+    await this.running;
+    this.counter = undefined;
+    await this.poll();
+  }
+
   /** Polls now (tests, and a request that wants fresh data); concurrent callers share one poll. */
   poll(): Promise<void> {
     this.running ??= this.pollOnce()

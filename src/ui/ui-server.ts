@@ -58,6 +58,7 @@ const STATUS: Partial<Record<string, number>> = {
   DL_UI_FORBIDDEN: 403,
   DL_REGISTRY: 409,
   DL_GATE: 409,
+  DL_RUN_LOCKED: 409,
 };
 
 /**

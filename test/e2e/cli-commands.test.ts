@@ -77,6 +77,20 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
     assert.match(r.stderr, /error\[DL_RUN_NOT_FOUND\]: no run `no-such-run`/);
   });
 
+  test('runs delete forgets a run, and names one it cannot find', () => {
+    const before = JSON.parse(deepline(['runs', '--json'], { home }).stdout) as { id: string }[];
+    const doomed = before[0]!.id;
+    const r = deepline(['runs', 'delete', doomed], { home });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^deleted run ${doomed} \\(`, 'm'));
+    const after = JSON.parse(deepline(['runs', '--json'], { home }).stdout) as { id: string }[];
+    assert.deepEqual(after.map((x) => x.id), before.slice(1).map((x) => x.id), 'that run alone is gone');
+    assert.equal(deepline(['show', doomed], { home }).code, 2);
+    const again = deepline(['runs', 'delete', doomed, '--json'], { home });
+    assert.equal(again.code, 2);
+    assert.equal((JSON.parse(again.stdout) as { error: { code: string } }).error.code, 'DL_RUN_NOT_FOUND');
+  });
+
   test('--help works on every command', () => {
     for (const cmd of [[], ['run'], ['init'], ['runs'], ['show'], ['doctor']]) {
       const r = deepline([...cmd, '--help'], { home });

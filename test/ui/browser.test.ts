@@ -367,6 +367,19 @@ describe('deepline ui in a browser', { skip: SKIP, timeout: 900_000 }, () => {
     assert.equal(await page.locator('tr[data-run]').count(), 50, 'one page of 50');
     assert.ok(painted < 1000, message);
     await shoot(page, 'runs-200', t);
+
+    // Delete one run from its page, through the confirmation dialog: the run list follows.
+    const doomed = '20261205-100007-1007';
+    await page.goto(`${bigServer.origin}/#/runs/${doomed}`);
+    await page.locator('[data-action="delete-run"]').click();
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel('Reason (recorded with the change)').count(), 0, 'a deletion records no reason');
+    await dialog.getByLabel(/^Token printed by/).fill('browser-test-token');
+    await shoot(page, 'run-delete-dialog', t);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('[data-total]', { hasText: '199 runs' }).waitFor();
+    assert.equal(await bigWorkspace.metadata.getRun(doomed), undefined);
     assert.deepEqual(problems, []);
     await page.close();
   });

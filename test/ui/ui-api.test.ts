@@ -389,4 +389,48 @@ describe('deepline ui API on a workspace with real runs', { timeout: 600_000 }, 
       await withApp.close();
     }
   });
+
+  // Last: it deletes runs of the shared workspace (ones it makes itself).
+  it('deletes a run with the flag and the token, refuses one in progress, and the run list follows', async () => {
+    const token = { 'x-deepline-token': actions.token! };
+    // Written by another connection, as `deepline run` would: the dashboard sees them at its next poll.
+    const other = await openUiWorkspace(fixture.home);
+    for (const id of ['20990101-000000-dead', '20990101-000000-live']) {
+      await other.metadata.createRun({ id, name: 'doomed', taskType: 'tabular-classification', taskFile: '/t.yaml', spec: {} });
+    }
+    await other.close();
+    const listed = async (): Promise<string[]> => (await raw(actionsPort, '/api/runs?limit=200')).json<RunsPage>().runs.map((r) => r.id);
+    for (const deadline = Date.now() + 10_000; !(await listed()).includes('20990101-000000-dead'); ) {
+      assert.ok(Date.now() < deadline, 'the new runs reach the run list within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal((await raw(port, '/api/runs/20990101-000000-dead', { method: 'DELETE', headers: token })).status, 403, 'no --allow-actions');
+    assert.equal((await raw(actionsPort, '/api/runs/20990101-000000-dead', { method: 'DELETE' })).status, 403, 'no token');
+    assert.equal((await raw(actionsPort, '/api/runs/20990101-000000', { method: 'DELETE', headers: token })).status, 404, 'a prefix deletes nothing');
+    assert.ok(await workspace.metadata.getRun('20990101-000000-dead'), 'still there');
+
+    const gone = await raw(actionsPort, '/api/runs/20990101-000000-dead', { method: 'DELETE', headers: token });
+    assert.equal(gone.status, 200, gone.text());
+    assert.deepEqual(gone.json<{ deleted: { id: string } }>().deleted.id, '20990101-000000-dead');
+    assert.equal(await workspace.metadata.getRun('20990101-000000-dead'), undefined);
+    assert.equal((await raw(actionsPort, '/api/runs/20990101-000000-dead')).status, 404);
+    // The dashboard's own write moves no change counter; its run list follows anyway.
+    assert.ok(!(await listed()).includes('20990101-000000-dead'));
+
+    // A run whose lock another process holds is in progress: refused, kept.
+    const { spawn } = await import('node:child_process');
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../store/fixtures/hold-lock.ts'), fixture.home, 'run-20990101-000000-live', '20990101-000000-live'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', (d: Buffer) => (d.toString().includes('HELD') ? resolve() : reject(new Error(d.toString()))));
+        holder.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+      });
+      const busy = await raw(actionsPort, '/api/runs/20990101-000000-live', { method: 'DELETE', headers: token });
+      assert.equal(busy.status, 409, busy.text());
+      assert.equal(busy.json<ApiError>().error.code, 'DL_RUN_LOCKED');
+      assert.ok(await workspace.metadata.getRunDetail('20990101-000000-live'), 'kept');
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
 });

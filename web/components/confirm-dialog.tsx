@@ -4,6 +4,8 @@ export interface ConfirmRequest {
   readonly title: string;
   readonly message: string;
   readonly confirmLabel: string;
+  /** Ask for a reason to record with the change (default yes); a deletion records nothing. */
+  readonly askReason?: boolean;
 }
 
 /**
@@ -35,10 +37,12 @@ export function ConfirmDialog({ request, busy, error, onConfirm, onCancel }: { r
       <form method="dialog" onSubmit={submit}>
         <h2 id="confirm-title">{request.title}</h2>
         <p>{request.message}</p>
-        <label>
-          <span>Reason (recorded with the change)</span>
-          <input type="text" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} maxLength={500} />
-        </label>
+        {request.askReason !== false && (
+          <label>
+            <span>Reason (recorded with the change)</span>
+            <input type="text" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} maxLength={500} />
+          </label>
+        )}
         <label>
           <span>
             Token printed by <code>deepline ui --allow-actions</code>

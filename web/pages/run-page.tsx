@@ -1,8 +1,9 @@
-import { useMemo, useRef } from 'preact/hooks';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { learningCurveOptions } from '../../src/evaluate/charts/learning-curve-options.ts';
 import type { RunDetailView } from '../../src/ui/api-types.ts';
 import { api } from '../api.ts';
 import { Chart } from '../components/chart.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { KeyValueTable } from '../components/key-value-table.tsx';
@@ -31,6 +32,22 @@ export function RunPage({ id }: { id: string }) {
 
 function RunDetail({ detail }: { detail: RunDetailView }) {
   const { run, links } = detail;
+  const [deleting, setDeleting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const cancel = useCallback(() => (setDeleting(false), setFailure(undefined)), []);
+  const remove = async (token: string): Promise<void> => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await api.deleteRun(run.id, token);
+      window.location.hash = href('runs');
+    } catch (e) {
+      setFailure((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
   const curves = useMemo(() => {
     const h = trainingHistory(detail.curves);
     return h && learningCurveOptions({ history: h.history, metricName: h.metricName, bestEpoch: 0 });
@@ -75,8 +92,27 @@ function RunDetail({ detail }: { detail: RunDetailView }) {
               Compression &amp; security
             </a>
           )}
+          {detail.actionsAllowed && run.status !== 'running' && (
+            <button type="button" class="danger" data-action="delete-run" onClick={() => setDeleting(true)}>
+              Delete run
+            </button>
+          )}
         </nav>
       </div>
+      {deleting && (
+        <ConfirmDialog
+          request={{
+            title: `Delete run ${run.name} (${run.id})?`,
+            message: 'Its record, steps, params, metrics and lineage are deleted. Artifacts, its output folder and registered models stay.',
+            confirmLabel: 'Delete run',
+            askReason: false,
+          }}
+          busy={busy}
+          {...(failure !== undefined && { error: failure })}
+          onConfirm={(_reason, token) => void remove(token)}
+          onCancel={cancel}
+        />
+      )}
       {run.error && (
         <p class="state-error" role="alert">
           {run.error}

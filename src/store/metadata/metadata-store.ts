@@ -69,7 +69,7 @@ export interface RunDetail {
 
 /**
  * Metadata of runs, steps, params, metrics, artifacts and lineage. Append-only except for the
- * status/end fields of runs and steps. Every method is atomic. Records come back frozen.
+ * status/end fields of runs and steps, and deleteRun. Every method is atomic. Records come back frozen.
  * Implementations: SQLite (embedded default), PostgreSQL later; both pass
  * `metadataStoreConformance` in src/testing/.
  */
@@ -92,6 +92,13 @@ export interface MetadataStore {
   logMetric(metric: Omit<MetricRecord, 'at'>): Promise<void>;
 
   getRunDetail(id: string): Promise<RunDetail | undefined>;
+  /**
+   * Forgets a run: its record, steps, params, metrics and lineage, in one transaction (the only
+   * write besides status fields that removes anything). Artifacts stay: they are shared by content
+   * with other runs and caches. Its steps no longer serve as a cache for later runs. False when
+   * there is no such run. Whether the run may go (not running) is the caller's check.
+   */
+  deleteRun(id: string): Promise<boolean>;
   /**
    * Optional: a number that changes whenever any other handle (another process, another
    * connection) commits to the store, so a watcher (the dashboard) can tell "nothing changed"

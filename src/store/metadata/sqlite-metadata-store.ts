@@ -199,6 +199,15 @@ export class SqliteMetadataStore extends SqliteStore implements MetadataStore {
     });
   }
 
+  async deleteRun(id: string): Promise<boolean> {
+    return this.write('deleteRun', () => {
+      if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return false;
+      for (const table of ['lineage', 'metrics', 'params', 'steps']) this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+      return true;
+    });
+  }
+
   async getRunDetail(id: string): Promise<RunDetail | undefined> {
     return this.read('getRunDetail', () => {
       const runRow = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;

@@ -260,6 +260,16 @@ export class PgMetadataStore extends PgStore implements MetadataStore {
     if (inserted.length === 0) throw runNotFound(metric.runId);
   }
 
+  async deleteRun(id: string): Promise<boolean> {
+    return this.write('deleteRun', async (c) => {
+      // The run's row locked first: a step or metric written meanwhile waits, then finds no run.
+      if ((await rowsOf(c, 'SELECT id FROM runs WHERE id = $1 FOR UPDATE', [id])).length === 0) return false;
+      for (const table of ['lineage', 'metrics', 'params', 'steps']) await c.query(`DELETE FROM ${table} WHERE run_id = $1`, [id]);
+      await c.query('DELETE FROM runs WHERE id = $1', [id]);
+      return true;
+    });
+  }
+
   async getRunDetail(id: string): Promise<RunDetail | undefined> {
     // One snapshot, so the parts agree with each other while a run writes.
     return this.write('getRunDetail', async (c) => {

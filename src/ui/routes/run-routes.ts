@@ -4,8 +4,9 @@ import { DeeplineError } from '../../errors/index.ts';
 import type { CompressionSummary } from '../../evaluate/compression-summary.ts';
 import type { RobustnessSummary } from '../../evaluate/robustness-summary.ts';
 import type { RunDetail } from '../../store/metadata/metadata-store.ts';
-import type { CompressionView, RunSortKey, SecurityView, UiRunStatus } from '../api-types.ts';
+import type { CompressionView, RunDeletedView, RunSortKey, SecurityView, UiRunStatus } from '../api-types.ts';
 import { compareRuns } from '../compare-view.ts';
+import { requireAction, TOKEN_HEADER } from '../action-guard.ts';
 import { notFound } from '../not-found.ts';
 import { buildRunDetailView, metricsOf, outputOf } from '../run-detail-view.ts';
 import { summariseRun } from '../run-summary.ts';
@@ -84,7 +85,7 @@ export async function resolveRun(state: UiState, id: string): Promise<RunDetail>
   return detail;
 }
 
-/** GET /api/runs, /api/runs/:id, /api/compare, and a run's reports, compression and security figures. */
+/** GET /api/runs, /api/runs/:id, /api/compare, and a run's reports, compression and security figures; DELETE /api/runs/:id (an action). */
 export async function runRoutes(app: FastifyInstance, { state }: { state: UiState }): Promise<void> {
   app.get('/api/runs', async (request) => {
     const query = parseInput(RunsQuery, request.query, 'query');
@@ -102,7 +103,16 @@ export async function runRoutes(app: FastifyInstance, { state }: { state: UiStat
   app.get('/api/runs/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');
     const detail = await resolveRun(state, id);
-    return buildRunDetailView(detail, await state.workspace.liveStatus(detail.run), Date.now());
+    return buildRunDetailView(detail, await state.workspace.liveStatus(detail.run), Date.now(), state.allowActions);
+  });
+
+  app.delete('/api/runs/:id', async (request): Promise<RunDeletedView> => {
+    requireAction(state.allowActions, state.token, request.headers[TOKEN_HEADER]);
+    const { id } = parseInput(IdParams, request.params, 'params');
+    // The whole id: a prefix is fine for reading, not for deleting.
+    const run = await state.workspace.deleteRun(id);
+    await state.watcher.pollAfterOwnWrite();
+    return { deleted: { id: run.id, name: run.name } };
   });
 
   app.get('/api/compare', async (request) => {
