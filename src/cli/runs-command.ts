@@ -1,12 +1,11 @@
 import { formatDuration } from '../render/format-duration.ts';
 import type { Command } from 'commander';
 import { printTable, printJson } from './output.ts';
-import { storeOptions } from './store-options.ts';
+import { storeOption, storeOptions } from './store-options.ts';
 
 export function registerRunsCommand(program: Command): void {
-  const runs = program
-    .command('runs')
-    .description('list recorded runs, newest first (`runs delete <id...>` forgets runs)')
+  const runs = program.command('runs').description('list recorded runs, newest first (`runs delete <id...>` forgets runs)');
+  storeOption(runs)
     .option('-n, --limit <n>', 'how many runs to list', '20')
     .option('--json', 'print JSON')
     .action(async (opts: { limit: string; json?: boolean }) => {

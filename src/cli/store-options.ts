@@ -5,6 +5,14 @@ import type { OpenWorkspaceOptions } from '../store/workspace.ts';
 const STORE_HELP = "keep runs, studies, artifacts and the registry in PostgreSQL (postgres://user@host:5432/db); default: the task file's `store:`, then DEEPLINE_STORE_URL, then the embedded stores in --home";
 
 /**
+ * The `--store` option on a command that has subcommands and acts itself (`deepline runs` lists,
+ * `deepline runs delete` deletes): addStoreOption gives it to leaf commands only.
+ */
+export function storeOption(command: Command): Command {
+  return command.option('--store <url>', STORE_HELP);
+}
+
+/**
  * Gives every command that has no `--store` of its own the option, and copies the value given
  * to the program, so `storeOptions(program)` finds it wherever the workspace is opened. An option
  * on each command (not one on the program) leaves a command's own `--store` (`deepline worker`'s)
@@ -13,12 +21,15 @@ const STORE_HELP = "keep runs, studies, artifacts and the registry in PostgreSQL
 export function addStoreOption(program: Command): void {
   const visit = (command: Command): void => {
     if (command.commands.length > 0) command.commands.forEach(visit);
-    else if (!command.options.some((o) => o.long === '--store')) command.option('--store <url>', STORE_HELP);
+    else if (!command.options.some((o) => o.long === '--store')) storeOption(command);
   };
   program.commands.forEach(visit);
   program.hook('preAction', (root, action) => {
-    const value: unknown = action.opts().store;
-    if (typeof value === 'string') root.setOptionValue('store', value);
+    // The command's own, else a parent's that took it (`runs delete <id> --store …`: commander gives it to `runs`).
+    for (let command: Command | null = action; command && command !== root; command = command.parent) {
+      const value: unknown = command.opts().store;
+      if (typeof value === 'string') return void root.setOptionValue('store', value);
+    }
   });
 }
 

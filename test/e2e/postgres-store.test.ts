@@ -65,9 +65,14 @@ describe('deepline with its stores in PostgreSQL', { timeout: 900_000, ...(skip 
     writeFileSync(join(again, 'digits.yaml'), `${TASK}\nstore: ${store}\n`);
     const rerun = deeplineIn(again, ['run', 'digits.yaml', '--json']);
     assert.equal(rerun.code, 0, rerun.stderr);
-    const steps = (JSON.parse(rerun.stdout) as { steps: Array<{ status: string }> }).steps;
+    const rerunResult = JSON.parse(rerun.stdout) as { runId: string; steps: Array<{ status: string }> };
+    const steps = rerunResult.steps;
     assert.ok(steps.length > 5 && steps.every((s) => s.status === 'cached'), `all cached: ${steps.map((s) => s.status).join(',')}`);
     assert.equal((JSON.parse(deeplineIn(elsewhere, ['runs', '--json', '--store', store]).stdout) as unknown[]).length, 2);
+    // Deleting the rerun from a third folder leaves the first run, its artifacts and its registered model.
+    const deleted = deeplineIn(elsewhere, ['runs', 'delete', rerunResult.runId, '--store', store]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.deepEqual((JSON.parse(deeplineIn(elsewhere, ['runs', '--json', '--store', store]).stdout) as Array<{ id: string }>).map((r) => r.id), [result.runId]);
 
     const promote = deeplineIn(elsewhere, ['registry', 'promote', 'digits', '1', '--store', store]);
     assert.equal(promote.code, 0, promote.stderr);
