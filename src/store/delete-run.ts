@@ -12,16 +12,16 @@ import type { Workspace } from './workspace.ts';
  */
 export async function deleteRun(workspace: Pick<Workspace, 'metadata' | 'locks'>, id: string): Promise<RunRecord> {
   const run = await workspace.metadata.getRun(id);
-  if (!run) {
-    throw new DeeplineError('DL_RUN_NOT_FOUND', `no run "${id}" in this workspace`, { hint: '`deepline runs` lists the runs and their ids' });
-  }
+  if (!run) throw runNotFound(`no run "${id}" in this workspace`);
   const lock = await workspace.locks.lockRun(id);
   try {
-    if (!(await workspace.metadata.deleteRun(id))) {
-      throw new DeeplineError('DL_RUN_NOT_FOUND', `run "${id}" was deleted meanwhile`, { hint: '`deepline runs` lists the runs and their ids' });
-    }
+    if (!(await workspace.metadata.deleteRun(id))) throw runNotFound(`run "${id}" was deleted meanwhile`);
     return run;
   } finally {
     await lock.release();
   }
+}
+
+function runNotFound(message: string): DeeplineError {
+  return new DeeplineError('DL_RUN_NOT_FOUND', message, { hint: '`deepline runs` lists the runs and their ids' });
 }

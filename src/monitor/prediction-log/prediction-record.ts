@@ -49,8 +49,9 @@ export interface PredictionRecord {
 
 /**
  * An embedding as the log stores it: its float32 values, little-endian, in base64 — exact, a
- * third shorter than decimal numbers, and some ten times faster to write (formatting each value
- * as a decimal took half a served instance's time on a small image model).
+ * fifth shorter than decimal numbers, and five times faster to write (a 128-value record: 6 µs
+ * against 31; formatting each value as a decimal took half a served instance's time on a small
+ * image model).
  */
 export function encodeEmbedding(embedding: readonly number[] | Float32Array): string {
   const values = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
