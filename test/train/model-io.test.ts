@@ -37,10 +37,18 @@ describe('saveModel / loadModel', { timeout: 60_000 }, () => {
     const bytes = (await readFile(join(dir, 'weights.bin'))).byteLength;
     assert.equal(bytes, model.countParams() * 4);
 
+    // Compact: nothing loading does not read.
+    const text = JSON.stringify(json.modelTopology);
+    for (const absent of [':null', '"trainable":true', '_initializer']) assert.ok(!text.includes(absent), `model.json holds ${absent}`);
+
     const loaded = await loadModel(dir);
     const [a, b] = [await predict(model, validation), await predict(loaded, validation)];
     assert.deepEqual(b.values, a.values);
     assert.equal(loaded.countParams(), model.countParams());
+    // Every layer comes back with the settings it was saved with (initializers aside).
+    const settings = (m: typeof model): unknown[] =>
+      m.layers.map((layer) => Object.fromEntries(Object.entries(layer.getConfig()).filter(([key]) => !key.endsWith('Initializer'))));
+    assert.deepEqual(settings(loaded), settings(model));
     model.dispose();
     loaded.dispose();
   });

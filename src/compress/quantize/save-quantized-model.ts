@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { saveModel } from '../../train/model-io.ts';
+import { compactTopology, saveModel } from '../../train/model-io.ts';
 import { isKernelWeight } from '../kernel-weights.ts';
 import { encodeFloat16, quantizeAffineUint8 } from './weight-quantization.ts';
 
@@ -55,7 +55,7 @@ export async function saveQuantizedModel(model: tf.LayersModel, dir: string, pre
     offset += p.byteLength;
   }
   const json: tf.io.ModelJSON = {
-    modelTopology: saved.modelTopology ?? {},
+    modelTopology: compactTopology(saved.modelTopology ?? {}),
     format: saved.format,
     generatedBy: saved.generatedBy,
     convertedBy: saved.convertedBy,
