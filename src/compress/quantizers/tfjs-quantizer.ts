@@ -19,18 +19,25 @@ export function tfjsQuantizer(precision: WeightPrecision): Quantizer {
       await saveQuantizedModel(model, path, precision);
     },
     async open(path, featureShape): Promise<SavedModel> {
-      const [{ loadModel }, tf] = await Promise.all([import('../../train/model-io.ts'), import('@tensorflow/tfjs')]);
+      const [{ loadModel }, tf, { nativeInferenceThreads }] = await Promise.all([
+        import('../../train/model-io.ts'),
+        import('@tensorflow/tfjs'),
+        import('../../engine/native/native-threads.ts'),
+      ]);
       const model = await loadModel(path);
+      const threads = tf.getBackend() === 'native' ? nativeInferenceThreads() : undefined;
+      const run = async (x: Float32Array, n: number): Promise<Float32Array> => {
+        // One pass over the whole batch: predict's default splits it into batches of 32.
+        const out = tf.tidy(() => model.predict(tf.tensor(x, [n, ...featureShape]), { batchSize: n }) as import('@tensorflow/tfjs').Tensor);
+        try {
+          return (await out.data()) as Float32Array;
+        } finally {
+          out.dispose();
+        }
+      };
       return {
         runtime: `tfjs (${tf.getBackend()})`,
-        async predict(x, n) {
-          const out = tf.tidy(() => model.predict(tf.tensor(x, [n, ...featureShape])) as import('@tensorflow/tfjs').Tensor);
-          try {
-            return (await out.data()) as Float32Array;
-          } finally {
-            out.dispose();
-          }
-        },
+        predict: (x, n) => (threads ? threads.run(n, () => run(x, n)) : run(x, n)),
         async release() {
           model.dispose();
         },

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../../src/engine/engine.ts';
-import { createThreadTuner, nativeThreads, nativeThreadTuner, setNativeThreads } from '../../../src/engine/native/native-threads.ts';
+import { createThreadTuner, nativeInferenceThreads, nativeThreads, nativeThreadTuner, setNativeThreads } from '../../../src/engine/native/native-threads.ts';
 import { skipWithoutNative } from './native-available.ts';
 
 /** Runs a tuner over batches whose time depends on the thread count set; returns what was set, in order. */
@@ -73,6 +73,36 @@ test('auto threads give each training a tuner on the native engine; a fixed coun
     assert.ok(tuner.chosen === 1 || tuner.chosen === 2, `chose ${tuner.chosen}`);
     assert.equal(nativeThreads(), tuner.chosen, 'the chosen count is set for the rest of the training');
     assert.throws(() => setNativeThreads(0), /positive integer or 'auto'/);
+  } finally {
+    setNativeThreads('auto', availableParallelism());
+  }
+});
+
+test('inference calls run at the count chosen for their batch size, and put the count back', { skip: skipWithoutNative }, async () => {
+  await initEngine('native');
+  try {
+    setNativeThreads(1);
+    assert.equal(nativeInferenceThreads(), undefined, 'a fixed count is kept');
+    setNativeThreads('auto', 2);
+    const threads = nativeInferenceThreads()!;
+    // A call whose time depends on the threads it runs with: batch 1 is faster on one thread, batch 64 on two.
+    const seen = new Map<number, number[]>([[1, []], [64, []]]);
+    const call = (batch: number) => async (): Promise<void> => {
+      const t = nativeThreads()!;
+      seen.get(batch)!.push(t);
+      const ms = batch === 1 ? (t === 1 ? 0.2 : 0.6) : t === 1 ? 0.6 : 0.2;
+      const start = performance.now();
+      while (performance.now() - start < ms);
+    };
+    for (let i = 0; i < 20; i++) {
+      await threads.run(1, call(1));
+      assert.equal(nativeThreads(), 2, 'the count before the call is put back');
+      await threads.run(64, call(64));
+    }
+    assert.ok(seen.get(1)!.slice(14).every((t) => t === 1), `batch 1: ${seen.get(1)}`);
+    assert.ok(seen.get(64)!.slice(14).every((t) => t === 2), `batch 64: ${seen.get(64)}`);
+    await assert.rejects(threads.run(1, async () => Promise.reject(new Error('boom'))), /boom/);
+    assert.equal(nativeThreads(), 2, 'a failed call puts the count back too');
   } finally {
     setNativeThreads('auto', availableParallelism());
   }
