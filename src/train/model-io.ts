@@ -23,8 +23,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
  * The model topology without what loading never reads: keys whose value is null (TF.js takes a
  * missing key as null), `trainable: true` (the default) and weight initializers (the saved weights
  * replace whatever they would draw). Regularizers and constraints that are set stay, for a model
- * loaded to be trained further. On the digits CNN, model.json drops from 4.3 KB to about 2.7 KB:
- * next to 14 KB of int8 weights, that is a tenth of the download.
+ * loaded to be trained further. On the digits CNN, model.json drops from 4.3 KB to 2.7 KB, and
+ * its int8 download (with 13.8 KB of weights) from 18.2 KB to 16.7 KB.
  */
 export function compactTopology<T>(topology: T): T {
   return compact(topology) as T;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { loadNativeAddon } from './native-addon.ts';
+import { loadNativeAddon, type NativeAddon } from './native-addon.ts';
 
 /**
  * How many threads the native engine's kernels use: a count, or `auto` (the default) — up to
@@ -35,8 +35,17 @@ export function nativeThreads(): number | undefined {
  * may be used; undefined otherwise (other engines, a fixed count, one core).
  */
 export function nativeThreadTuner(): ThreadTuner | undefined {
+  const addon = autoThreadsAddon();
+  return addon && tunerOn(addon);
+}
+
+/** The addon where its threads are `auto` and more than one may be used: where a count is to be chosen. */
+function autoThreadsAddon(): NativeAddon | undefined {
   const addon = loadNativeAddon().addon;
-  if (!addon || !auto || autoMax < 2) return undefined;
+  return addon && auto && autoMax >= 2 ? addon : undefined;
+}
+
+function tunerOn(addon: NativeAddon): ThreadTuner {
   return createThreadTuner({ candidates: [1, autoMax], set: (n) => addon.setThreads(n) });
 }
 
@@ -54,13 +63,13 @@ export interface InferenceThreads {
  * where the threads are a fixed count, the machine has one core, or the addon is absent.
  */
 export function nativeInferenceThreads(): InferenceThreads | undefined {
-  const addon = loadNativeAddon().addon;
-  if (!addon || !auto || autoMax < 2) return undefined;
+  const addon = autoThreadsAddon();
+  if (!addon) return undefined;
   const tuners = new Map<number, ThreadTuner>();
   return {
     async run(batch, call) {
       let tuner = tuners.get(batch);
-      if (!tuner) tuners.set(batch, (tuner = createThreadTuner({ candidates: [1, autoMax], set: (n) => addon.setThreads(n) })));
+      if (!tuner) tuners.set(batch, (tuner = tunerOn(addon)));
       const previous = addon.getThreads();
       if (tuner.chosen === undefined) tuner.beforeBatch();
       else addon.setThreads(tuner.chosen);
