@@ -34,6 +34,8 @@ export class StoreWatcher {
   private counter: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** The poll queued behind `running`, shared by the callers that arrived while it ran. */
+  private following: Promise<void> | undefined;
   private stopped = false;
   private primed = false;
 
@@ -55,6 +57,7 @@ export class StoreWatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.following;
     this.subscribers.clear();
   }
 
@@ -68,14 +71,26 @@ export class StoreWatcher {
     await this.poll();
   }
 
-  /** Polls now (tests, and a request that wants fresh data); concurrent callers share one poll. */
+  /**
+   * Polls now (tests, and a request that wants fresh data): the promise settles after a poll that
+   * started after this call. A poll already running may have read before the caller's own writes,
+   * so callers that arrive during one share a second poll that follows it (the timer's poll and a
+   * test's could otherwise meet, and the test read a run summary without its last metric).
+   */
   poll(): Promise<void> {
-    this.running ??= this.pollOnce()
-      .catch((e: unknown) => this.onError(e))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    if (this.running === undefined) {
+      this.running = this.pollOnce()
+        .catch((e: unknown) => this.onError(e))
+        .finally(() => {
+          this.running = undefined;
+        });
+      return this.running;
+    }
+    this.following ??= this.running.then(() => {
+      this.following = undefined;
+      return this.poll();
+    });
+    return this.following;
   }
 
   subscribe(filter: EventFilter, send: (event: UiEvent) => void): () => void {

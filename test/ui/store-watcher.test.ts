@@ -55,4 +55,51 @@ describe('StoreWatcher', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a poll asked for while another runs reads after the ask: a write made meanwhile is in the summary it leaves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deepline-watcher-'));
+    const file = join(dir, 'metadata.db');
+    const metadata = new SqliteMetadataStore(file);
+    const studies = new SqliteStudyStore(file);
+    const registry = new SqliteModelRegistryStore(file);
+    // listRuns of the first poll waits on a gate, so the write below lands while it is running.
+    let gate: (() => void) | undefined;
+    const held = new Promise<void>((open) => (gate = open));
+    let calls = 0;
+    const gated = new Proxy(metadata, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key === 'listRuns') {
+          return async () => {
+            const runs = await target.listRuns();
+            if (++calls === 2) await held;
+            return runs;
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const index = new RunIndex(gated, async (run) => run.status);
+    const watcher = new StoreWatcher(index, studies, registry, 60_000);
+    try {
+      await metadata.createRun({ id: 'r1', name: 'r1', taskType: 'tabular-classification', taskFile: '', spec: { metric: 'accuracy' } });
+      await watcher.poll();
+      // The second poll reads the run list (run in progress, no metric), then waits.
+      const running = watcher.poll();
+      while (calls < 2) await new Promise((r) => setImmediate(r));
+      await metadata.logMetric({ runId: 'r1', stepName: 'evaluate', key: 'test_accuracy', value: 0.75 });
+      await metadata.setRunStatus('r1', 'completed');
+      const asked = watcher.poll();
+      gate!();
+      await running;
+      await asked;
+      assert.equal(calls, 3, 'the poll asked for during another ran one of its own');
+      assert.equal(index.get('r1')?.status, 'completed');
+      assert.equal(index.get('r1')?.metric?.value, 0.75);
+    } finally {
+      await watcher.stop();
+      for (const store of [registry, studies, metadata]) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
