@@ -10,8 +10,11 @@ const MAX_DEPTH = 4;
 const ACTIVATIONS: readonly Activation[] = ['relu', 'elu', 'selu', 'tanh', 'swish'];
 
 /**
- * MLP: `depth` hidden layers in [1, 4], each with its own log-scaled `layerN.units` (a funnel or a
+ * MLP: `depth` hidden layers in [0, 4], each with its own log-scaled `layerN.units` (a funnel or a
  * bottleneck is reachable, not only equal widths), plus dropout, batch norm and activation.
+ * Depth 0 is the linear model (logistic or linear regression on the standardised features): on
+ * small, near-linear tables it is the model to beat, and the ensemble can only pick it if the
+ * search can draw it.
  */
 export const mlpSearchSpace: FamilySearchSpace<MlpGenome> = {
   family: 'mlp',
@@ -21,9 +24,9 @@ export const mlpSearchSpace: FamilySearchSpace<MlpGenome> = {
     // Narrower than the class count loses information; far wider than the inputs only overfits.
     const low = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(outputs, 1))));
     const high = Math.max(low * 4, Math.min(1024, 2 ** Math.ceil(Math.log2(features * 8))));
-    const params: Param[] = [{ name: 'depth', kind: 'int', low: 1, high: MAX_DEPTH }];
+    const params: Param[] = [{ name: 'depth', kind: 'int', low: 0, high: MAX_DEPTH }];
     for (let i = 1; i <= MAX_DEPTH; i++) {
-      params.push({ name: `layer${i}.units`, kind: 'int', low, high, log: true, ...(i > 1 ? { condition: depthAtLeast('depth', i, MAX_DEPTH) } : {}) });
+      params.push({ name: `layer${i}.units`, kind: 'int', low, high, log: true, condition: depthAtLeast('depth', i, MAX_DEPTH) });
     }
     params.push(
       { name: 'dropout', kind: 'float', low: 0, high: 0.5 },

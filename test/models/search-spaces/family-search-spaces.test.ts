@@ -103,6 +103,19 @@ describe('family search spaces', { timeout: 120_000 }, () => {
     assert.ok(paramCount(c, { ...base, depth: 3, 'layer3.units': 16 }) > n);
   });
 
+  it('mlp: depth 0 is a linear model (no hidden layer, no layer params) and its parameters are the inputs times the outputs', () => {
+    const c = cases[0];
+    const space = mlpSearchSpace.space(c.shape, c.outputs);
+    assert.deepEqual(space.params.find((p) => p.name === 'depth'), { name: 'depth', kind: 'int', low: 0, high: 4 });
+    assert.deepEqual(space.params.find((p) => p.name === 'layer1.units')?.condition, { parent: 'depth', values: [1, 2, 3, 4] });
+    const linear = params(c, { depth: 0, batchNorm: false }, 5);
+    for (let i = 1; i <= 4; i++) delete (linear as Record<string, unknown>)[`layer${i}.units`];
+    assert.deepEqual(validateParams(space, linear), []);
+    assert.deepEqual(mlpSearchSpace.genomeFromParams(linear).hidden, []);
+    assert.equal(paramCount(c, linear), 12 * 3 + 3);
+    assert.notDeepEqual(validateParams(space, { ...linear, depth: 1 }), [], 'depth 1 needs layer1.units');
+  });
+
   it('cnn: block params appear only while depth reaches them, and params grow with filters and depth', () => {
     const c = cases[2];
     const space = cnnSearchSpace.space(c.shape, c.outputs);
