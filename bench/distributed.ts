@@ -4,8 +4,9 @@
  *
  * 1. Throughput: the same fixed list of trials (the default CNN on --train Fashion-MNIST images,
  *    or on digits when Fashion-MNIST is not installed) run by 1 and then 2 workers of 1 thread
- *    each; prints trial-epochs per minute for each and their ratio. Each worker first trains one
- *    warm-up trial (process start, engine, data load), which is not timed.
+ *    each, and by 1 worker with every core (what a one-worker search gets); prints trial-epochs per
+ *    minute for each and the ratios. Each worker first trains one warm-up trial (process start,
+ *    engine, data load), which is not timed.
  * 2. Bookkeeping: --sim-trials simulated trials (sleeping jobs that report --sim-epochs epochs)
  *    driven through a real study (SQLite) by --sim-workers workers hosted in 4 processes; prints
  *    trial results per second and checks that no trial was lost or ran twice.
@@ -95,9 +96,9 @@ async function writeData(dir: string): Promise<{ data: TrialJob['data']; shape: 
   return { data, shape: [8, 8, 1], what: 'digits (Fashion-MNIST not installed), 1,400 training images' };
 }
 
-function startWorkers(n: number, prefix: string): ChildProcess[] {
+function startWorkers(n: number, prefix: string, threads: number): ChildProcess[] {
   return Array.from({ length: n }, () =>
-    spawn(CLI[0], [...CLI.slice(1), 'worker', '--redis', redis, '--prefix', prefix, '--threads', '1', '--concurrency', '1'], { stdio: 'ignore' }),
+    spawn(CLI[0], [...CLI.slice(1), 'worker', '--redis', redis, '--prefix', prefix, '--threads', String(threads), '--concurrency', '1'], { stdio: 'ignore' }),
   );
 }
 
@@ -132,33 +133,36 @@ async function throughput(): Promise<void> {
     const families = await registries.families.ready();
     const genome = families.get('image', 'cnn').defaultGenome(shape, 10);
     const epochs = Number(args.epochs);
-    const job = (trialId: number, e: number): TrialJob => ({
+    const job = (trialId: number, e: number, threads: number): TrialJob => ({
       trialId,
       genome,
       training: { epochs: e, batchSize: 64, learningRate: 0.002, patience: e },
       data,
       seed: trialId,
       engine: args.engine as TrialJob['engine'],
-      threads: 1,
+      threads,
     });
     process.stdout.write(`throughput: ${args.trials} trials of ${epochs} epochs, the default CNN on ${what}, ${args.engine} engine, ${availableParallelism()} cores; load ${load()}\n`);
     const rates: number[] = [];
-    for (const n of [1, 2]) {
+    // The third row is one worker with every core (its training picks 1 or all by timing, as a
+    // one-worker search does): what a second worker has to beat in bench:search.
+    const cores = availableParallelism();
+    for (const [n, threads] of [[1, 1], [2, 1], [1, cores]] as const) {
       const prefix = `bench-dist-${randomUUID().slice(0, 8)}`;
-      const workers = startWorkers(n, prefix);
+      const workers = startWorkers(n, prefix, threads);
       const executor = new BullmqExecutor({ redis, prefix, workers: n });
       try {
         await waitForHeartbeats(prefix, n);
         // One warm-up trial per worker: process start, engine and data load are not timed.
-        await Promise.all(Array.from({ length: n }, (_, k) => executor.submit(job(1000 + k, 1)).result));
+        await Promise.all(Array.from({ length: n }, (_, k) => executor.submit(job(1000 + k, 1, threads)).result));
         const started = performance.now();
-        const results: TrialResult[] = await Promise.all(Array.from({ length: Number(args.trials) }, (_, k) => executor.submit(job(k + 1, epochs)).result));
+        const results: TrialResult[] = await Promise.all(Array.from({ length: Number(args.trials) }, (_, k) => executor.submit(job(k + 1, epochs, threads)).result));
         const minutes = (performance.now() - started) / 60_000;
         const trained = results.reduce((sum, r) => sum + r.epochs, 0);
         const bad = results.filter((r) => r.state !== 'complete');
         if (bad.length > 0) throw new Error(`trials did not complete: ${JSON.stringify(bad)}`);
         rates.push(trained / minutes);
-        process.stdout.write(`  ${n} worker(s), 1 thread each: ${trained} trial-epochs in ${(minutes * 60).toFixed(1)} s = ${(trained / minutes).toFixed(1)} trial-epochs/min\n`);
+        process.stdout.write(`  ${n} worker(s), ${threads === 1 ? '1 thread' : `up to ${threads} threads`} each: ${trained} trial-epochs in ${(minutes * 60).toFixed(1)} s = ${(trained / minutes).toFixed(1)} trial-epochs/min\n`);
       } finally {
         await executor.close();
         workers.forEach((w) => w.kill('SIGTERM'));
@@ -167,6 +171,9 @@ async function throughput(): Promise<void> {
       }
     }
     process.stdout.write(`  ratio 2 workers / 1 worker: ${(rates[1] / rates[0]).toFixed(2)}x (target >= 1.8x on a quiet machine); load ${load()}\n`);
+    process.stdout.write(
+      `  ratio 2 workers of 1 thread / 1 worker of up to ${cores} threads: ${(rates[1] / rates[2]).toFixed(2)}x — the most a second worker can add to a one-worker search on this machine (bench:search's 1.5x target needs this above 1.5)\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
