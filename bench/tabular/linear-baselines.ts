@@ -22,34 +22,42 @@ export function fitStandardiser(x: Matrix): (row: Float64Array) => Float64Array 
 /**
  * Multinomial logistic regression minimising mean cross-entropy + ||W||² / (2·C·n), as
  * scikit-learn's `LogisticRegression(C)`, by full-batch gradient descent with a backtracking step.
- * Returns a function giving the predicted class of a row.
+ * Rows are walked by their non-zero entries, so TF-IDF rows (thousands of columns, a few dozen
+ * non-zero) cost what they hold. Returns a function giving the predicted class of a row.
  */
 export function fitLogistic(x: Matrix, y: Int32Array, classes: number, c: number, iterations = 300): (row: Float64Array) => number {
   const n = x.length;
   const d = (x[0]?.length ?? 0) + 1;
+  const rows = x.map(nonZero);
   const w = new Float64Array(classes * d);
   const lambda = 1 / (c * n);
+  const scores = (weights: Float64Array, row: SparseRow, z: Float64Array): number => {
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) {
+      const base = k * d;
+      let s = weights[base + d - 1]!;
+      for (let e = 0; e < row.index.length; e++) s += weights[base + row.index[e]!]! * row.value[e]!;
+      z[k] = s;
+      if (s > max) max = s;
+    }
+    return max;
+  };
   const loss = (weights: Float64Array, grad?: Float64Array): number => {
     let total = 0;
     grad?.fill(0);
     const z = new Float64Array(classes);
     for (let i = 0; i < n; i++) {
-      const row = x[i]!;
-      let max = -Infinity;
-      for (let k = 0; k < classes; k++) {
-        let s = weights[k * d + d - 1]!;
-        for (let j = 0; j < d - 1; j++) s += weights[k * d + j]! * row[j]!;
-        z[k] = s;
-        if (s > max) max = s;
-      }
+      const row = rows[i]!;
+      const max = scores(weights, row, z);
       let sum = 0;
       for (let k = 0; k < classes; k++) sum += Math.exp(z[k]! - max);
       total += Math.log(sum) + max - z[y[i]!]!;
       if (grad) {
         for (let k = 0; k < classes; k++) {
           const g = (Math.exp(z[k]! - max) / sum - (k === y[i] ? 1 : 0)) / n;
-          for (let j = 0; j < d - 1; j++) grad[k * d + j] += g * row[j]!;
-          grad[k * d + d - 1] += g;
+          const base = k * d;
+          for (let e = 0; e < row.index.length; e++) grad[base + row.index[e]!] += g * row.value[e]!;
+          grad[base + d - 1] += g;
         }
       }
     }
@@ -81,16 +89,24 @@ export function fitLogistic(x: Matrix, y: Int32Array, classes: number, c: number
     current = loss(w, grad);
     step *= 2;
   }
+  const z = new Float64Array(classes);
   return (row) => {
+    scores(w, nonZero(row), z);
     let best = 0;
-    let bestScore = -Infinity;
-    for (let k = 0; k < classes; k++) {
-      let s = w[k * d + d - 1]!;
-      for (let j = 0; j < d - 1; j++) s += w[k * d + j]! * row[j]!;
-      if (s > bestScore) [best, bestScore] = [k, s];
-    }
+    for (let k = 1; k < classes; k++) if (z[k]! > z[best]!) best = k;
     return best;
   };
+}
+
+interface SparseRow {
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+}
+
+function nonZero(row: Float64Array): SparseRow {
+  const index: number[] = [];
+  for (let j = 0; j < row.length; j++) if (row[j] !== 0) index.push(j);
+  return { index: Int32Array.from(index), value: Float64Array.from(index, (j) => row[j]!) };
 }
 
 /** Ridge regression on standardised features with an unpenalised intercept, by the normal equations. */
