@@ -10,6 +10,7 @@ import {
 } from './kernels/conv2d-backprop.ts';
 import { elementwiseConfigs } from './kernels/elementwise.ts';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.ts';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.ts';
 import { installNativeAdam } from './native-adam.ts';
 import { loadNativeAddon } from './native-addon.ts';
 import { NATIVE_BACKEND, NativeBackend } from './native-backend.ts';
@@ -34,6 +35,7 @@ export function nativeKernelConfigs(): tf.KernelConfig[] {
     maxPoolGradConfig,
     avgPoolGradConfig,
     fusedBatchNormConfig,
+    unsortedSegmentSumConfig,
     ...elementwiseConfigs,
   ];
 }
