@@ -83,7 +83,9 @@ async function tfjsRunner(dir: string, options: ModelRunnerOptions): Promise<Mod
     async run(x, shape) {
       const outs = tf.tidy(() => {
         const input = tf.tensor(x, [...shape]);
-        return both ? (both.predict(input) as tfjs.Tensor[]) : [model.predict(input) as tfjs.Tensor];
+        // One pass for the whole batch: predict's default splits it into passes of 32 rows.
+        const config = { batchSize: Math.max(1, shape[0]!) };
+        return both ? (both.predict(input, config) as tfjs.Tensor[]) : [model.predict(input, config) as tfjs.Tensor];
       });
       try {
         const [values, embedded] = (await Promise.all(outs.map((t) => t.data()))) as Float32Array[];
@@ -97,7 +99,7 @@ async function tfjsRunner(dir: string, options: ModelRunnerOptions): Promise<Mod
         const size = x.length;
         const tiled = new Float32Array(size * samples);
         for (let s = 0; s < samples; s++) tiled.set(x, s * size);
-        const out = tf.tidy(() => dropout.during(() => model.predict(tf.tensor(tiled, [shape[0]! * samples, ...shape.slice(1)])) as tfjs.Tensor));
+        const out = tf.tidy(() => dropout.during(() => model.predict(tf.tensor(tiled, [shape[0]! * samples, ...shape.slice(1)]), { batchSize: Math.max(1, shape[0]! * samples) }) as tfjs.Tensor));
         try {
           return (await out.data()) as Float32Array;
         } finally {
