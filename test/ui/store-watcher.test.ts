@@ -10,22 +10,47 @@ import type { UiEvent } from '../../src/ui/api-types.ts';
 import { RunIndex } from '../../src/ui/run-index.ts';
 import { StoreWatcher } from '../../src/ui/store-watcher.ts';
 
+/** A metadata, a study and a registry store on one SQLite file in a new folder; `close` removes it all. */
+function openStores() {
+  const dir = mkdtempSync(join(tmpdir(), 'deepline-watcher-'));
+  const file = join(dir, 'metadata.db');
+  const metadata = new SqliteMetadataStore(file);
+  const studies = new SqliteStudyStore(file);
+  const registry = new SqliteModelRegistryStore(file);
+  return {
+    dir,
+    file,
+    metadata,
+    studies,
+    registry,
+    async close(): Promise<void> {
+      for (const store of [registry, studies, metadata]) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `metadata` with its listRuns replaced, every other member its own. */
+function withListRuns(metadata: SqliteMetadataStore, listRuns: () => ReturnType<SqliteMetadataStore['listRuns']>): SqliteMetadataStore {
+  return new Proxy(metadata, {
+    get(target, key, receiver) {
+      if (key === 'listRuns') return listRuns;
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 describe('StoreWatcher', () => {
   it('idles on the change counter and sees a registry change made through another connection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deepline-watcher-'));
-    const file = join(dir, 'metadata.db');
-    const metadata = new SqliteMetadataStore(file);
-    const studies = new SqliteStudyStore(file);
-    const registry = new SqliteModelRegistryStore(file);
+    const stores = openStores();
+    const { dir, metadata, studies, registry } = stores;
     // Another writer on the same file, as `deepline registry promote` in another process would be.
-    const other = new SqliteModelRegistryStore(file);
+    const other = new SqliteModelRegistryStore(stores.file);
     let reads = 0;
-    const counted = new Proxy(metadata, {
-      get(target, key, receiver) {
-        if (key === 'listRuns') reads++;
-        const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const counted = withListRuns(metadata, () => {
+      reads++;
+      return metadata.listRuns();
     });
     const watcher = new StoreWatcher(new RunIndex(counted, async (run) => run.status), studies, registry, 1000);
     try {
@@ -51,33 +76,22 @@ describe('StoreWatcher', () => {
       assert.equal(events[1]!.seq, 1);
     } finally {
       await watcher.stop();
-      for (const store of [other, registry, studies, metadata]) await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await other.close();
+      await stores.close();
     }
   });
 
   it('a poll asked for while another runs reads after the ask: a write made meanwhile is in the summary it leaves', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deepline-watcher-'));
-    const file = join(dir, 'metadata.db');
-    const metadata = new SqliteMetadataStore(file);
-    const studies = new SqliteStudyStore(file);
-    const registry = new SqliteModelRegistryStore(file);
-    // listRuns of the first poll waits on a gate, so the write below lands while it is running.
+    const stores = openStores();
+    const { metadata, studies, registry } = stores;
+    // The second poll's listRuns waits on a gate, so the write below lands while that poll runs.
     let gate: (() => void) | undefined;
     const held = new Promise<void>((open) => (gate = open));
     let calls = 0;
-    const gated = new Proxy(metadata, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (key === 'listRuns') {
-          return async () => {
-            const runs = await target.listRuns();
-            if (++calls === 2) await held;
-            return runs;
-          };
-        }
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const gated = withListRuns(metadata, async () => {
+      const runs = await metadata.listRuns();
+      if (++calls === 2) await held;
+      return runs;
     });
     const index = new RunIndex(gated, async (run) => run.status);
     const watcher = new StoreWatcher(index, studies, registry, 60_000);
@@ -98,8 +112,7 @@ describe('StoreWatcher', () => {
       assert.equal(index.get('r1')?.metric?.value, 0.75);
     } finally {
       await watcher.stop();
-      for (const store of [registry, studies, metadata]) await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stores.close();
     }
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { unsortedSegmentSumConfig } from '../../../src/engine/native/kernels/unsorted-segment-sum.ts';
 import { createSeededRandom, type SeededRandom } from '../../../src/seed/seeded-random.ts';
 import { assertClose } from '../assert-close.ts';
 import { randomValues } from '../random-values.ts';
 import { runKernel, type KernelInput } from '../run-kernel.ts';
-import { unsortedSegmentSumConfig } from '../../../src/engine/native/kernels/unsorted-segment-sum.ts';
 import { skipWithoutNative } from './native-available.ts';
 
 const size = tf.util.sizeFromShape;
