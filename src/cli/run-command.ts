@@ -117,6 +117,7 @@ async function printChoices(outputDir: string): Promise<void> {
   };
   const study = await read<StudySummary>('study.json');
   if (study?.smallData) process.stderr.write(`search: ${study.smallData}; ${study.trials.length} trials\n`);
+  if (study?.trialData) process.stderr.write(`search: ${study.trialData.reason}; ${study.trials.length} trials\n`);
   const ensemble = await read<EnsembleSummary>('ensemble.json');
   if (ensemble && (ensemble.enabled || ensemble.outOfFold)) process.stderr.write(`${formatEnsembleText(ensemble)}\n`);
 }

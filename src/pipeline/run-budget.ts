@@ -6,8 +6,10 @@
  * stages after it are owed is set aside: data preparation that ran long shortens the search,
  * not the final training or the evaluation. The shares:
  *
- *   search   0.60  the trials, in worker processes
- *   refit    0.30  the chosen model, retrained on train + validation
+ *   search   0.60  the trials, in worker processes (large data: 0.20, trial-data-plan.ts)
+ *   refit    0.30  the chosen model, retrained on train + validation: the least it gets; it
+ *                  may take all the search left it (a search that ended early, or the short
+ *                  search of large data, whose final training is what needs the time)
  *   trial    0.24  the most one trial may train: what its retrain could take (1.25x the examples)
  *   train    0.85  the one training of `search.enabled: false`
  *   tail     0.05  set aside for evaluation, reports and publishing, after the last training
@@ -46,8 +48,8 @@ export interface RunBudget {
   readonly deadline: number | undefined;
   /**
    * The milliseconds `stage` may take if it starts now: its share of the total, cut to the time
-   * left before the deadline less the shares of the stages after it (0 when none is left).
-   * Undefined without a budget.
+   * left before the deadline less the shares of the stages after it (0 when none is left); for
+   * `refit`, all the time left less the tail. Undefined without a budget.
    */
   msFor(stage: BudgetStage): number | undefined;
   /** Milliseconds since the run started. */
@@ -73,6 +75,7 @@ export function createRunBudget(minutes: number | undefined, options: RunBudgetO
       if (totalMs === undefined || deadline === undefined) return undefined;
       const owed = OWED_AFTER[stage].reduce((sum, s) => sum + BUDGET_SHARES[s] * totalMs, 0);
       const left = deadline - now() - owed;
+      if (stage === 'refit') return Math.max(0, Math.round(left));
       return Math.max(0, Math.round(Math.min(BUDGET_SHARES[stage] * totalMs, left)));
     },
     elapsedMs: () => now() - startedAt,

@@ -45,6 +45,13 @@ export interface StudySummary {
   readonly crossValidation?: { readonly folds: number; readonly examples: number };
   /** What the search chose for small data and why (cross-validation, its time budget), in words. */
   readonly smallData?: string;
+  /** Set when trials trained on a sample of large data: its sizes, the data's, and what was chosen, in words. */
+  readonly trialData?: {
+    readonly train: number;
+    readonly validation: number;
+    readonly of: { readonly train: number; readonly validation: number };
+    readonly reason: string;
+  };
   readonly constraints: { readonly maxLatencyMs?: number; readonly maxParams?: number; readonly maxMemoryMB?: number };
   readonly workers: number;
   readonly engine: string;

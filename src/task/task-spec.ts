@@ -148,6 +148,7 @@ const searchSchema = z.strictObject({
   families: z.union([z.literal('all'), z.array(z.string().min(1)).min(2).max(16)]).optional(),
   warmStart: z.array(z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()]))).max(64).optional(),
   crossValidation: z.union([z.literal('auto'), z.int().min(1).max(20)]).optional(),
+  trialExamples: z.union([z.literal('auto'), z.literal('all'), z.int().min(10)]).optional(),
   ensemble: z
     .union([
       z.boolean(),
@@ -336,6 +337,13 @@ export interface SearchSettings {
    * 1 always the validation split; k ≥ 2 always k folds.
    */
   readonly crossValidation: 'auto' | number;
+  /**
+   * The most training examples one trial trains on, as a stratified sample (judged on 5,000
+   * validation examples, or half the sample's size when that is more): `auto` (default) 10,000 when there are more than 20,000, and then the
+   * search takes 20% of a time budget and the final training, on all the data, the rest; `all`
+   * every example; a number, that many.
+   */
+  readonly trialExamples: 'auto' | 'all' | number;
   /**
    * The final model as an ensemble of the search's best cross-validated trials (up to `size`,
    * chosen by greedy selection or as the top `size`, `auto`: whichever predicts the folds better),

@@ -93,6 +93,7 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
           ...(trials !== undefined && { trials }),
           ...(spec.budget.trials === undefined && minutes === undefined && { defaultBudget: true }),
           ...(crossValidation !== 1 && { crossValidation }),
+          ...(spec.search.trialExamples !== 'auto' && { trialExamples: spec.search.trialExamples }),
           ...(spec.search.families !== undefined && { families: spec.search.families }),
           ...(minutes !== undefined && { minutes }),
           ...(spec.search.workers !== undefined && { workers: spec.search.workers }),

@@ -17,8 +17,18 @@ test('on time, each stage gets its share of the budget', () => {
   assert.equal(budget.msFor('search'), 72_000);
   assert.equal(budget.msFor('trial'), shareMs('trial', 2));
   c.advance(72_000);
-  assert.equal(budget.msFor('refit'), 36_000);
+  assert.equal(budget.msFor('refit'), 120_000 - 75_000 - 6_000, 'the retrain takes all but the tail: its share and the 3 s data preparation left');
   assert.equal(budget.elapsedMs(), 75_000);
+});
+
+test('a search that ends early leaves its time to the final training, never the tail', () => {
+  const c = clock();
+  const budget = createRunBudget(10, { now: c.now });
+  c.advance(2_000);
+  c.advance(0.2 * 600_000); // a short search (large data: trial-data-plan.ts)
+  assert.equal(budget.msFor('refit'), 600_000 - 122_000 - 30_000);
+  c.advance(budget.msFor('refit')!);
+  assert.equal(budget.elapsedMs(), 600_000 * (1 - BUDGET_SHARES.tail));
 });
 
 test('a stage that ran long shortens the next search, never the retrain or the evaluation', () => {

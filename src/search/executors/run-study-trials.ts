@@ -49,8 +49,13 @@ export interface RunTrialsSummary {
  * values (pruned if it never reported an epoch). Nor does a trial start once the time left is no
  * more than the shortest any trial has taken to reach its first rung (`minEpochs` epochs) since
  * it started: it could not be ranked, only rejected or cut short, and the bursts of such trials
- * near a deadline kept workers from the trials still running.
+ * near a deadline kept workers from the trials still running. The cheapest rung is a floor: the
+ * sampler may keep drawing slower models, each rejected for the time left a second after it
+ * starts (12 in a row at the end of a Fashion-MNIST search), so after LATE_REJECTIONS in a row
+ * none starts either.
  */
+export const LATE_REJECTIONS = 2;
+
 export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTrialsSummary> {
   const { study, executor } = options;
   if (options.maxTrials === undefined && options.deadline === undefined) {
@@ -64,6 +69,8 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
   // The shortest time any trial took from its start to its first rung (its job's minEpochs): a
   // trial started with less time left than that would only be rejected or cut short unranked.
   let cheapestFirstRungMs = Number.POSITIVE_INFINITY;
+  // Trials rejected in a row for the time the search had left; one that reaches its first rung ends the run of them.
+  let lateRejections = 0;
   const active = new Set<Promise<void>>();
 
   const runOne = async (): Promise<void> => {
@@ -94,7 +101,10 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
           startedAt = now();
         },
         onProgress(progress) {
-          if (progress.epoch === firstRung) cheapestFirstRungMs = Math.min(cheapestFirstRungMs, now() - startedAt);
+          if (progress.epoch === firstRung) {
+            cheapestFirstRungMs = Math.min(cheapestFirstRungMs, now() - startedAt);
+            lateRejections = 0;
+          }
           reports = reports.then(async () => {
             if (prunedAt !== undefined) return;
             const values = toValues(progress.values);
@@ -131,6 +141,7 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
       // good configuration drawn late is not ranked with the infeasible ones. Trials go on
       // starting: a smaller model may still fit in the time left.
       summary.rejected++;
+      lateRejections++;
       const left = Math.max(0, (options.deadline! - submittedAt) / 1000);
       await study.tell(trialId, { state: 'failed', error: `rejected: the search had ${left.toFixed(0)} s left, too little for its first epochs (${result.error?.replace(/^rejected: /, '')})`, rejectedFor: 'time' });
     } else {
@@ -157,7 +168,8 @@ export async function runTrials<S>(options: RunTrialsOptions<S>): Promise<RunTri
 
   const tooSlowForDeadline = (job: TrialJob, result: TrialResult, submittedAt: number): boolean =>
     options.deadline !== undefined && job.timeBudgetMs !== undefined && result.rejectedFor === 'time' && job.timeBudgetMs >= options.deadline - submittedAt - 1000;
-  const timeForARung = (): boolean => options.deadline === undefined || !Number.isFinite(cheapestFirstRungMs) || options.deadline - now() > cheapestFirstRungMs;
+  const timeForARung = (): boolean =>
+    options.deadline === undefined || (lateRejections < LATE_REJECTIONS && (!Number.isFinite(cheapestFirstRungMs) || options.deadline - now() > cheapestFirstRungMs));
   const more = (): boolean =>
     (options.maxTrials === undefined || summary.started < options.maxTrials) && !late() && timeForARung() && (options.shouldContinue?.() ?? true);
   let failure: unknown;

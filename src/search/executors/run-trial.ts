@@ -38,7 +38,11 @@ export async function runTrial(job: TrialJob, ctx: RunTrialContext): Promise<Tri
   const errorOf = (record: EpochRecord, metric: 'accuracy' | 'rmse'): number => (metric === 'accuracy' ? 1 - record.valMetric : record.valMetric);
   try {
     await initEngine(job.engine, { threads: 'auto', maxThreads: job.threads ?? 1, ...(ctx.onNotice && { notify: ctx.onNotice }) });
-    const [train, validation] = await Promise.all([ctx.datasets.get(job.data.train), ctx.datasets.get(job.data.validation)]);
+    const sample = job.sample;
+    const [train, validation] = await Promise.all([
+      ctx.datasets.get(job.data.train, sample && { examples: sample.train, seed: sample.seed }),
+      ctx.datasets.get(job.data.validation, sample && { examples: sample.validation, seed: sample.seed }),
+    ]);
     const task = taskLoss(train.target);
     const metric = task.kind === 'class' ? 'accuracy' : 'rmse';
     const model = buildModel(job.genome, {

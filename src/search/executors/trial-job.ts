@@ -47,6 +47,12 @@ export interface TrialJob {
    * (`deepline worker --store`): they fetch the folders by hash instead of reading `data`.
    */
   readonly artifacts?: { readonly train: string; readonly validation: string };
+  /**
+   * Large data: the trial trains on a stratified sample of `train` examples and is judged on one
+   * of `validation` (trial-data-plan.ts), both drawn with `seed`, the same for every trial of a
+   * study so that they are compared on the same examples. Absent: all of both.
+   */
+  readonly sample?: { readonly train: number; readonly validation: number; readonly seed: number };
   readonly seed: number;
   readonly engine: EngineName;
   /**

@@ -29,6 +29,7 @@ export function studyOverview(summary: StudySummary): StudyOverview {
   if (counts.rejected) parts.push(`${counts.rejected} rejected`);
   if (counts.running) parts.push(`${counts.running} interrupted`);
   let headline = `${summary.sampler} + ${summary.scheduler}, ${plural(counts.total, 'trial')} (${parts.join(', ')}), ${plural(summary.workers, 'worker')}, ${formatDuration(summary.durationMs)}`;
+  if (summary.trialData) headline += `, trials on ${count(summary.trialData.train)} of ${count(summary.trialData.of.train)} training examples`;
   if (summary.best) {
     headline += `, best trial ${summary.best.trialId}`;
     if (summary.timeToBestMs !== undefined) headline += ` after ${formatDuration(summary.timeToBestMs)}`;
@@ -48,6 +49,10 @@ function countTrials(trials: readonly StudySummaryTrial[]): StudyCounts {
     else counts[t.state === 'complete' ? 'complete' : t.state === 'pruned' ? 'pruned' : t.state === 'failed' ? 'failed' : 'running'] += 1;
   }
   return counts;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function plural(n: number, word: string): string {

@@ -30,6 +30,7 @@ import { searchStudyName } from '../study-name.ts';
 import { STUDY_SUMMARY_FORMAT_VERSION, type StudySummary, type StudySummaryTrial } from '../study-summary.ts';
 import { shareMs } from '../../pipeline/run-budget.ts';
 import { smallDataPlan, type SmallDataPlan } from '../cross-validation/small-data-plan.ts';
+import { trialDataPlan, type TrialExamplesSetting } from '../fidelity/trial-data-plan.ts';
 import { writeCandidates, type OutOfFold } from '../../train/ensemble/ensemble-candidates.ts';
 import { warmStartSearch, type WarmStartSettings } from '../warm-start/warm-start-search.ts';
 
@@ -82,6 +83,11 @@ export type SearchParams = {
    * (k-fold below the small-data size, see small-data-plan.ts). Absent: 1.
    */
   readonly crossValidation?: 'auto' | number;
+  /**
+   * `search.trialExamples`: the most training examples a trial trains on (a stratified sample;
+   * `auto`: 10,000 above 20,000, see trial-data-plan.ts; `all`: every one). Absent: `auto`.
+   */
+  readonly trialExamples?: TrialExamplesSetting;
   /** True when the task file set no budget: on small data the search then takes a time budget instead of `trials`. */
   readonly defaultBudget?: boolean;
   /** The task's `train` settings: the first trial trains the family's default model with them. */
@@ -140,7 +146,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       const { taskLoss } = await import('../../models/losses.ts');
       const { registries } = ctx.deepline;
       const families = wiring.families ?? (await registries.families.ready());
-      const train = await getDataset(ctx, inputs.train);
+      const [train, validation] = await Promise.all([getDataset(ctx, inputs.train), getDataset(ctx, inputs.validation)]);
       const outputs = taskLoss(train.target).head.units;
       const modality = modalityOfDataset(train);
       const choice = params.families ? familyChoice(families, modality, params.families) : undefined;
@@ -174,7 +180,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           return problems.length === 0;
         }) as Params[];
         const warmStartSettings = params.sampler === 'grid' ? undefined : params.warmStartPrior;
-        const warmStart = await warmStartSearch(ctx, { train, validation: await getDataset(ctx, inputs.validation), family: family.name, space, initial, studyName: name, settings: warmStartSettings });
+        const warmStart = await warmStartSearch(ctx, { train, validation, family: family.name, space, initial, studyName: name, settings: warmStartSettings });
         const firsts = warmStart.firsts(warm, initial);
         const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params)), warmStart.samplerPrior), firsts);
         const scheduler = createScheduler(params, space, registries.schedulers);
@@ -184,7 +190,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const study = resumed ? await loadStudy(open) : await createStudy({ ...open, objectives: SEARCH_OBJECTIVES, seed: ctx.seed });
 
         const plan: SmallDataPlan = smallDataPlan({
-          examples: train.n + (await getDataset(ctx, inputs.validation)).n,
+          examples: train.n + validation.n,
           modality,
           crossValidation: params.crossValidation ?? 1,
           defaultBudget: params.defaultBudget === true,
@@ -193,6 +199,16 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         if (plan.reason) {
           ctx.log.info(plan, 'small data');
           ctx.progress({ done: 0, total: 1, unit: 'trial', message: plan.reason });
+        }
+        const dataPlan = trialDataPlan({
+          train: train.n,
+          validation: validation.n,
+          setting: params.trialExamples ?? 'auto',
+          ...(params.minutes !== undefined && { budgetMs: params.minutes * 60_000 }),
+        });
+        if (dataPlan.reason) {
+          ctx.log.info(dataPlan, 'large data');
+          ctx.progress({ done: 0, total: 1, unit: 'trial', message: dataPlan.reason });
         }
         const outOfFold = new Map<number, OutOfFold>();
         /** Each cross-validated trial's median best epoch over its folds (refitEpochsFromFolds); a resumed run falls back to the curve. */
@@ -207,8 +223,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
             ? Math.max(0, plan.searchMs - usedMs)
             : params.minutes === undefined
               ? undefined
-              : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, shareMs('search', params.minutes) - usedMs));
-        const trialMs = params.trialMs ?? plan.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
+              : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, (dataPlan.searchMs ?? shareMs('search', params.minutes)) - usedMs));
+        const trialMs = params.trialMs ?? plan.trialMs ?? dataPlan.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
         if (resumed) ctx.log.info({ study: name, trials: counted, usedMs }, 'resuming the search');
         const workers = Math.max(1, Math.min(params.workers ?? availableParallelism(), trialsLeft ?? Infinity));
         ctx.log.info({ study: name, family: family.name, sampler: params.sampler, scheduler: params.scheduler, workers, trialsLeft, msLeft }, 'search started');
@@ -252,6 +268,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
                 ...trialTime(deadline, trialMs),
                 minEpochs: firstRung(space),
                 ...(plan.folds > 1 && { crossValidation: { folds: plan.folds, seed: deriveSeed(ctx.seed, 'folds') } }),
+                ...(dataPlan.sampled && { sample: { train: dataPlan.train, validation: dataPlan.validation, seed: deriveSeed(ctx.seed, 'trial-sample') } }),
               };
             },
             shouldContinue: () => completed || failedInARow < maxFailedInARow,
@@ -310,7 +327,13 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           genome: familySpace.genomeFromParams(best.params),
           training,
           bestEpoch: complete ? (foldBestEpochs.get(best.id) ?? bestEpochOf(best)) : training.epochs,
-          refitEpochs: complete ? refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }, foldBestEpochs.get(best.id)) : training.epochs,
+          refitEpochs: !complete
+            ? training.epochs
+            : dataPlan.sampled && params.minutes !== undefined
+              ? // A curve on a sixth of the data says little of when all of it peaks: the final
+                // training's time decides, its learning rate annealed by time.
+                Math.max(training.epochs, epochRange(space)[1])
+              : refitEpochs(best, { epochs: training.epochs, maxEpochs: epochRange(space)[1], patience: params.patience }, foldBestEpochs.get(best.id)),
           ...(fallback && { fallback }),
         };
         const summary: StudySummary = {
@@ -324,6 +347,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           budget: { ...(trialBudget !== undefined && { trials: trialBudget }), ...(params.minutes !== undefined ? { minutes: params.minutes } : plan.searchMs !== undefined && { minutes: plan.searchMs / 60_000 }) },
           ...(plan.folds > 1 && { crossValidation: { folds: plan.folds, examples: plan.examples } }),
           ...(plan.reason && { smallData: plan.reason }),
+          ...(dataPlan.sampled && { trialData: { train: dataPlan.train, validation: dataPlan.validation, of: { train: train.n, validation: validation.n }, reason: dataPlan.reason! } }),
           constraints: params.constraints,
           workers,
           engine: params.engine,

@@ -38,6 +38,25 @@ test('the data-set cache loads a folder once and forgets a failed load', async (
   assert.equal(cache.has(missing), false);
 });
 
+test('the cache draws a stratified sample once per size and seed; a trial with a sample trains and is judged on it', { timeout: 20_000 }, async () => {
+  const cache = new DatasetCache();
+  const all = await cache.get(data.train);
+  const sample = await cache.get(data.train, { examples: 60, seed: 3 });
+  assert.equal(sample.n, 60);
+  assert.equal(await cache.get(data.train, { examples: 60, seed: 3 }), sample, 'kept for the next trial');
+  const share = (ds: typeof all, c: number) => Array.from(ds.y).filter((y) => y === c).length / ds.n;
+  assert.ok(Math.abs(share(sample, 0) - share(all, 0)) <= 1 / 60, 'each class keeps its share');
+  assert.equal(await cache.get(data.train, { examples: 1_000, seed: 3 }), all, 'a sample of more than there is: all of it');
+
+  const datasets = new DatasetCache();
+  const sampled = { ...job(2), sample: { train: 60, validation: 20, seed: 3 } };
+  const result = await runTrial(sampled, { datasets, families, signal: new AbortController().signal, onProgress: () => undefined });
+  assert.equal(result.state, 'complete', result.error);
+  assert.ok(datasets.has(data.train, { examples: 60, seed: 3 }) && datasets.has(data.validation, { examples: 20, seed: 3 }), 'the trial drew both samples');
+  const error = result.objectives!.error;
+  assert.ok(Math.abs(error * 20 - Math.round(error * 20)) < 1e-6, `an error of k/20 on the 20 judged examples: ${error}`);
+});
+
 test('an abort after epoch 2 stops the trial with the objectives of that epoch', { timeout: 20_000 }, async () => {
   const controller = new AbortController();
   const seen: TrialProgress[] = [];

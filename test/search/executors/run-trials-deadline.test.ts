@@ -22,7 +22,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 class TimedExecutor implements TrialExecutor {
   readonly started: { at: number; budget: number | undefined }[] = [];
   #running = 0;
-  constructor(readonly size: number, private readonly epochMs: number, private readonly epochs: number) {}
+  readonly #epochMsOf: (trialId: number) => number;
+  constructor(readonly size: number, epochMs: number, private readonly epochs: number, epochMsOf?: (trialId: number) => number) {
+    this.#epochMsOf = epochMsOf ?? (() => epochMs);
+  }
 
   submit(job: TrialJob, listeners: TrialListeners = {}): TrialHandle {
     let stopped = false;
@@ -33,11 +36,12 @@ class TimedExecutor implements TrialExecutor {
       this.started.push({ at, budget: job.timeBudgetMs });
       listeners.onStart?.({ trialId: job.trialId, pid: 1 });
       try {
-        if (job.timeBudgetMs !== undefined && job.timeBudgetMs < (job.minEpochs ?? 1) * this.epochMs) {
+        const epochMs = this.#epochMsOf(job.trialId);
+        if (job.timeBudgetMs !== undefined && job.timeBudgetMs < (job.minEpochs ?? 1) * epochMs) {
           return { trialId: job.trialId, state: 'rejected', rejectedFor: 'time', epochs: 0, error: 'rejected: too slow for its time', durationMs: Date.now() - at };
         }
         for (let epoch = 1; epoch <= this.epochs; epoch++) {
-          await delay(this.epochMs);
+          await delay(epochMs);
           if (stopped) return { trialId: job.trialId, state: 'stopped', epochs: epoch - 1, durationMs: Date.now() - at };
           listeners.onProgress?.({ trialId: job.trialId, epoch, values: [1 / epoch, 1, 100] } as never);
         }
@@ -82,6 +86,36 @@ test('runTrials starts no trial once the time left is below the cheapest first r
     assert.ok(summary.started >= 5, `${summary.started} trials started`);
     const trials = await study.trials();
     assert.ok(trials.every((t) => t.state === 'complete' || t.state === 'pruned'), trials.map((t) => `${t.state} ${t.error ?? ''}`).join(', '));
+  } finally {
+    await store.close();
+  }
+});
+
+test('runTrials stops starting trials after two in a row are rejected for the time left, though a cheaper rung fits', { timeout: 20_000 }, async () => {
+  const store = new SqliteStudyStore(path.join(dir, 'late.db'));
+  try {
+    const study = await createStudy({
+      store,
+      name: 'late',
+      space: { params: [{ name: 'x', kind: 'float', low: 0, high: 1 }] },
+      sampler: randomSampler.create({}),
+      objectives: [{ name: 'error', direction: 'minimize' }],
+      seed: 3,
+    });
+    // The first trial is cheap (a first rung of 2 × 50 ms) and completes; every later one needs
+    // 2 × 600 ms, more than the time left once the first ends, but more than 100 ms is left.
+    let firstId: number | undefined;
+    const executor = new TimedExecutor(1, 50, 3, (trialId) => ((firstId ??= trialId) === trialId ? 50 : 600));
+    const deadline = Date.now() + 1000;
+    const summary = await runTrials({
+      study,
+      executor,
+      deadline,
+      jobFor: () => ({ genome: {}, training: { epochs: 3, batchSize: 8, learningRate: 0.1, patience: 3 }, data: { train: '', validation: '' }, seed: 1, engine: 'cpu', minEpochs: 2, timeBudgetMs: Math.max(1, deadline - Date.now()) }) as never,
+    });
+    assert.equal(summary.complete, 1);
+    assert.equal(summary.rejected, 2, `two rejected, then none started: ${JSON.stringify(summary)}`);
+    assert.equal(summary.started, 3);
   } finally {
     await store.close();
   }

@@ -7,6 +7,7 @@ import { putDataset } from '../../../src/data/steps/dataset-artifact.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
 import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
 import type { StudySummary } from '../../../src/search/study-summary.ts';
+import { studyOverview } from '../../../src/search/report/study-overview.ts';
 import { searchStep, type SearchParams } from '../../../src/search/steps/search-step.ts';
 import type { ArtifactRef } from '../../../src/store/artifacts/artifact-store.ts';
 import { FsArtifactStore } from '../../../src/store/artifacts/fs-artifact-store.ts';
@@ -82,6 +83,18 @@ describe('search step', { timeout: 180_000 }, () => {
     const resumed = await store.readJson<StudySummary>(again.study);
     assert.equal(resumed.name, study.name);
     assert.deepEqual(resumed.trials.map((t) => [t.id, t.state, t.values]), study.trials.map((t) => [t.id, t.state, t.values]));
+  });
+
+  it('search.trialExamples: trials train on a sample, and the summary and its headline say so', async () => {
+    const step = searchStep({ ...BASE, trials: 2, trialExamples: 60 });
+    const out = await step.run(await context(), inputs);
+    const study = await store.readJson<StudySummary>(out.study);
+    assert.deepEqual({ ...study.trialData, reason: undefined }, { train: 60, validation: 60, of: { train: 150, validation: 60 }, reason: undefined });
+    assert.match(study.trialData!.reason, /each trial trains on 60 of 150 training examples/);
+    assert.match(studyOverview(study).headline, /, trials on 60 of 150 training examples, best trial/);
+    assert.ok(study.trials.some((t) => t.state === 'complete'));
+    const plain = await store.readJson<StudySummary>((await searchStep({ ...BASE, trials: 2 }).run(await context(), inputs)).study);
+    assert.equal(plain.trialData, undefined, 'no sample below 20,000 examples by default');
   });
 
   it('rejects every model over a constraint before training it and says which constraint', async () => {
