@@ -9,7 +9,7 @@
  * each model's best of 7 rounds of medians, the models timed in turn, so that load from other
  * work on the machine falls on all of them alike) and test accuracy. Ends with the issue's targets, each PASS or FAIL.
  *
- *   npm run bench:compress -- [--datasets digits,fashion-mnist] [--fine-tune-epochs 8] [--fashion-train 10000]
+ *   npm run bench:compress -- [--datasets digits,fashion-mnist] [--fine-tune-epochs 8] [--fashion-train 10000] [--keep]
  *
  * The timings share the machine with whatever else runs: run it on a quiet one.
  */
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     datasets: { type: 'string', default: 'digits,fashion-mnist' },
     'fine-tune-epochs': { type: 'string', default: '8' },
     'fashion-train': { type: 'string', default: '10000' },
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -108,7 +109,8 @@ async function bench(name: string, splits: Splits, fineTuneEpochs: number): Prom
     });
   } finally {
     model.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    if (args.keep) console.log(`saved variants kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`compressed and measured ${variants.length} variants in ${((performance.now() - started) / 1000).toFixed(1)} s\n\n`);
   const float = variants.find((v) => v.name === 'float32')!;

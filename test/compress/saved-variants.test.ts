@@ -112,8 +112,9 @@ describe('saved compressed variants', () => {
     assert.ok(diff < 0.05 && diff > 0, `int8 outputs differ by up to ${diff}`);
     const agree = Array.from({ length: n }, (_, i) => argmax(int8Out, i) === argmax(expected, i)).filter(Boolean).length;
     assert.ok(agree >= n - 2, `${agree} of ${n} predictions agree`);
-    // 7k parameters: the graph's structure is a good part of the file; bench:compress shows larger models.
-    assert.ok(int8.bytes.length < 0.42 * float.bytes.length, `${int8.bytes.length} bytes against ${float.bytes.length}`);
+    // 7k parameters: the graph's structure is a good part of the file (0.39 of the float size with
+    // the layers' value names, 0.33 with short ones); bench:compress shows larger models.
+    assert.ok(int8.bytes.length < 0.36 * float.bytes.length, `${int8.bytes.length} bytes against ${float.bytes.length}`);
     // ONNX Runtime reads the QDQ pattern as quantized operators.
     const optimized = join(dir, 'optimized.onnx');
     await (await ort.InferenceSession.create(int8.bytes, { optimizedModelFilePath: optimized, graphOptimizationLevel: 'extended' })).release();

@@ -28,6 +28,11 @@ export abstract class DeferredConstantsGraph extends OnnxGraph {
     return '';
   }
 
+  /** … and their values' names short, for the same reason (0, 1, …, a, b, …; the inputs and outputs keep theirs). */
+  protected override compactValueNames(): boolean {
+    return true;
+  }
+
   override nodeWithOutputs(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}): readonly string[] {
     return this.rewriteNode(opType, inputs, outputs, attributes);
   }

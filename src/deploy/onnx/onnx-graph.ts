@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { cancelTransposes, type TransposableNode } from './cancel-transposes.ts';
 
 const { onnx } = onnxProto;
 
@@ -89,8 +90,19 @@ export class OnnxGraph {
     return this.name(`${output}/${opType}`);
   }
 
+  /**
+   * Whether `encode` renames the graph's inner values (every one but its inputs and outputs) to
+   * short names in order of first use. Off: a float graph keeps its layers' names for tools to show.
+   */
+  protected compactValueNames(): boolean {
+    return false;
+  }
+
   /** The serialised model. */
   encode(meta: { readonly name: string; readonly docString?: string; readonly properties?: Readonly<Record<string, string>> }): Uint8Array {
+    const scalars = new Set(this.initializers.filter((t) => t.dims.length === 0).map((t) => t.name));
+    cancelTransposes(this.nodes as TransposableNode[], new Set(this.outputs.map((v) => v.name)), (v) => scalars.has(v));
+    if (this.compactValueNames()) this.renameInnerValues();
     const graph = onnx.GraphProto.create({
       name: meta.name,
       node: this.nodes,
@@ -107,6 +119,27 @@ export class OnnxGraph {
       metadataProps: Object.entries(meta.properties ?? {}).map(([key, value]) => ({ key, value })),
     });
     return onnx.ModelProto.encode(model).finish();
+  }
+
+  private renameInnerValues(): void {
+    const kept = new Set([...this.inputs, ...this.outputs].map((v) => v.name));
+    const renamed = new Map<string, string>();
+    let next = 0;
+    const short = (name: string): string => {
+      if (name === '' || kept.has(name)) return name;
+      let value = renamed.get(name);
+      if (value === undefined) {
+        do value = (next++).toString(36);
+        while (kept.has(value));
+        renamed.set(name, value);
+      }
+      return value;
+    };
+    for (const node of this.nodes) {
+      node.input = node.input.map(short);
+      node.output = node.output.map(short);
+    }
+    for (const tensor of this.initializers) tensor.name = short(tensor.name);
   }
 }
 
