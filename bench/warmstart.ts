@@ -4,7 +4,7 @@
  * (search.prior on, with the prior file minus that task), same data, seed and trial budget, each
  * run end to end by runTask in a fresh workspace (so no study of the task itself is near).
  *
- *   npm run bench:warmstart -- [--tasks xor,rings] [--trials 10] [--prior priors/default-prior.json] [--seed 1]
+ *   npm run bench:warmstart -- [--tasks xor,rings] [--trials 30] [--prior priors/default-prior.json] [--seed 1]
  *
  * Measured per task from the two studies: the cold search's final validation error (its best
  * complete trial), the time and trials each search took to reach it (time from the first trial's
@@ -29,7 +29,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     tasks: { type: 'string' },
-    trials: { type: 'string', default: '10' },
+    trials: { type: 'string', default: '30' },
     prior: { type: 'string', default: join(ROOT, 'priors', 'default-prior.json') },
     seed: { type: 'string', default: '1' },
   },

@@ -15,7 +15,7 @@ export function registerPriorCommand(program: Command): void {
   const prior = program
     .command('prior')
     .description("the warm start's past tasks: the prior deepline ships and this workspace's finished studies")
-    .addHelpText('after', '\nExample:\n  deepline prior show            # every past task a search may start from\n  deepline prior update          # add finished studies of this workspace that are not in it yet\n  deepline prior build --out my-prior.json --trials 12');
+    .addHelpText('after', '\nExample:\n  deepline prior show            # every past task a search may start from\n  deepline prior update          # add finished studies of this workspace that are not in it yet\n  deepline prior build --out my-prior.json --trials 30');
 
   prior
     .command('show')
@@ -91,7 +91,7 @@ export function registerPriorCommand(program: Command): void {
     .command('build')
     .description('build a prior file from the meta-training set: synthetic tables of known structure, each searched cold')
     .option('--out <file>', 'where to write it', 'priors/default-prior.json')
-    .option('--trials <n>', 'trials per task', '12')
+    .option('--trials <n>', 'trials per task', '30')
     .option('--seed <n>', 'seed of the generated data and the searches', '1')
     .option('--exclude <names>', 'meta-training tasks to leave out, comma-separated')
     .option('--json', 'print JSON')
