@@ -417,8 +417,11 @@ function defaultTrial(
   return candidate;
 }
 
-/** A sampler whose first proposal is `first` (stateless: it looks at the history's length). */
-/** The sampler, after `firsts` are tried in order (the task file's warm starts, the nearest past task's best, the family's default model, the rest of the warmStart portfolio). */
+/**
+ * The sampler, after `firsts` are tried in order (the task file's warm starts, the nearest past
+ * task's best, the family's default model, the rest of the warm start's portfolio); stateless: it
+ * looks at the history's length.
+ */
 function startingWith(sampler: Sampler, firsts: readonly Params[]): Sampler {
   if (firsts.length === 0) return sampler;
   return { name: sampler.name, sample: (space, history, rng) => (history.length < firsts.length ? firsts[history.length]! : sampler.sample(space, history, rng)) };
