@@ -23,10 +23,10 @@ const ELEMENTWISE_WITH_SCALARS = new Set(['QuantizeLinear', 'DequantizeLinear', 
  */
 export function cancelTransposes(nodes: TransposableNode[], keep: ReadonlySet<string>, isScalar: (value: string) => boolean): number {
   let removed = 0;
+  let readers = readersOf(nodes);
   for (let i = 0; i < nodes.length; i++) {
     const t = nodes[i]!;
     if (t.opType !== 'Transpose') continue;
-    const readers = readersOf(nodes);
     const chain: TransposableNode[] = [];
     let value = t.output[0]!;
     let inverse: TransposableNode | undefined;
@@ -54,6 +54,7 @@ export function cancelTransposes(nodes: TransposableNode[], keep: ReadonlySet<st
     nodes.splice(nodes.indexOf(inverse), 1);
     nodes.splice(i, 1);
     removed += 2;
+    readers = readersOf(nodes);
     i--;
   }
   return removed;
