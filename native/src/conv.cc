@@ -47,6 +47,7 @@ std::string isaOf(const std::string& impl) {
  * 865 / 709; 16x16 32→32 1503 / 1497, 14x14 32→64 2630 / 2428, 7x7 64→128 2441 / 2462. So where
  * brgconv comes first in a spatial (not 1x1, not depthwise) convolution, the jit kernel of its
  * ISA is taken when there is one: a fixed rule, not a timing, so a training stays reproducible.
+ * (oneDNN 2.6, Debian's, has brgconv for AVX-512 only; on AVX2 the jit kernel already comes first.)
  * The gradients' primitives take this one as their hint.
  */
 dnnl::convolution_forward::primitive_desc forwardPd(const Shape& s, bool withBias, int activation, float alpha) {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
@@ -6,6 +7,7 @@ import { dilateFilter } from '../dilate-filter.ts';
 import { randomConvConfig, type ConvConfig } from '../random-conv-config.ts';
 import { randomValues } from '../random-values.ts';
 import { runKernel, type KernelInput } from '../run-kernel.ts';
+import { loadNativeAddon } from '../../../src/engine/native/native-addon.ts';
 import { setNativeThreads } from '../../../src/engine/native/native-threads.ts';
 import { skipWithoutNative } from './native-available.ts';
 
@@ -68,6 +70,17 @@ test('a strided 1x1 filter gradient is right on every call with 2 threads (oneDN
     }
   } finally {
     setNativeThreads();
+  }
+});
+
+test('3x3 convolutions run on the direct jit kernel, not brgconv (3x slower on small images with few channels)', { skip: skipWithoutNative }, () => {
+  const addon = loadNativeAddon().addon!;
+  // [batch, side, in channels, out channels]: the digits and Fashion-MNIST CNNs' first layers, and larger ones.
+  for (const [n, side, ic, oc] of [[64, 8, 1, 16], [64, 4, 8, 16], [64, 28, 1, 32], [8, 14, 32, 64]] as const) {
+    // The addon's parameter layout: N, IH, IW, IC, OH, OW, OC, KH, KW, strides, dilations (from 1), paddings T L B R, depthwise, activation.
+    const params = Int32Array.of(n, side, side, ic, side, side, oc, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    const [forward] = addon.convImplementations(params).split(' | ');
+    assert.doesNotMatch(forward!, /^brg/, `${n}x${side}x${side}x${ic} → ${oc}: ${forward}`);
   }
 });
 
