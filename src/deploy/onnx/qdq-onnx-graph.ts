@@ -1,4 +1,4 @@
-import { activationQuantization, quantizeSymmetricInt8 } from '../../compress/quantize/weight-quantization.ts';
+import { activationQuantization, ONNX_WEIGHT_LIMIT, quantizeSymmetricInt8 } from '../../compress/quantize/weight-quantization.ts';
 import { DeferredConstantsGraph, type PendingConstant } from './deferred-constants-graph.ts';
 import type { AttributeValue } from './onnx-graph.ts';
 
@@ -10,12 +10,13 @@ export interface ActivationRange {
 
 /**
  * An int8 graph in ONNX's QDQ form, which ONNX Runtime reads as quantized operators: every Conv
- * and MatMul reads its weights through DequantizeLinear from int8 values with one scale per
- * output channel (symmetric, zero point 0), its input activation through a QuantizeLinear →
- * DequantizeLinear pair (uint8, the scale and zero point from the calibrated range), a Conv's
- * bias from int32 at the input scale times the weight scale, and its output passes through a
- * QuantizeLinear → DequantizeLinear pair too — the pattern ONNX Runtime fuses into QLinearConv
- * and QLinearMatMul. Embedding tables are stored int8 per row. Everything else stays float32.
+ * and MatMul reads its weights through DequantizeLinear from int8 values of 7 bits
+ * (ONNX_WEIGHT_LIMIT) with one scale per output channel (symmetric, zero point 0), its input
+ * activation through a QuantizeLinear → DequantizeLinear pair (uint8, the scale and zero point
+ * from the calibrated range), a Conv's bias from int32 at the input scale times the weight
+ * scale, and its output passes through a QuantizeLinear → DequantizeLinear pair too — the
+ * pattern ONNX Runtime fuses into QLinearConv and QLinearMatMul. Embedding tables are stored
+ * int8 per row (full range: no product is summed there). Everything else stays float32.
  *
  * Without `ranges` the graph is the calibration graph: the float model with each activation to
  * quantize copied to an extra output (`observed`), whose ranges over calibration examples are
@@ -51,7 +52,7 @@ export class QdqOnnxGraph extends DeferredConstantsGraph {
     }
     // Conv weights are [out, in/groups, kh, kw]; MatMul's right-hand side is [in, out].
     const axis = opType === 'Conv' ? 0 : 1;
-    const weights = this.constantAs(w, `int8-axis${axis}`, (c) => this.int8Weight(c, axis));
+    const weights = this.constantAs(w, `int8-axis${axis}`, (c) => this.int8Weight(c, axis, ONNX_WEIGHT_LIMIT));
     const inputRange = this.ranges.get(x);
     const input = inputRange ? this.quantizedActivation(x, inputRange) : x;
     const quantizedInputs = [input, weights];
@@ -93,8 +94,8 @@ export class QdqOnnxGraph extends DeferredConstantsGraph {
   }
 
   /** int8 values, one scale per index of `axis` (zero point 0), read through DequantizeLinear. */
-  private int8Weight(c: PendingConstant, axis: number): string {
-    const q = quantizeSymmetricInt8(c.values, c.dims, axis);
+  private int8Weight(c: PendingConstant, axis: number, limit = 127): string {
+    const q = quantizeSymmetricInt8(c.values, c.dims, axis, limit);
     this.weightScales.set(c.name, q.scales);
     const channels = c.dims[axis]!;
     const values = this.name(`${c.name}/i8`);
