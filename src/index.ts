@@ -97,7 +97,7 @@ export { compressModel, variantName, type CompressionPlan, type CompressionInput
 export type { Pruner, PruneContext, PruneResult, FineTuneSettings } from './compress/pruners/pruner.ts';
 export type { Quantizer, SavedModel, QuantizeContext } from './compress/quantizers/quantizer.ts';
 export { saveQuantizedModel, type WeightPrecision } from './compress/quantize/save-quantized-model.ts';
-export { foldBatchNorms } from './compress/fold-batch-norm.ts';
+export { foldForInference } from './compress/fold-for-inference.ts';
 export { exportQuantizedOnnx } from './deploy/onnx/export-quantized-onnx.ts';
 export type { CompressionSummary, CompressedVariant, VariantArtifact } from './evaluate/compression-summary.ts';
 

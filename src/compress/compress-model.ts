@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import { featureSize } from '../data/dataset.ts';
 import { DeeplineError } from '../errors/index.ts';
-import { foldBatchNorms } from './fold-batch-norm.ts';
+import { foldForInference } from './fold-for-inference.ts';
 import type { CompressedVariant, VariantArtifact, VariantPruning } from '../evaluate/compression-summary.ts';
 import { scoreSavedModel, timeSavedModels, type TimingOptions } from './measure-saved-model.ts';
 import type { FineTuneSettings, Pruner, PruneStepRecord } from './pruners/pruner.ts';
@@ -139,7 +139,7 @@ async function writeVariants(
       pruning = { method: request.method, amount: request.amount, summary: result.summary, sparsity: result.sparsity, steps: result.steps };
     }
     // What is saved computes the same function with batch norm folded into the layer before it.
-    const folded = await foldBatchNorms(pruned);
+    const folded = await foldForInference(pruned);
     try {
       for (const precision of plan.precisions) {
         const name = variantName(request, precision);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { foldBatchNorms } from '../../src/compress/fold-batch-norm.ts';
+import { foldForInference } from '../../src/compress/fold-for-inference.ts';
 import { channelGraph } from '../../src/compress/pruning/channel-graph.ts';
 import { channelImportance } from '../../src/compress/pruning/channel-importance.ts';
 import { pruneChannels } from '../../src/compress/pruning/prune-channels.ts';
@@ -63,7 +63,7 @@ describe('compression of every built-in family', { timeout: 60_000 }, () => {
       const model = buildModel(c.genome, { inputShape: c.inputShape, head: { units: 3, activation: 'softmax' }, seed: 1, families, modality: c.modality, ...(c.vocab && { vocabSize: c.vocab }) });
       const x = randomInput(c.inputShape, 8, c.vocab);
       const predict = (m: tf.LayersModel): Float32Array => tf.tidy(() => (m.predict(tf.tensor(x, [8, ...c.inputShape])) as tf.Tensor).dataSync() as Float32Array);
-      const folded = await foldBatchNorms(model);
+      const folded = await foldForInference(model);
       const [before, after] = [predict(model), predict(folded)];
       assert.ok(before.every((v, i) => Math.abs(v - after[i]!) < 1e-5));
 
