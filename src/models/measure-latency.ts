@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset.ts';
+import { infer } from './infer.ts';
 
 /**
  * Mean milliseconds of one prediction (input tensor, forward pass, read back) for a single
@@ -21,7 +22,7 @@ export async function measureLatency(
   };
   const time = async (values: Float32Array, count: number): Promise<number> => {
     const run = async (): Promise<void> => {
-      const out = tf.tidy(() => model.predict(tf.tensor(values, [count, ...ds.featureShape])) as tf.Tensor);
+      const out = tf.tidy(() => infer(model, tf.tensor(values, [count, ...ds.featureShape]))[0]!);
       await out.data();
       out.dispose();
     };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset.ts';
 import { DeeplineError } from '../errors/index.ts';
+import { infer } from './infer.ts';
 
 export interface Predictions {
   /** Row-major [n, units]: class probabilities, or (one unit) predicted values. */
@@ -31,7 +32,7 @@ export async function predict(
     const end = Math.min(input.n, start + batchSize);
     const out = tf.tidy(() => {
       const x = tf.tensor(input.x.subarray(start * d, end * d), [end - start, ...input.featureShape]);
-      return model.apply(x, { training: false }) as tf.Tensor;
+      return infer(model, x)[0]!;
     });
     values.set(await out.data(), start * units);
     out.dispose();

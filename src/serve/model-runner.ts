@@ -71,22 +71,17 @@ async function onnxRunner(dir: string, options: ModelRunnerOptions): Promise<Mod
 }
 
 async function tfjsRunner(dir: string, options: ModelRunnerOptions): Promise<ModelRunner> {
-  const [{ initEngine }, { loadModel }] = await Promise.all([import('../engine/engine.ts'), import('../train/model-io.ts')]);
+  const [{ initEngine }, { loadModel }, { infer }] = await Promise.all([import('../engine/engine.ts'), import('../train/model-io.ts'), import('../models/infer.ts')]);
   const { tf, name } = await initEngine(options.engine as Exclude<ServingEngine, 'onnx'>, { threads: options.threads });
   const model = await loadModel(join(dir, 'model'));
   const embedding = embeddingOf(model);
   // One run gives both: the model's output and, where it has one, its last dense layer's input.
-  const both = embedding ? tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, embedding] }) : undefined;
+  const fetches = embedding ? [model.outputs[0]!, embedding] : [model.outputs[0]!];
   const dropout = mcDropoutSwitch(model);
   return {
     runtime: `TF.js ${name}${name === 'native' ? `, ${options.threads} thread${options.threads === 1 ? '' : 's'}` : ''}`,
     async run(x, shape) {
-      const outs = tf.tidy(() => {
-        const input = tf.tensor(x, [...shape]);
-        // One pass for the whole batch: predict's default splits it into passes of 32 rows.
-        const config = { batchSize: Math.max(1, shape[0]!) };
-        return both ? (both.predict(input, config) as tfjs.Tensor[]) : [model.predict(input, config) as tfjs.Tensor];
-      });
+      const outs = tf.tidy(() => infer(model, tf.tensor(x, [...shape]), fetches));
       try {
         const [values, embedded] = (await Promise.all(outs.map((t) => t.data()))) as Float32Array[];
         return { values: values!, ...(embedded && { embedding: embedded }) };
@@ -99,7 +94,7 @@ async function tfjsRunner(dir: string, options: ModelRunnerOptions): Promise<Mod
         const size = x.length;
         const tiled = new Float32Array(size * samples);
         for (let s = 0; s < samples; s++) tiled.set(x, s * size);
-        const out = tf.tidy(() => dropout.during(() => model.predict(tf.tensor(tiled, [shape[0]! * samples, ...shape.slice(1)]), { batchSize: Math.max(1, shape[0]! * samples) }) as tfjs.Tensor));
+        const out = tf.tidy(() => dropout.during(() => infer(model, tf.tensor(tiled, [shape[0]! * samples, ...shape.slice(1)]))[0]!));
         try {
           return (await out.data()) as Float32Array;
         } finally {

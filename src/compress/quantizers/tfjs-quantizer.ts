@@ -19,16 +19,16 @@ export function tfjsQuantizer(precision: WeightPrecision): Quantizer {
       await saveQuantizedModel(model, path, precision);
     },
     async open(path, featureShape): Promise<SavedModel> {
-      const [{ loadModel }, tf, { nativeInferenceThreads }] = await Promise.all([
+      const [{ loadModel }, tf, { nativeInferenceThreads }, { infer }] = await Promise.all([
         import('../../train/model-io.ts'),
         import('@tensorflow/tfjs'),
         import('../../engine/native/native-threads.ts'),
+        import('../../models/infer.ts'),
       ]);
       const model = await loadModel(path);
       const threads = tf.getBackend() === 'native' ? nativeInferenceThreads() : undefined;
       const run = async (x: Float32Array, n: number): Promise<Float32Array> => {
-        // One pass over the whole batch: predict's default splits it into batches of 32.
-        const out = tf.tidy(() => model.predict(tf.tensor(x, [n, ...featureShape]), { batchSize: n }) as import('@tensorflow/tfjs').Tensor);
+        const out = tf.tidy(() => infer(model, tf.tensor(x, [n, ...featureShape]))[0]!);
         try {
           return (await out.data()) as Float32Array;
         } finally {
