@@ -65,6 +65,12 @@ test('max and average pooling and their gradients match cpu on random windows, s
     assertClose(avgGrad.values, avgPoolGradReference(dy.values as Float32Array, info), 1e-4, `avg grad ${label}`);
     if (pad === 'valid') await compare('AvgPoolGrad', { dy, input: x }, attrs, `avg grad vs cpu ${label}`);
   }
+  // Large enough that the addon splits the pooling across its threads.
+  const x = input(random, [8, 28, 28, 16]);
+  for (const attrs of [{ filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, { filterSize: [3, 3], strides: [2, 2], pad: 'same' }]) {
+    await compare('MaxPool', { x }, attrs, `max ${JSON.stringify(attrs)} on threads`);
+    await compare('AvgPool', { x }, attrs, `avg ${JSON.stringify(attrs)} on threads`);
+  }
 });
 
 /**
