@@ -5,9 +5,11 @@
  * by the compress step's own code: float, float16, int8, 50% of channels pruned (structured,
  * Taylor importance, 3 steps with fine-tuning) and 80% of weights pruned (unstructured, global
  * magnitude), each saved as TF.js and as ONNX, loaded back from the files and measured there:
- * size, gzip size, latency at batch 1 and 64 (TF.js on the native engine, ONNX in ONNX Runtime:
- * each model's best of 7 rounds of medians, the models timed in turn, so that load from other
- * work on the machine falls on all of them alike) and test accuracy. Ends with the issue's targets, each PASS or FAIL.
+ * size, gzip size, latency at batch 1 and 64 (the TF.js files on the native engine, as a compiled
+ * inference plan where the model allows, as `deepline serve --engine native` runs them; ONNX in
+ * ONNX Runtime: each model's best of 7 rounds of medians, the models timed in turn, so that load
+ * from other work on the machine falls on all of them alike) and test accuracy. Ends with the
+ * issue's targets, each PASS or FAIL.
  *
  *   npm run bench:compress -- [--datasets digits,fashion-mnist] [--fine-tune-epochs 8] [--fashion-train 10000] [--keep]
  *
@@ -159,7 +161,7 @@ function printTable(head: string[], rows: string[][]): void {
 }
 
 const engine = await initEngine('auto');
-process.stdout.write(`deepline compression benchmark — TF.js on ${engine.name}, ONNX in onnxruntime-node; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(`deepline compression benchmark — TF.js files on ${engine.name}${engine.name === 'native' && process.env.DEEPLINE_NATIVE_PLAN !== '0' ? ' (compiled plans; DEEPLINE_NATIVE_PLAN=0: through TF.js)' : ''}, ONNX in onnxruntime-node; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 const wanted = args.datasets.split(',').map((s) => s.trim());
 const fineTuneEpochs = Number(args['fine-tune-epochs']);
 const verdicts: string[] = [];

@@ -71,16 +71,27 @@ async function onnxRunner(dir: string, options: ModelRunnerOptions): Promise<Mod
 }
 
 async function tfjsRunner(dir: string, options: ModelRunnerOptions): Promise<ModelRunner> {
-  const [{ initEngine }, { loadModel }, { infer }] = await Promise.all([import('../engine/engine.ts'), import('../train/model-io.ts'), import('../models/infer.ts')]);
+  const [{ initEngine }, { loadModel }, { infer }, { nativeInferencePlan }] = await Promise.all([
+    import('../engine/engine.ts'),
+    import('../train/model-io.ts'),
+    import('../models/infer.ts'),
+    import('../engine/native/inference-plan.ts'),
+  ]);
   const { tf, name } = await initEngine(options.engine as Exclude<ServingEngine, 'onnx'>, { threads: options.threads });
   const model = await loadModel(join(dir, 'model'));
   const embedding = embeddingOf(model);
   // One run gives both: the model's output and, where it has one, its last dense layer's input.
   const fetches = embedding ? [model.outputs[0]!, embedding] : [model.outputs[0]!];
+  // On the native engine, the layers compiled to addon calls where they can be (see InferencePlan).
+  const plan = nativeInferencePlan(model, fetches);
   const dropout = mcDropoutSwitch(model);
   return {
-    runtime: `TF.js ${name}${name === 'native' ? `, ${options.threads} thread${options.threads === 1 ? '' : 's'}` : ''}`,
+    runtime: `TF.js ${name}${name === 'native' ? `${plan ? ' (compiled plan)' : ''}, ${options.threads} thread${options.threads === 1 ? '' : 's'}` : ''}`,
     async run(x, shape) {
+      if (plan) {
+        const [values, embedded] = plan.run(x, shape[0]!);
+        return { values: values!, ...(embedded && { embedding: embedded }) };
+      }
       const outs = tf.tidy(() => infer(model, tf.tensor(x, [...shape]), fetches));
       try {
         const [values, embedded] = (await Promise.all(outs.map((t) => t.data()))) as Float32Array[];

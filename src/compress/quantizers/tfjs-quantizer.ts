@@ -19,15 +19,19 @@ export function tfjsQuantizer(precision: WeightPrecision): Quantizer {
       await saveQuantizedModel(model, path, precision);
     },
     async open(path, featureShape): Promise<SavedModel> {
-      const [{ loadModel }, tf, { nativeInferenceThreads }, { infer }] = await Promise.all([
+      const [{ loadModel }, tf, { nativeInferenceThreads }, { infer }, { nativeInferencePlan }] = await Promise.all([
         import('../../train/model-io.ts'),
         import('@tensorflow/tfjs'),
         import('../../engine/native/native-threads.ts'),
         import('../../models/infer.ts'),
+        import('../../engine/native/inference-plan.ts'),
       ]);
       const model = await loadModel(path);
       const threads = tf.getBackend() === 'native' ? nativeInferenceThreads() : undefined;
+      // On the native engine, the model's layers compiled to addon calls where it can (see InferencePlan).
+      const plan = nativeInferencePlan(model);
       const run = async (x: Float32Array, n: number): Promise<Float32Array> => {
+        if (plan) return plan.run(x, n)[0]!;
         const out = tf.tidy(() => infer(model, tf.tensor(x, [n, ...featureShape]))[0]!);
         try {
           return (await out.data()) as Float32Array;
@@ -36,7 +40,7 @@ export function tfjsQuantizer(precision: WeightPrecision): Quantizer {
         }
       };
       return {
-        runtime: `tfjs (${tf.getBackend()})`,
+        runtime: `tfjs (${tf.getBackend()}${plan ? ', compiled plan' : ''})`,
         predict: (x, n) => (threads ? threads.run(n, () => run(x, n)) : run(x, n)),
         async release() {
           model.dispose();

@@ -7,7 +7,7 @@ type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
 /** The pooling window of x, or undefined when the addon can't take it. */
-function poolInfo(xShape: Shape4, attrs: tf.NamedAttrMap): tf.backend_util.Conv2DInfo | undefined {
+export function poolInfo(xShape: Shape4, attrs: tf.NamedAttrMap): tf.backend_util.Conv2DInfo | undefined {
   const info = tf.backend_util.computePool2DInfo(
     xShape,
     attrs.filterSize as [number, number] | number,
@@ -24,7 +24,7 @@ function poolInfo(xShape: Shape4, attrs: tf.NamedAttrMap): tf.backend_util.Conv2
 }
 
 /** native/src/pool.cc's parameter layout: N, IH, IW, C, OH, OW, KH, KW, SH, SW, PT, PL, PB, PR. */
-function poolParams(info: tf.backend_util.Conv2DInfo): Int32Array {
+export function poolParams(info: tf.backend_util.Conv2DInfo): Int32Array {
   const p = info.padInfo;
   return Int32Array.of(
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
