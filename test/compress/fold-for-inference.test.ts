@@ -6,18 +6,9 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
 import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { builtinFamilies } from '../../src/testing/builtin-families.ts';
+import { randomizeWeights } from '../../src/testing/random-weights.ts';
 
 const families = await builtinFamilies();
-
-function randomize(model: tf.LayersModel, seed: number): void {
-  const rng = createSeededRandom(seed);
-  model.setWeights(
-    model.weights.map((w) => {
-      const variance = w.originalName.endsWith('moving_variance');
-      return tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, () => (variance ? 0.5 + rng.next() : rng.next() - 0.5)), w.shape as number[]);
-    }),
-  );
-}
 
 function maxDiff(a: tf.LayersModel, b: tf.LayersModel, shape: number[]): number {
   const rng = createSeededRandom(5);
@@ -49,7 +40,7 @@ describe('foldForInference', () => {
       },
       { inputShape: [8, 8, 1], head: { units: 3, activation: 'softmax' }, seed: 1, families },
     );
-    randomize(model, 2);
+    randomizeWeights(model, 2);
     const folded = await foldForInference(model);
     assert.equal(count(model, 'BatchNormalization'), 4);
     assert.equal(count(folded, 'BatchNormalization'), 0);
@@ -64,7 +55,7 @@ describe('foldForInference', () => {
 
   it('folds a sequential MLP to its dense layers, and leaves a model with nothing to fold as it is', async () => {
     const mlp = buildModel({ family: 'mlp', hidden: [8, 4], dropout: 0.1, batchNorm: true, activation: 'relu' }, { inputShape: [5], head: { units: 2, activation: 'softmax' }, seed: 3, families });
-    randomize(mlp, 4);
+    randomizeWeights(mlp, 4);
     const folded = await foldForInference(mlp);
     assert.equal(count(folded, 'BatchNormalization'), 0);
     assert.equal(count(folded, 'Activation'), 0);

@@ -10,20 +10,10 @@ import { buildModel } from '../../src/models/build-model.ts';
 import type { CnnGenome, MlpGenome } from '../../src/models/genome.ts';
 import { createSeededRandom } from '../../src/seed/seeded-random.ts';
 import { builtinFamilies } from '../../src/testing/builtin-families.ts';
+import { randomizeWeights } from '../../src/testing/random-weights.ts';
 
 const families = await builtinFamilies();
 const head = { units: 3, activation: 'softmax' as const };
-
-/** Every weight drawn anew, so biases, batch-norm statistics and scales are not their trivial initial values. */
-function randomize(model: tf.LayersModel, seed: number): void {
-  const rng = createSeededRandom(seed);
-  model.setWeights(
-    model.weights.map((w) => {
-      const variance = w.originalName.endsWith('moving_variance');
-      return tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, () => (variance ? 0.5 + rng.next() : rng.next() - 0.5)), w.shape as number[]);
-    }),
-  );
-}
 
 /** Silences channel `c` of a producer: its kernel slice and bias, and the γ and β of the batch norm after it. */
 function silence(model: tf.LayersModel, layerName: string, c: number, batchNorm?: string): void {
@@ -100,7 +90,7 @@ describe('structured pruning', () => {
       globalPool: 'none',
     };
     const model = buildModel(genome, { inputShape: [8, 8], head, seed: 1, families });
-    randomize(model, 3);
+    randomizeWeights(model, 3);
     // Channel 2 of the residual space is silenced in both of its producers; channel 4 of the
     // separable conv and unit 1 of the dense layer are silenced too. Their ReLUs then give 0.
     silence(model, 'conv_0', 2, 'bn_0');
@@ -127,7 +117,7 @@ describe('structured pruning', () => {
   it('prunes a sequential MLP with batch norm, and the L1 criterion ranks silent units last', async () => {
     const genome: MlpGenome = { family: 'mlp', hidden: [8, 6], dropout: 0.1, batchNorm: true, activation: 'relu' };
     const model = buildModel(genome, { inputShape: [5], head, seed: 2, families });
-    randomize(model, 4);
+    randomizeWeights(model, 4);
     silence(model, 'dense_0', 3, 'bn_0');
     silence(model, 'dense_0', 5, 'bn_0');
     const graph = channelGraph(model);

@@ -11,20 +11,10 @@ import { embeddingModel } from '../../../src/models/embedding-model.ts';
 import { infer } from '../../../src/models/infer.ts';
 import { createSeededRandom } from '../../../src/seed/seeded-random.ts';
 import { builtinFamilies } from '../../../src/testing/builtin-families.ts';
+import { randomizeWeights } from '../../../src/testing/random-weights.ts';
 import { skipWithoutNative } from './native-available.ts';
 
 const families = await builtinFamilies();
-
-/** Random weights, batch norm variances positive, so that every layer changes what it passes on. */
-function randomize(model: tf.LayersModel, seed: number): void {
-  const rng = createSeededRandom(seed);
-  model.setWeights(
-    model.weights.map((w) => {
-      const variance = w.originalName.endsWith('moving_variance');
-      return tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, () => (variance ? 0.5 + rng.next() : rng.next() - 0.5)), w.shape as number[]);
-    }),
-  );
-}
 
 function planOf(model: tf.LayersModel, fetches: tf.SymbolicTensor[], addon: NativeAddon): InferencePlan {
   const plan = compileInferencePlan(model, fetches, addon);
@@ -75,7 +65,7 @@ describe('native inference plans', { skip: skipWithoutNative }, () => {
   for (const c of CASES) {
     it(`${c.label}: the same outputs and embedding as TF.js, at several batch sizes, trained and folded`, async () => {
       const model = buildModel(c.genome, { inputShape: c.inputShape, head: { units: 3, activation: 'softmax' }, seed: 1, families });
-      randomize(model, 2);
+      randomizeWeights(model, 2);
       const embedding = embeddingModel(model)!.outputs[0]!;
       const fetches = [model.outputs[0]!, embedding];
       const plan = planOf(model, fetches, addon);
