@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import { exportOnnx } from '../../src/deploy/onnx/export-onnx.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/models/build-model.ts';
@@ -16,6 +17,8 @@ import { residualMlpFamily } from '../../examples/plugins/residual-mlp-family.js
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const { onnx } = onnxProto;
 
 /** Every weight drawn anew, so batch norm statistics and biases are not their trivial initial values. */
 function randomizeWeights(model: tf.LayersModel, seed: number): void {
@@ -108,6 +111,7 @@ const CASES: readonly Case[] = [
   { label: 'text-rnn, bidirectional GRU', modality: 'text', inputShape: [10], vocab: 25, genome: { family: 'text-rnn', embeddingDim: 6, cell: 'gru', units: 5, dense: [8], dropout: 0 } },
   { label: 'text-rnn, bidirectional LSTM', modality: 'text', inputShape: [10], vocab: 25, genome: { family: 'text-rnn', embeddingDim: 6, cell: 'lstm', units: 5, dense: [], dropout: 0 } },
   { label: 'series-cnn', modality: 'series', inputShape: [14, 2], head: { units: 1, activation: 'linear' }, genome: { family: 'series-cnn', filters: 6, kernelSize: 3, layers: 2, dense: [8], dropout: 0 } },
+  { label: 'series-cnn, one channel', modality: 'series', inputShape: [12, 1], head: { units: 1, activation: 'linear' }, genome: { family: 'series-cnn', filters: 4, kernelSize: 3, layers: 1, dense: [], dropout: 0 } },
   { label: 'series-gru, two layers', modality: 'series', inputShape: [9, 3], head: { units: 1, activation: 'linear' }, genome: { family: 'series-gru', units: 6, layers: 2, dense: [], dropout: 0 } },
 ];
 
@@ -139,6 +143,17 @@ describe('ONNX export: ONNX Runtime gives what TF.js gives', { timeout: 120_000 
       model.dispose();
       x.dispose();
     });
+  });
+
+  it('reads a one-channel input as channels-first through a Reshape, not a Transpose', () => {
+    const firstOps = (channels: number): string[] => {
+      const model = buildModel({ family: 'cnn', blocks: [{ kind: 'conv', filters: 4, kernelSize: 3, pool: 'max', batchNorm: false }], globalPool: 'avg', dense: [], dropout: 0 }, { inputShape: [8, 8, channels], head: { units: 3, activation: 'softmax' }, seed: 1, families });
+      const graph = onnx.ModelProto.decode(exportOnnx(model).bytes).graph!;
+      model.dispose();
+      return graph.node!.filter((n) => n.input!.includes('input')).map((n) => n.opType!);
+    };
+    assert.deepEqual(firstOps(1), ['Reshape']);
+    assert.deepEqual(firstOps(3), ['Transpose']);
   });
 
   async function assertParity(model: tf.LayersModel, inputShape: readonly number[], seed: number): Promise<void> {

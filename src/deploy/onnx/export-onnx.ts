@@ -84,11 +84,11 @@ export function exportOnnx(wrapper: tf.LayersModel, options: OnnxExportOptions =
   const output = values.get(key(outputLayer.name, model.outputLayersNodeIndices[0]!, model.outputLayersTensorIndices[0]!));
   if (output === undefined) throw unsupported(outputLayer, 'the model output was not produced by the graph');
   const outputShape = model.outputs[0]!.shape;
-  const named = graph.node('Identity', [output], 'output');
+  const named = graph.nameOutputValue(output, graph.name('output'));
   graph.output(named, outputShape);
   const embeddingShape = embedding !== undefined ? (lastDense!.input as tf.SymbolicTensor).shape : undefined;
   if (embedding !== undefined) {
-    graph.nodeWithOutputs('Identity', [embedding], [embeddingName]);
+    graph.nameOutputValue(embedding, embeddingName);
     graph.output(embeddingName, embeddingShape);
   }
   return {

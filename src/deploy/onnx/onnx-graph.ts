@@ -34,6 +34,27 @@ export class OnnxGraph {
     return name;
   }
 
+  /** Whether `name` is one of the graph's inputs. */
+  isInput(name: string): boolean {
+    return this.inputs.some((v) => v.name === name);
+  }
+
+  /**
+   * Names `value` as a graph output under `name`: the node that makes it writes it under that name
+   * (its other readers read it so), where an Identity would copy it — ONNX Runtime keeps an
+   * Identity whose input other nodes also read. A graph input keeps its name behind an Identity.
+   * Returns `name`.
+   */
+  nameOutputValue(value: string, name: string): string {
+    const producer = this.nodes.find((n) => n.output.includes(value));
+    if (!producer || this.isInput(value)) return this.nodeWithOutputs('Identity', [value], [name])[0]!;
+    for (const node of this.nodes) {
+      node.input = node.input.map((v) => (v === value ? name : v));
+      node.output = node.output.map((v) => (v === value ? name : v));
+    }
+    return name;
+  }
+
   /** A graph output of float32 values; without a shape, one ONNX Runtime infers (calibration outputs). */
   output(name: string, shape?: readonly (number | null)[]): void {
     this.outputs.push(valueInfo(name, shape, 'float32'));
