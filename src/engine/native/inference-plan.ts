@@ -78,6 +78,62 @@ function convolution(depthwise: boolean): Compile {
   };
 }
 
+/** Conv1D as a Conv2D over a height of 1 ([L, C] is [1, L, C] in memory, its kernel [k, C, O] is [1, k, C, O]). */
+const conv1d: Compile = ({ layer, config, inShapes, addon }) => {
+  if (config.padding === 'causal') return 'causal padding';
+  if (config.dataFormat === 'channelsFirst') return 'channels_first data';
+  const code = activationCode(config.activation);
+  if (code === undefined) return `activation ${String(config.activation)}`;
+  const w = weightsOf(layer);
+  const filter = w.get('kernel');
+  if (!filter) return 'a convolution without its kernel';
+  const bias = config.useBias === false ? null : (w.get('bias') ?? null);
+  const [k, c, o] = layer.weights.find((v) => v.originalName.endsWith('/kernel'))!.shape as [number, number, number];
+  const [length] = inShapes[0]! as [number];
+  const one = (v: unknown): number => (Array.isArray(v) ? Number(v[0]) : Number(v ?? 1));
+  const infoFor = (n: number): tf.backend_util.Conv2DInfo =>
+    tf.backend_util.computeConv2DInfo([n, 1, length, c], [1, k, c, o], [1, one(config.strides)], [1, one(config.dilationRate)], config.padding === 'same' ? 'same' : 'valid', undefined, false, 'channelsLast');
+  if (!nativeConvShape(infoFor(1))) return 'a convolution shape the addon does not take';
+  return {
+    kernel(n) {
+      const params = convParams(infoFor(n), false, code);
+      return ([x], out) => addon.conv2d(x!, filter, out, bias, params, 0);
+    },
+  };
+};
+
+/** SeparableConv2D: its depthwise convolution, then the pointwise 1x1 one with the bias and activation. */
+const separable: Compile = ({ layer, config, inShapes, addon }) => {
+  if (config.dataFormat === 'channelsFirst') return 'channels_first data';
+  const code = activationCode(config.activation);
+  if (code === undefined) return `activation ${String(config.activation)}`;
+  const w = weightsOf(layer);
+  const [depthwise, pointwise] = [w.get('depthwise_kernel'), w.get('pointwise_kernel')];
+  if (!depthwise || !pointwise) return 'a separable convolution without its kernels';
+  const bias = config.useBias === false ? null : (w.get('bias') ?? null);
+  const shapeOf = (suffix: string): [number, number, number, number] => layer.weights.find((v) => v.originalName.endsWith(suffix))!.shape.slice() as [number, number, number, number];
+  const [dShape, pShape] = [shapeOf('depthwise_kernel'), shapeOf('pointwise_kernel')];
+  const [h, wd, c] = inShapes[0]! as [number, number, number];
+  const depthInfo = (n: number): tf.backend_util.Conv2DInfo =>
+    tf.backend_util.computeConv2DInfo([n, h, wd, c], dShape, pair(config.strides), pair(config.dilationRate ?? 1), config.padding === 'same' ? 'same' : 'valid', undefined, true, 'channelsLast');
+  const pointInfo = (n: number): tf.backend_util.Conv2DInfo => {
+    const d = depthInfo(n);
+    return tf.backend_util.computeConv2DInfo([n, d.outHeight, d.outWidth, d.outChannels], pShape, 1, 1, 'valid', undefined, false, 'channelsLast');
+  };
+  if (!nativeConvShape(depthInfo(1)) || !nativeConvShape(pointInfo(1))) return 'a convolution shape the addon does not take';
+  return {
+    kernel(n) {
+      const [di, pi] = [depthInfo(n), pointInfo(n)];
+      const [dParams, pParams] = [convParams(di, true, 0), convParams(pi, false, code)];
+      const middle = new Float32Array(n * di.outHeight * di.outWidth * di.outChannels);
+      return ([x], out) => {
+        addon.conv2d(x!, depthwise, middle, null, dParams, 0);
+        addon.conv2d(middle, pointwise, out, bias, pParams, 0);
+      };
+    },
+  };
+};
+
 function pooling(isMax: boolean, global: boolean): Compile {
   return ({ config, inShapes, addon }) => {
     if (config.dataFormat === 'channelsFirst') return 'channels_first data';
@@ -160,6 +216,8 @@ const identity: Compile = () => ({ alias: true, kernel: () => () => undefined })
 const COMPILERS: Readonly<Record<string, Compile>> = {
   Conv2D: convolution(false),
   DepthwiseConv2D: convolution(true),
+  SeparableConv2D: separable,
+  Conv1D: conv1d,
   MaxPooling2D: pooling(true, false),
   AveragePooling2D: pooling(false, false),
   GlobalMaxPooling2D: pooling(true, true),
@@ -185,7 +243,7 @@ const MAX_BATCH_SIZES = 8;
 /**
  * Compiles `model` to fetch `fetches` (its outputs, or inner tensors such as an embedding) on
  * the native engine, or says which layer it cannot: a model with layers the plan does not cover
- * (embeddings, recurrent layers, separable convolutions, shared layers, several inputs) runs
+ * (embeddings, recurrent layers, layer norm, 1-D pooling, shared layers, several inputs) runs
  * through TF.js as before.
  */
 export function compileInferencePlan(model: tf.LayersModel, fetches: readonly tf.SymbolicTensor[], addon: NativeAddon): InferencePlan | Unplannable {
