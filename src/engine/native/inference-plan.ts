@@ -24,8 +24,8 @@ export interface Unplannable {
   readonly unsupported: string;
 }
 
-/** One layer's work for a batch size: writes its output value from its input values. */
-type Kernel = (inputs: readonly Float32Array[], out: Float32Array) => void;
+/** One layer's work for a batch size: writes its output value from its input values (and its scratch array). */
+type Kernel = (inputs: readonly Float32Array[], out: Float32Array, scratch: Float32Array) => void;
 
 /** A layer as the plan runs it: per batch size `n`, the kernel to call; or an alias of its input. */
 interface Step {
@@ -33,6 +33,8 @@ interface Step {
   readonly output: number;
   /** The output is the input itself (Flatten, Dropout at inference, a linear Activation). */
   readonly alias?: boolean;
+  /** Values per example of an intermediate the kernel needs (a separable conv's depthwise output). */
+  readonly scratch?: number;
   kernel(n: number): Kernel;
 }
 
@@ -121,12 +123,12 @@ const separable: Compile = ({ layer, config, inShapes, addon }) => {
     return tf.backend_util.computeConv2DInfo([n, d.outHeight, d.outWidth, d.outChannels], pShape, 1, 1, 'valid', undefined, false, 'channelsLast');
   };
   if (!nativeConvShape(depthInfo(1)) || !nativeConvShape(pointInfo(1))) return 'a convolution shape the addon does not take';
+  const one = depthInfo(1);
   return {
+    scratch: one.outHeight * one.outWidth * one.outChannels,
     kernel(n) {
-      const [di, pi] = [depthInfo(n), pointInfo(n)];
-      const [dParams, pParams] = [convParams(di, true, 0), convParams(pi, false, code)];
-      const middle = new Float32Array(n * di.outHeight * di.outWidth * di.outChannels);
-      return ([x], out) => {
+      const [dParams, pParams] = [convParams(depthInfo(n), true, 0), convParams(pointInfo(n), false, code)];
+      return ([x], out, middle) => {
         addon.conv2d(x!, depthwise, middle, null, dParams, 0);
         addon.conv2d(middle, pointwise, out, bias, pParams, 0);
       };
@@ -162,11 +164,11 @@ const dense: Compile = ({ layer, config, inShapes, outShape, addon }) => {
   const bias = config.useBias === false ? null : (w.get('bias') ?? null);
   const [k, units] = [inShapes[0]![0]!, outShape[0]!];
   return {
+    ...(softmax && { scratch: units }),
     kernel(n) {
       const params = Int32Array.of(1, 1, n, k, units, 0, 0, code);
       if (!softmax) return ([x], out) => addon.matMul(x!, kernel, out, bias, params, 0);
-      const logits = new Float32Array(n * units);
-      return ([x], out) => {
+      return ([x], out, logits) => {
         addon.matMul(x!, kernel, logits, bias, params, 0);
         addon.softmax(logits, out, units);
       };
@@ -237,9 +239,6 @@ const COMPILERS: Readonly<Record<string, Compile>> = {
   AlphaDropout: identity,
 };
 
-// Plans kept per model, one per batch size seen (a server's dynamic batches vary).
-const MAX_BATCH_SIZES = 8;
-
 /**
  * Compiles `model` to fetch `fetches` (its outputs, or inner tensors such as an embedding) on
  * the native engine, or says which layer it cannot: a model with layers the plan does not cover
@@ -290,39 +289,50 @@ export function compileInferencePlan(model: tf.LayersModel, fetches: readonly tf
     wanted.push(id);
   }
   const exampleSize = sizeOf(shapes[inputId]!);
+  // Every value the kernels write, and every step's scratch, holds one array sized for the largest
+  // batch run so far; a batch of n examples works on views of their first n rows, so a server's
+  // batches of every size up to its largest share that memory.
+  const computed = steps.filter((step) => !step.alias);
+  let capacity = 0;
+  let arrays: Float32Array[] = [];
+  let scratches: Float32Array[] = [];
   const byBatch = new Map<number, (x: Float32Array) => Float32Array[]>();
+  const grow = (n: number): void => {
+    capacity = n;
+    arrays = computed.map((step) => new Float32Array(n * sizeOf(shapes[step.output]!)));
+    scratches = computed.map((step) => new Float32Array(n * (step.scratch ?? 0)));
+    byBatch.clear();
+  };
   const build = (n: number): ((x: Float32Array) => Float32Array[]) => {
-    // Each value's array, or the index of the value it aliases.
+    // Each value's array for n examples (the input's is set per call), aliases sharing their source's.
+    const views: (Float32Array | undefined)[] = shapes.map(() => undefined);
     const source = shapes.map((_, i) => i);
-    const arrays: (Float32Array | undefined)[] = shapes.map(() => undefined);
-    const calls: { kernel: Kernel; inputs: readonly number[]; output: number }[] = [];
+    const calls: { kernel: Kernel; inputs: readonly number[]; out: Float32Array; scratch: Float32Array }[] = [];
+    let k = 0;
     for (const step of steps) {
       if (step.alias) {
         source[step.output] = source[step.inputs[0]!]!;
         continue;
       }
-      arrays[step.output] = new Float32Array(n * sizeOf(shapes[step.output]!));
-      calls.push({ kernel: step.kernel(n), inputs: step.inputs.map((i) => source[i]!), output: step.output });
+      const out = arrays[k]!.subarray(0, n * sizeOf(shapes[step.output]!));
+      views[step.output] = out;
+      calls.push({ kernel: step.kernel(n), inputs: step.inputs.map((i) => source[i]!), out, scratch: scratches[k]!.subarray(0, n * (step.scratch ?? 0)) });
+      k++;
     }
     const fetched = wanted.map((i) => source[i]!);
     return (x) => {
-      arrays[inputId] = x;
-      for (const call of calls) call.kernel(call.inputs.map((i) => arrays[i]!), arrays[call.output]!);
-      const out = fetched.map((i) => arrays[i]!.slice());
-      arrays[inputId] = undefined;
-      return out;
+      views[inputId] = x;
+      for (const call of calls) call.kernel(call.inputs.map((i) => views[i]!), call.out, call.scratch);
+      return fetched.map((i) => views[i]!.slice());
     };
   };
   return {
-    steps: steps.filter((s) => !s.alias).length,
+    steps: computed.length,
     run(x, n) {
       if (x.length !== n * exampleSize) throw new RangeError(`the plan takes ${n} examples of ${exampleSize} values, but got ${x.length} values`);
+      if (n > capacity) grow(n);
       let run = byBatch.get(n);
-      if (!run) {
-        if (byBatch.size >= MAX_BATCH_SIZES) byBatch.delete(byBatch.keys().next().value!);
-        run = build(n);
-        byBatch.set(n, run);
-      }
+      if (!run) byBatch.set(n, (run = build(n)));
       return run(x);
     },
   };
