@@ -56,20 +56,30 @@ function weightsOf(layer: tf.layers.Layer): Map<string, Float32Array> {
 
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)]);
 
-/** Conv2D and DepthwiseConv2D with their bias and activation fused, as the native Conv2D kernel runs them. */
-function convolution(depthwise: boolean): Compile {
+/**
+ * Conv2D, DepthwiseConv2D and Conv1D with their bias and activation fused, as the native Conv2D
+ * kernel runs them. A Conv1D is a Conv2D over a height of 1: [L, C] is [1, L, C] in memory, and
+ * its kernel [k, C, O] is [1, k, C, O].
+ */
+function convolution(kind: 'conv2d' | 'depthwise' | 'conv1d'): Compile {
+  const depthwise = kind === 'depthwise';
+  const suffix = depthwise ? 'depthwise_kernel' : 'kernel';
   return ({ layer, config, inShapes, addon }) => {
     if (config.dataFormat === 'channelsFirst') return 'channels_first data';
+    if (config.padding === 'causal') return 'causal padding';
     const code = activationCode(config.activation);
     if (code === undefined) return `activation ${String(config.activation)}`;
     const w = weightsOf(layer);
-    const filter = w.get(depthwise ? 'depthwise_kernel' : 'kernel');
+    const filter = w.get(suffix);
     const bias = config.useBias === false ? null : (w.get('bias') ?? null);
     if (!filter) return 'a convolution without its kernel';
-    const filterShape = (layer.weights.find((v) => v.originalName.endsWith(depthwise ? 'depthwise_kernel' : '/kernel'))!.shape as number[]).slice() as [number, number, number, number];
-    const [h, wd, c] = inShapes[0]! as [number, number, number];
+    const shape = layer.weights.find((v) => v.originalName.split('/').pop() === suffix)!.shape as number[];
+    const flat = kind === 'conv1d';
+    const filterShape = (flat ? [1, ...shape] : shape.slice()) as [number, number, number, number];
+    const [h, wd, c] = (flat ? [1, ...inShapes[0]!] : inShapes[0]!) as [number, number, number];
+    const [strides, dilations] = [pair(config.strides), pair(config.dilationRate ?? 1)];
     const infoFor = (n: number): tf.backend_util.Conv2DInfo =>
-      tf.backend_util.computeConv2DInfo([n, h, wd, c], filterShape, pair(config.strides), pair(config.dilationRate ?? 1), config.padding === 'same' ? 'same' : 'valid', undefined, depthwise, 'channelsLast');
+      tf.backend_util.computeConv2DInfo([n, h, wd, c], filterShape, flat ? [1, strides[0]] : strides, flat ? [1, dilations[0]] : dilations, config.padding === 'same' ? 'same' : 'valid', undefined, depthwise, 'channelsLast');
     if (!nativeConvShape(infoFor(1))) return 'a convolution shape the addon does not take';
     return {
       kernel(n) {
@@ -79,30 +89,6 @@ function convolution(depthwise: boolean): Compile {
     };
   };
 }
-
-/** Conv1D as a Conv2D over a height of 1 ([L, C] is [1, L, C] in memory, its kernel [k, C, O] is [1, k, C, O]). */
-const conv1d: Compile = ({ layer, config, inShapes, addon }) => {
-  if (config.padding === 'causal') return 'causal padding';
-  if (config.dataFormat === 'channelsFirst') return 'channels_first data';
-  const code = activationCode(config.activation);
-  if (code === undefined) return `activation ${String(config.activation)}`;
-  const w = weightsOf(layer);
-  const filter = w.get('kernel');
-  if (!filter) return 'a convolution without its kernel';
-  const bias = config.useBias === false ? null : (w.get('bias') ?? null);
-  const [k, c, o] = layer.weights.find((v) => v.originalName.endsWith('/kernel'))!.shape as [number, number, number];
-  const [length] = inShapes[0]! as [number];
-  const one = (v: unknown): number => (Array.isArray(v) ? Number(v[0]) : Number(v ?? 1));
-  const infoFor = (n: number): tf.backend_util.Conv2DInfo =>
-    tf.backend_util.computeConv2DInfo([n, 1, length, c], [1, k, c, o], [1, one(config.strides)], [1, one(config.dilationRate)], config.padding === 'same' ? 'same' : 'valid', undefined, false, 'channelsLast');
-  if (!nativeConvShape(infoFor(1))) return 'a convolution shape the addon does not take';
-  return {
-    kernel(n) {
-      const params = convParams(infoFor(n), false, code);
-      return ([x], out) => addon.conv2d(x!, filter, out, bias, params, 0);
-    },
-  };
-};
 
 /** SeparableConv2D: its depthwise convolution, then the pointwise 1x1 one with the bias and activation. */
 const separable: Compile = ({ layer, config, inShapes, addon }) => {
@@ -216,10 +202,10 @@ const identity: Compile = () => ({ alias: true, kernel: () => () => undefined })
 
 /** The layers a plan runs, by Keras class name; layers that do nothing at inference alias their input. */
 const COMPILERS: Readonly<Record<string, Compile>> = {
-  Conv2D: convolution(false),
-  DepthwiseConv2D: convolution(true),
+  Conv2D: convolution('conv2d'),
+  DepthwiseConv2D: convolution('depthwise'),
+  Conv1D: convolution('conv1d'),
   SeparableConv2D: separable,
-  Conv1D: conv1d,
   MaxPooling2D: pooling(true, false),
   AveragePooling2D: pooling(false, false),
   GlobalMaxPooling2D: pooling(true, true),
