@@ -114,8 +114,9 @@ async function bench(name: string, splits: Splits, fineTuneEpochs: number): Prom
     if (args.keep) console.log(`saved variants kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`compressed and measured ${variants.length} variants in ${((performance.now() - started) / 1000).toFixed(1)} s\n\n`);
   const float = variants.find((v) => v.name === 'float32')!;
+  const runtimes = float.artifacts.map((a) => `${a.format} on ${a.runtime}`).join(', ');
+  process.stdout.write(`compressed and measured ${variants.length} variants in ${((performance.now() - started) / 1000).toFixed(1)} s (${runtimes})\n\n`);
   const rows = variants.flatMap((v) =>
     v.artifacts.map((a) => {
       const base = float.artifacts.find((b) => b.format === a.format)!;
@@ -161,7 +162,7 @@ function printTable(head: string[], rows: string[][]): void {
 }
 
 const engine = await initEngine('auto');
-process.stdout.write(`deepline compression benchmark — TF.js files on ${engine.name}${engine.name === 'native' && process.env.DEEPLINE_NATIVE_PLAN !== '0' ? ' (compiled plans; DEEPLINE_NATIVE_PLAN=0: through TF.js)' : ''}, ONNX in onnxruntime-node; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(`deepline compression benchmark — TF.js files on ${engine.name}, ONNX in onnxruntime-node; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 const wanted = args.datasets.split(',').map((s) => s.trim());
 const fineTuneEpochs = Number(args['fine-tune-epochs']);
 const verdicts: string[] = [];

@@ -138,7 +138,7 @@ async function writeVariants(
       pruned = result.model;
       pruning = { method: request.method, amount: request.amount, summary: result.summary, sparsity: result.sparsity, steps: result.steps };
     }
-    // What is saved computes the same function with batch norm folded into the layer before it.
+    // What is saved computes the same function with batch norms and activations folded into the layer before them.
     const folded = await foldForInference(pruned);
     try {
       for (const precision of plan.precisions) {

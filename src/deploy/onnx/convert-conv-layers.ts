@@ -9,11 +9,9 @@ type Config = Record<string, unknown>;
  * Convolutions and pooling. TF.js is channels-last and ONNX's Conv and pools are channels-first,
  * so each of these runs between a pair of Transposes (ONNX Runtime cancels the pairs that meet
  * between two such layers); every other layer works on channels-last tensors as TF.js does.
- */
-/**
- * x (NHWC, or NWC) in ONNX's channels-first layout. The graph's own input with one channel (a
- * grayscale image) is already laid out so in memory: a Reshape, which ONNX Runtime does without
- * a copy, where a Transpose took 9 µs (ORT's profiler) of a batch of 64 digits images.
+ * The graph's own input with one channel (a grayscale image) is already channels-first in
+ * memory: it goes in through a Reshape, which ONNX Runtime does without a copy, where a
+ * Transpose took 9 µs (ORT's profiler) of a batch of 64 digits images.
  */
 function toChannelsFirst(layer: tf.layers.Layer, graph: OnnxGraph, x: string, spatial: 1 | 2, base: string): string {
   const shape = (layer.input as tf.SymbolicTensor).shape;

@@ -7,7 +7,7 @@ import { activationCode, sizeOf } from './native-kernel.ts';
 
 /**
  * A layers model compiled for inference on the native engine: its layers become a fixed list of
- * addon calls on preallocated arrays, one list per batch size, with the weights read once. A
+ * addon calls (one per batch size) on arrays allocated once, with the weights read once. A
  * call then costs the kernels and nothing else — no tensors, no engine bookkeeping, no layer
  * checks, which for a small model are most of a TF.js call (the digits CNN: 0.2 ms of 0.43 at
  * batch 64 is what a batch of 1 takes). The results equal `model.execute`'s (same kernels).
@@ -54,7 +54,15 @@ function weightsOf(layer: tf.layers.Layer): Map<string, Float32Array> {
   return new Map(layer.weights.map((w) => [w.originalName.split('/').pop()!, w.read().dataSync() as Float32Array]));
 }
 
+/** The shape of the layer's weight named `suffix`. */
+function weightShape(layer: tf.layers.Layer, suffix: string): number[] {
+  return layer.weights.find((v) => v.originalName.split('/').pop() === suffix)!.shape.slice() as number[];
+}
+
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)]);
+
+/** Keras padding as TF.js's conv and pool helpers take it. */
+const padOf = (config: Record<string, unknown>): 'same' | 'valid' => (config.padding === 'same' ? 'same' : 'valid');
 
 /**
  * Conv2D, DepthwiseConv2D and Conv1D with their bias and activation fused, as the native Conv2D
@@ -73,13 +81,13 @@ function convolution(kind: 'conv2d' | 'depthwise' | 'conv1d'): Compile {
     const filter = w.get(suffix);
     const bias = config.useBias === false ? null : (w.get('bias') ?? null);
     if (!filter) return 'a convolution without its kernel';
-    const shape = layer.weights.find((v) => v.originalName.split('/').pop() === suffix)!.shape as number[];
+    const shape = weightShape(layer, suffix);
     const flat = kind === 'conv1d';
     const filterShape = (flat ? [1, ...shape] : shape.slice()) as [number, number, number, number];
     const [h, wd, c] = (flat ? [1, ...inShapes[0]!] : inShapes[0]!) as [number, number, number];
     const [strides, dilations] = [pair(config.strides), pair(config.dilationRate ?? 1)];
     const infoFor = (n: number): tf.backend_util.Conv2DInfo =>
-      tf.backend_util.computeConv2DInfo([n, h, wd, c], filterShape, flat ? [1, strides[0]] : strides, flat ? [1, dilations[0]] : dilations, config.padding === 'same' ? 'same' : 'valid', undefined, depthwise, 'channelsLast');
+      tf.backend_util.computeConv2DInfo([n, h, wd, c], filterShape, flat ? [1, strides[0]] : strides, flat ? [1, dilations[0]] : dilations, padOf(config), undefined, depthwise, 'channelsLast');
     if (!nativeConvShape(infoFor(1))) return 'a convolution shape the addon does not take';
     return {
       kernel(n) {
@@ -99,11 +107,11 @@ const separable: Compile = ({ layer, config, inShapes, addon }) => {
   const [depthwise, pointwise] = [w.get('depthwise_kernel'), w.get('pointwise_kernel')];
   if (!depthwise || !pointwise) return 'a separable convolution without its kernels';
   const bias = config.useBias === false ? null : (w.get('bias') ?? null);
-  const shapeOf = (suffix: string): [number, number, number, number] => layer.weights.find((v) => v.originalName.endsWith(suffix))!.shape.slice() as [number, number, number, number];
-  const [dShape, pShape] = [shapeOf('depthwise_kernel'), shapeOf('pointwise_kernel')];
+  const dShape = weightShape(layer, 'depthwise_kernel') as [number, number, number, number];
+  const pShape = weightShape(layer, 'pointwise_kernel') as [number, number, number, number];
   const [h, wd, c] = inShapes[0]! as [number, number, number];
   const depthInfo = (n: number): tf.backend_util.Conv2DInfo =>
-    tf.backend_util.computeConv2DInfo([n, h, wd, c], dShape, pair(config.strides), pair(config.dilationRate ?? 1), config.padding === 'same' ? 'same' : 'valid', undefined, true, 'channelsLast');
+    tf.backend_util.computeConv2DInfo([n, h, wd, c], dShape, pair(config.strides), pair(config.dilationRate ?? 1), padOf(config), undefined, true, 'channelsLast');
   const pointInfo = (n: number): tf.backend_util.Conv2DInfo => {
     const d = depthInfo(n);
     return tf.backend_util.computeConv2DInfo([n, d.outHeight, d.outWidth, d.outChannels], pShape, 1, 1, 'valid', undefined, false, 'channelsLast');
@@ -128,7 +136,7 @@ function pooling(isMax: boolean, global: boolean): Compile {
     const [h, w, c] = inShapes[0]! as [number, number, number];
     const attrs = global
       ? { filterSize: [h, w], strides: [h, w], pad: 'valid' }
-      : { filterSize: pair(config.poolSize), strides: pair(config.strides ?? config.poolSize), pad: config.padding === 'same' ? 'same' : 'valid' };
+      : { filterSize: pair(config.poolSize), strides: pair(config.strides ?? config.poolSize), pad: padOf(config) };
     if (!poolInfo([1, h, w, c], attrs as tf.NamedAttrMap)) return 'a pooling window the addon does not take';
     return {
       kernel(n) {
@@ -166,10 +174,13 @@ const dense: Compile = ({ layer, config, inShapes, outShape, addon }) => {
 const RELU_OP = 0;
 const ADD_OP = 0;
 
-const activation: Compile = ({ config, outShape, addon }) => {
+const identity: Compile = () => ({ alias: true, kernel: () => () => undefined });
+
+const activation: Compile = (info) => {
+  const { config, outShape, addon } = info;
   switch (config.activation) {
     case 'linear':
-      return { alias: true, kernel: () => () => undefined };
+      return identity(info);
     case 'relu':
       return { kernel: () => ([x], out) => addon.unary(RELU_OP, x!, out, 0) };
     case 'softmax':
@@ -197,8 +208,6 @@ const add: Compile = ({ inShapes, addon }) => {
   if (inShapes.length !== 2 || inShapes[0]!.join() !== inShapes[1]!.join()) return 'an Add of other than two same-shaped inputs';
   return { kernel: () => ([a, b], out) => addon.binary(ADD_OP, a!, b!, out, 0) };
 };
-
-const identity: Compile = () => ({ alias: true, kernel: () => () => undefined });
 
 /** The layers a plan runs, by Keras class name; layers that do nothing at inference alias their input. */
 const COMPILERS: Readonly<Record<string, Compile>> = {
