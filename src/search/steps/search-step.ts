@@ -17,6 +17,7 @@ import { bestEpochOf, refitEpochs } from '../refit-epochs.ts';
 import type { ParetoPreference } from '../pareto.ts';
 import type { Registry } from '../../extensions/registry.ts';
 import type { Scheduler, SchedulerEntry } from '../schedulers/scheduler.ts';
+import { sparingTrials } from '../schedulers/sparing-trials.ts';
 import type { Param, Params, SearchSpace } from '../space.ts';
 import { validateParams } from '../space/validate-params.ts';
 import type { Sampler } from '../samplers/sampler.ts';
@@ -182,8 +183,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const warmStartSettings = params.sampler === 'grid' ? undefined : params.warmStartPrior;
         const warmStart = await warmStartSearch(ctx, { train, validation, family: family.name, space, initial, studyName: name, settings: warmStartSettings });
         const firsts = warmStart.firsts(warm, initial);
-        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params)), warmStart.samplerPrior), firsts);
-        const scheduler = createScheduler(params, space, registries.schedulers);
+        const sampler = startingWith(samplerEntry.create(samplerEntry.optionsSchema.parse(params.samplerOptions ?? samplerOptions(params)), warmStart.samplerPrior), firsts.trials);
+        const scheduler = sparingTrials(createScheduler(params, space, registries.schedulers), firsts.runToEnd);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
         const resumed = (await store.getStudy(name)) !== undefined;
@@ -418,9 +419,8 @@ function defaultTrial(
 }
 
 /**
- * The sampler, after `firsts` are tried in order (the task file's warm starts, the nearest past
- * task's best, the family's default model, the rest of the warm start's portfolio); stateless: it
- * looks at the history's length.
+ * The sampler, after `firsts` are tried in order (the task file's warm starts, the warm start's
+ * portfolio, the family's default model); stateless: it looks at the history's length.
  */
 function startingWith(sampler: Sampler, firsts: readonly Params[]): Sampler {
   if (firsts.length === 0) return sampler;

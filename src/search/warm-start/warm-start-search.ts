@@ -39,10 +39,13 @@ export interface WarmStartSearch {
   /** For the sampler: the neighbours' good configurations (undefined when there are none). */
   readonly samplerPrior?: SamplerPrior;
   /**
-   * The trials to run first: the task file's own warm-start list, then the nearest task's best,
-   * then the family's default model, then the rest of the portfolio.
+   * The trials to run first: the task file's own warm-start list, then the portfolio (the nearest
+   * task's best first), then the family's default model. `runToEnd` are those the scheduler must
+   * not stop (all but the default model): each already proved itself over a whole training run,
+   * on this task or a near one, and a few epochs on one fold say less than that — a slow starter
+   * (a low learning rate, tanh with batch norm) would lose its rung to any fast-starting draw.
    */
-  firsts(explicit: readonly Params[], initial: Params | undefined): Params[];
+  firsts(explicit: readonly Params[], initial: Params | undefined): { readonly trials: Params[]; readonly runToEnd: Params[] };
   summary(trials: readonly StoredTrial[]): WarmStartSummary;
   /** Records the finished study in the workspace's prior store, so later searches learn from it. */
   record(trials: readonly StoredTrial[], label: string, family: string, errorName: string): Promise<void>;
@@ -95,8 +98,8 @@ export async function warmStartSearch(
     firsts(explicit, initial) {
       const seen = new Set(explicit.map((p) => canonicalJson(p)));
       const rest = portfolio.filter((p) => !seen.has(canonicalJson(p)));
-      firstsGiven = [...explicit, ...rest.slice(0, 1), ...(initial ? [initial] : []), ...rest.slice(1)];
-      return [...firstsGiven];
+      firstsGiven = [...explicit, ...rest, ...(initial ? [initial] : [])];
+      return { trials: [...firstsGiven], runToEnd: [...explicit, ...rest] };
     },
     summary(trials) {
       const seeded = new Set(portfolio.map((p) => canonicalJson(p)));

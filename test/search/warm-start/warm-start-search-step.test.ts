@@ -34,6 +34,8 @@ const BASE: SearchParams = {
 const WIRING = { inputs: { train: 'balance.train', validation: 'split.validation', balance: 'balance.balance' } };
 /** A past task's best configuration, partial and partly out of range: adapted, then tried first. */
 const PAST_BEST = { depth: 1, 'layer1.units': 9, activation: 'tanh', learningRate: 0.005, epochs: 40, optimizer: 'nadam-unknown' };
+/** Its second best: a learning rate too low to look good after the first rung's epochs. */
+const PAST_SECOND = { depth: 1, 'layer1.units': 12, activation: 'tanh', learningRate: 0.0001, epochs: 6 };
 
 describe('search step with the warm start', { timeout: 240_000 }, () => {
   before(async () => {
@@ -53,10 +55,10 @@ describe('search step with the warm start', { timeout: 240_000 }, () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('seeds the first trial from the nearest past task, then the default model, says so in the summary, and records the study', async () => {
+  it('seeds the first trials from the nearest past task and runs them to the end, then the default model, says so in the summary, and records the study', async () => {
     const metaFeatures = await taskMetaFeatures(await getDataset(ctx, inputs.train), await getDataset(ctx, inputs.validation), ctx.seed);
     const priors = ctx.deepline.priors();
-    await priors.put({ name: 'past-blobs', label: 'past blobs', family: 'mlp', metaFeatures, errorName: '1 - accuracy', configs: [{ params: PAST_BEST, error: 0.05 }] });
+    await priors.put({ name: 'past-blobs', label: 'past blobs', family: 'mlp', metaFeatures, errorName: '1 - accuracy', configs: [{ params: PAST_BEST, error: 0.05 }, { params: PAST_SECOND, error: 0.06 }] });
     // Another family's task, at distance 0 too, is never a neighbour of an MLP search.
     await priors.put({ name: 'past-cnn', label: 'cnn', family: 'cnn', metaFeatures, errorName: '1 - accuracy', configs: [{ params: { filters: 8 }, error: 0.01 }] });
 
@@ -68,11 +70,14 @@ describe('search step with the warm start', { timeout: 240_000 }, () => {
       { depth: first.depth, units: first['layer1.units'], activation: first.activation, learningRate: first.learningRate, epochs: first.epochs, optimizer: first.optimizer, batchSize: first.batchSize },
       { depth: 1, units: 9, activation: 'tanh', learningRate: 0.005, epochs: 6, optimizer: 'adam', batchSize: 32 },
     );
+    assert.deepEqual({ learningRate: study.trials[1].params.learningRate, units: study.trials[1].params['layer1.units'] }, { learningRate: 0.0001, units: 12 });
+    // ASHA would stop the slow starter at its first rung; the portfolio's trials run to the end.
+    assert.deepEqual(study.trials.slice(0, 2).map((t) => t.state), ['complete', 'complete']);
     // Then the family's default model, as a cold search starts.
-    assert.deepEqual({ learningRate: study.trials[1].params.learningRate, epochs: study.trials[1].params.epochs }, { learningRate: 0.01, epochs: 5 });
+    assert.deepEqual({ learningRate: study.trials[2].params.learningRate, epochs: study.trials[2].params.epochs }, { learningRate: 0.01, epochs: 5 });
     assert.deepEqual(study.warmStart?.neighbours.map((n) => [n.name, n.label, n.source, n.distance, n.bestError]), [['past-blobs', 'past blobs', 'workspace', 0, 0.05]]);
-    assert.deepEqual(study.warmStart?.seededTrials, [0]);
-    assert.equal(study.warmStart?.priorConfigs, 1);
+    assert.deepEqual(study.warmStart?.seededTrials, [0, 1]);
+    assert.equal(study.warmStart?.priorConfigs, 2);
     assert.deepEqual(study.warmStart?.metaFeatures, metaFeatures);
 
     const recorded = await priors.get(study.name);
