@@ -66,7 +66,10 @@ describe('deepline init, run --data, runs and show', { timeout: 300_000 }, () =>
       lineage: { stepName: string; direction: string; name: string }[];
     };
     assert.equal(detail.params['data.target'], 'species');
-    assert.ok(detail.metrics.some((m) => m.stepName === 'train' && m.key === 'val_loss' && m.epoch === 1));
+    // One model's curves, or each ensemble member's (member1/val_loss, …) when the search chose an ensemble.
+    const ensembled = detail.metrics.some((m) => m.stepName === 'train' && m.key.startsWith('member'));
+    assert.ok(detail.metrics.some((m) => m.stepName === 'train' && m.key === (ensembled ? 'member1/val_loss' : 'val_loss') && m.epoch === 1));
+    if (ensembled) assert.ok(detail.metrics.some((m) => m.stepName === 'train' && m.key === 'member2/val_loss'), 'every member has its curve');
     assert.ok(detail.lineage.some((e) => e.stepName === 'train' && e.direction === 'input' && e.name === 'genome'));
     assert.ok(detail.lineage.some((e) => e.stepName === 'evaluate' && e.direction === 'output' && e.name === 'metrics'));
   });

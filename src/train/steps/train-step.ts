@@ -129,8 +129,11 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       const budgetMs = params.timeBudgetMs ?? ctx.budget.msFor(params.refit ? 'refit' : 'train') ?? (params.budgetMinutes !== undefined ? shareMs(params.refit ? 'refit' : 'train', params.budgetMinutes) : undefined);
       const trainingStarted = Date.now();
 
-      /** Builds `memberGenome` and trains it on `train`; `label` prefixes its progress (ensemble members). */
-      const trainOne = async (memberGenome: unknown, training: ChosenTraining, memberSeed: number, timeBudgetMs: number | undefined, label = '') => {
+      /**
+       * Builds `memberGenome` and trains it on `train`; an ensemble member's `label` prefixes its
+       * progress, and `member` its metrics (`member2/val_loss`), so each member's curves are kept.
+       */
+      const trainOne = async (memberGenome: unknown, training: ChosenTraining, memberSeed: number, timeBudgetMs: number | undefined, member?: { readonly label: string; readonly key: string }) => {
         const epochs = training.epochs ?? params.epochs;
         const model = buildModel(memberGenome, {
           inputShape: train.featureShape,
@@ -159,16 +162,15 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
             augment: augmentation,
             ...(adversarial && { adversarial }),
             async onEpoch(r, total) {
-              if (!label) {
-                await ctx.logMetric('loss', r.loss, { epoch: r.epoch });
-                await ctx.logMetric('val_loss', r.valLoss, { epoch: r.epoch });
-                await ctx.logMetric(metricKey, r.valMetric, { epoch: r.epoch });
-              }
+              const prefix = member ? `${member.key}/` : '';
+              await ctx.logMetric(`${prefix}loss`, r.loss, { epoch: r.epoch });
+              await ctx.logMetric(`${prefix}val_loss`, r.valLoss, { epoch: r.epoch });
+              await ctx.logMetric(`${prefix}${metricKey}`, r.valMetric, { epoch: r.epoch });
               ctx.progress({
                 done: r.epoch,
                 total,
                 unit: 'epoch',
-                message: `${label}loss=${r.loss.toFixed(4)} val_loss=${r.valLoss.toFixed(4)} ${metricKey}=${r.valMetric.toFixed(4)}`,
+                message: `${member?.label ?? ''}loss=${r.loss.toFixed(4)} val_loss=${r.valLoss.toFixed(4)} ${metricKey}=${r.valMetric.toFixed(4)}`,
               });
             },
           });
@@ -189,7 +191,12 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
         try {
           for (const [k, member] of members.entries()) {
             const left = budgetMs === undefined ? undefined : Math.max(1, (budgetMs - (Date.now() - trainingStarted)) / (members.length - k));
-            trained.push(await trainOne(member.candidate.genome, member.candidate.training as ChosenTraining, layerSeedOf(seed, k), left, `member ${k + 1}/${members.length} (trial ${member.candidate.number}) `));
+            trained.push(
+              await trainOne(member.candidate.genome, member.candidate.training as ChosenTraining, layerSeedOf(seed, k), left, {
+                label: `member ${k + 1}/${members.length} (trial ${member.candidate.number}) `,
+                key: `member${k + 1}`,
+              }),
+            );
           }
           const ensemble = ensembleModel(
             trained.map((t) => t.model),
