@@ -8,7 +8,8 @@ import { layerSeed } from '../seed/layer-seed.ts';
 import { taskLoss, type TaskLoss } from '../models/losses.ts';
 import type { FitOptimizer, LearningRateSchedule } from '../models/training-recipe.ts';
 import { nativeThreadTuner } from '../engine/native/native-threads.ts';
-import { NATIVE_BACKEND } from '../engine/native/native-backend.ts';
+import { NATIVE_BACKEND, NativeBackend } from '../engine/native/native-backend.ts';
+import { compileMlpTrainingPlan, type MlpTrainingPlan } from '../engine/native/mlp-training-plan.ts';
 import { batchTensors } from './batch-tensors.ts';
 
 export interface EpochRecord {
@@ -106,6 +107,8 @@ export interface FitResult {
   readonly projectedEpochMs?: number;
   /** `adversarial`: validation loss and metric were measured under attack (adversarial training). */
   readonly validatedOn?: 'adversarial';
+  /** Set when the native engine's compiled training step (mlp-training-plan.ts) ran the steps instead of TF.js's optimizer. */
+  readonly compiledStep?: true;
 }
 
 /**
@@ -143,6 +146,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
   let probed: ProbeVerdict | undefined;
   // On the native engine with `auto` threads, the first batches also choose the thread count.
   const tuner = tf.getBackend() === NATIVE_BACKEND ? nativeThreadTuner() : undefined;
+  const plan = trainingPlan(model, options, task);
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = now();
@@ -165,10 +169,24 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         const end = Math.min(train.n, start + batchSize);
         // A last batch of one example gives batch norm a zero variance; it is skipped this epoch.
         if (end - start === 1 && train.n > 1) break;
+        let value: number;
+        if (plan) {
+          tuner?.beforeBatch();
+          const batchStart = performance.now();
+          fillBatch(plan, train, start, end, order, options.classWeights);
+          value = plan.step(end - start, learningRateAt(step++));
+          tuner?.afterBatch(performance.now() - batchStart);
+          lossSum += value * (end - start);
+          seen += end - start;
+          if (probe && epoch === 1 && !probed) {
+            probed = probe.afterBatch(now());
+            if (probed?.tooSlow) break;
+          }
+          continue;
+        }
         setDropoutSeeds(dropouts, layerSeed(seed, 1_000_000 + step++));
         const batch = batchTensors(train, start, end, order, options.classWeights);
         let x = batch.x;
-        let value: number;
         tuner?.beforeBatch();
         const batchStart = performance.now();
         try {
@@ -206,6 +224,7 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
         reason = 'too-slow';
         break;
       }
+      plan?.sync();
       const val = await evaluateSplit(model, validation, task, Math.max(batchSize, 256), options.adversarial);
       const record: EpochRecord = { epoch, loss: lossSum / seen, valLoss: val.loss, valMetric: val.metric, ms: now() - epochStart, ...(partial && { partial: true as const }) };
       history.push(record);
@@ -246,7 +265,38 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
     durationMs: now() - started,
     ...(probed !== undefined && { projectedEpochMs: probed.epochMs }),
     ...(options.adversarial && { validatedOn: 'adversarial' as const }),
+    ...(plan && { compiledStep: true as const }),
   };
+}
+
+/**
+ * The compiled training step where the model, the engine and the options allow it (the native
+ * engine, a dense network, no augmentation, adversarial examples or per-step hook, and
+ * DEEPLINE_NATIVE_PLAN not 0); otherwise TF.js's optimizer runs each step.
+ */
+function trainingPlan(model: tf.LayersModel, options: FitOptions, task: TaskLoss): MlpTrainingPlan | undefined {
+  if (options.augment || options.adversarial || options.afterStep || process.env.DEEPLINE_NATIVE_PLAN === '0') return undefined;
+  const backend = tf.backend();
+  if (!(backend instanceof NativeBackend)) return undefined;
+  const compiled = compileMlpTrainingPlan(model, backend.addon, {
+    optimizer: options.optimizer ?? 'adam',
+    loss: task.name,
+    weightDecay: options.weightDecay ?? 0,
+    batchSize: Math.min(options.batchSize, options.train.n),
+    seed: options.seed,
+  });
+  return 'unsupported' in compiled ? undefined : compiled;
+}
+
+/** Copies examples `start..end` of `order` into the plan's batch arrays. */
+function fillBatch(plan: MlpTrainingPlan, ds: Dataset, start: number, end: number, order: Uint32Array, classWeights: readonly number[] | undefined): void {
+  const d = ds.x.length / ds.n;
+  for (let i = 0; i < end - start; i++) {
+    const j = order[start + i]!;
+    plan.x.set(ds.x.subarray(j * d, (j + 1) * d), i * d);
+    plan.y[i] = ds.y[j]!;
+    plan.w[i] = classWeights ? (classWeights[ds.y[j]!] ?? 1) : 1;
+  }
 }
 
 interface ProbeVerdict {
