@@ -89,8 +89,11 @@ describe('deepline package --target server', { timeout: 300_000 }, () => {
     const wrong = await ask(address, [{ ...IRIS[0], petal_widht: 1 }]);
     assert.equal(wrong.status, 400);
 
+    // npm and the node process under it both get the signal; npm may exit before node has said
+    // why it stops, so wait for the output to close (every writer gone), not for npm's exit.
+    const closed = new Promise((resolve) => server.stdout.on('close', resolve));
     process.kill(-server.pid!, 'SIGTERM');
-    await new Promise((resolve) => server.on('exit', resolve));
+    await closed;
     assert.match(stdout, /SIGTERM: answering the requests in flight, then stopping/);
   });
 
