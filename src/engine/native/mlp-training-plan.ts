@@ -94,6 +94,9 @@ export function compileMlpTrainingPlan(model: tf.LayersModel, addon: NativeAddon
   const named = (layer: tf.layers.Layer, suffix: string): tf.LayerVariable | undefined => layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`) || w.name.endsWith(`/${suffix}`));
   for (const layer of model.layers) {
     const config = layer.getConfig() as Record<string, unknown>;
+    // A regulariser adds to the loss and a constraint edits the weights after each step: TF.js's business.
+    const extra = Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && config[k] != null);
+    if (extra) return { unsupported: `${layer.name}: ${extra}` };
     switch (layer.getClassName()) {
       case 'InputLayer':
       case 'Flatten':

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../../src/data/dataset.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { compileMlpTrainingPlan } from '../../../src/engine/native/mlp-training-plan.ts';
@@ -51,8 +52,8 @@ async function bothWays(c: Case, epochs: number) {
   const options: FitOptions = { train, validation, epochs, batchSize: 32, learningRate: 0.01, patience: epochs, seed: 5, optimizer: c.optimizer, ...c.extra };
   const run = async (plan: boolean) => {
     const model = buildModel(c.genome, { inputShape: [5], head, seed: 3, families });
-    if (plan) delete process.env.DEEPLINE_NATIVE_PLAN;
-    else process.env.DEEPLINE_NATIVE_PLAN = '0';
+    if (plan) process.env.DEEPLINE_TRAINING_PLAN = '1';
+    else delete process.env.DEEPLINE_TRAINING_PLAN;
     try {
       const fit = await fitModel(model, options);
       return { weights: model.weights.map((w) => ({ name: w.name, values: w.read().dataSync() as Float32Array })), fit };
@@ -68,7 +69,7 @@ describe('native MLP training plans', { skip: skipWithoutNative }, () => {
     await initEngine('native');
   });
   after(() => {
-    delete process.env.DEEPLINE_NATIVE_PLAN;
+    delete process.env.DEEPLINE_TRAINING_PLAN;
   });
 
   for (const c of CASES) {
@@ -105,6 +106,9 @@ describe('native MLP training plans', { skip: skipWithoutNative }, () => {
     const regression = buildModel(mlp('relu', false), { inputShape: [5], head: { units: 1, activation: 'linear' }, seed: 1, families });
     assert.match(JSON.stringify(compileMlpTrainingPlan(regression, addon, options)), /a head other than softmax/);
     assert.ok('step' in compileMlpTrainingPlan(regression, addon, { ...options, loss: 'mse' }));
+    const regularised = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 3, activation: 'softmax', kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }) })] });
+    assert.match(JSON.stringify(compileMlpTrainingPlan(regularised, addon, options)), /kernelRegularizer/);
+    regularised.dispose();
     cnn.dispose();
     regression.dispose();
   });
