@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdversarialBatch } from './adversarial/adversarial-training.ts';
 import type { BatchAugment } from './augment/batch-augment.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { featureSize, type Dataset } from '../data/dataset.ts';
 import { createSeededRandom } from '../seed/seeded-random.ts';
 import { DeeplineError } from '../errors/index.ts';
 import { layerSeed } from '../seed/layer-seed.ts';
@@ -289,7 +289,7 @@ function trainingPlan(model: tf.LayersModel, options: FitOptions, task: TaskLoss
 
 /** Copies examples `start..end` of `order` into the plan's batch arrays. */
 function fillBatch(plan: MlpTrainingPlan, ds: Dataset, start: number, end: number, order: Uint32Array, classWeights: readonly number[] | undefined): void {
-  const d = ds.x.length / ds.n;
+  const d = featureSize(ds);
   for (let i = 0; i < end - start; i++) {
     const j = order[start + i]!;
     plan.x.set(ds.x.subarray(j * d, (j + 1) * d), i * d);

@@ -65,6 +65,8 @@ type Stage =
       /** This batch's mean and 1/√(variance + ε), per unit. */
       readonly mean: Float32Array;
       readonly invStd: Float32Array;
+      /** Per-unit sums of a step (variance; Σdy and Σdy·x̂), reused every step. */
+      readonly sums: readonly [Float64Array, Float64Array];
     }
   | { readonly kind: 'dropout'; readonly units: number; readonly rate: number; readonly mask: Float32Array };
 
@@ -134,6 +136,7 @@ export function compileMlpTrainingPlan(model: tf.LayersModel, addon: NativeAddon
           momentum: Number(config.momentum ?? 0.99),
           mean: new Float32Array(units),
           invStd: new Float32Array(units),
+          sums: [new Float64Array(units), new Float64Array(units)],
         });
         break;
       }
@@ -245,7 +248,7 @@ class Plan implements MlpTrainingPlan {
         const c = stage.units;
         const { mean, invStd, gamma, beta, moving, momentum, epsilon } = stage;
         mean.fill(0);
-        const variance = new Float64Array(c);
+        const variance = stage.sums[0].fill(0);
         for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) mean[j] += input[r * c + j]!;
         for (let j = 0; j < c; j++) mean[j] /= rows;
         for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) variance[j] += (input[r * c + j]! - mean[j]!) ** 2;
@@ -313,8 +316,7 @@ class Plan implements MlpTrainingPlan {
       case 'batchnorm': {
         const c = stage.units;
         const { mean, invStd, gamma, beta } = stage;
-        const sumDy = new Float64Array(c);
-        const sumDyXhat = new Float64Array(c);
+        const [sumDy, sumDyXhat] = [stage.sums[0].fill(0), stage.sums[1].fill(0)];
         for (let r = 0; r < rows; r++) {
           for (let j = 0; j < c; j++) {
             const dy = dOut[r * c + j]!;
