@@ -136,8 +136,10 @@ describe('deepline ui API on a workspace with real runs', { timeout: 600_000 }, 
     for (const s of view.steps) assert.equal(s.offsetMs, Date.parse(s.startedAt) - Date.parse(detail.run.startedAt));
     assert.deepEqual(view.params, detail.params);
     assert.deepEqual(new Set(view.artifacts.map((a) => a.hash)), new Set(detail.artifacts.map((a) => a.hash)));
-    const valLoss = detail.metrics.filter((m) => m.stepName === 'train' && m.key === 'val_loss');
-    const curve = view.curves.find((c) => c.step === 'train' && c.key === 'val_loss');
+    // One model's curve, or the first ensemble member's when the final model is an ensemble.
+    const key = detail.metrics.some((m) => m.stepName === 'train' && m.key === 'member1/val_loss') ? 'member1/val_loss' : 'val_loss';
+    const valLoss = detail.metrics.filter((m) => m.stepName === 'train' && m.key === key);
+    const curve = view.curves.find((c) => c.step === 'train' && c.key === key);
     assert.ok(valLoss.length > 0 && curve);
     assert.deepEqual(curve.points, valLoss.map((m) => ({ x: m.epoch, y: m.value })));
     assert.equal(view.lineage.dataVersion, detail.params['data.contentHash']);

@@ -50,7 +50,7 @@ function RunDetail({ detail }: { detail: RunDetailView }) {
   };
   const curves = useMemo(() => {
     const h = trainingHistory(detail.curves);
-    return h && learningCurveOptions({ history: h.history, metricName: h.metricName, bestEpoch: 0 });
+    return h && { ...learningCurveOptions({ history: h.history, metricName: h.metricName, bestEpoch: 0 }), models: h.models };
   }, [detail.curves]);
   const params = Object.entries(detail.params).sort(([a], [b]) => a.localeCompare(b));
   const metrics = detail.metrics.filter((m) => !detail.curves.some((c) => c.step === m.step && c.key === m.key)).map((m) => [`${m.step}/${m.key}`, m.value] as const);
@@ -149,6 +149,7 @@ function RunDetail({ detail }: { detail: RunDetailView }) {
       {detail.steps.length === 0 ? <EmptyState title="No step has started yet" /> : <StepTimeline steps={detail.steps} />}
 
       <h2>Learning curves</h2>
+      {curves?.models !== undefined && <p class="sub">The final model averages {curves.models} models; these are the first one's curves.</p>}
       {curves ? (
         <div class="charts">
           <Chart option={curves.loss} />
