@@ -9,7 +9,7 @@ export function renderEnsembleHtml(summary: EnsembleSummary): string {
     const total = summary.members.reduce((s, m) => s + m.weight, 0);
     const rows = summary.members.map(
       (m) =>
-        `<tr><td>${m.number}</td><td>${e(m.family)}</td><td>${m.weight} (${((100 * m.weight) / total).toFixed(0)}%)</td><td>${m.error.toFixed(4)}</td><td>${m.params?.toLocaleString('en-US') ?? '-'}</td><td>${m.epochs ?? '-'}</td></tr>`,
+        `<tr><td>${m.number}${summary.seeds ? ` (×${summary.seeds} seeds)` : ''}</td><td>${e(m.family)}</td><td>${m.weight} (${((100 * m.weight) / total).toFixed(0)}%)</td><td>${m.error.toFixed(4)}</td><td>${m.params?.toLocaleString('en-US') ?? '-'}</td><td>${m.epochs ?? '-'}</td></tr>`,
     );
     parts.push(`<table><thead><tr><th>trial</th><th>family</th><th>weight</th><th>cross-validated error</th><th>parameters</th><th>epochs retrained</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   }

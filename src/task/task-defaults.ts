@@ -63,7 +63,7 @@ export const COMMON_DEFAULTS = {
   augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0, tokenDropout: 0 },
   // A month of daily values covers weekly cycles four times over yet keeps examples plentiful in short series.
   series: { window: 30, horizon: 1 },
-  search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {}, crossValidation: 'auto', trialExamples: 'auto', ensemble: { enabled: 'auto', size: 5, selection: 'auto' }, prior: { enabled: true, neighbours: 3, portfolio: 3 } },
+  search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {}, crossValidation: 'auto', trialExamples: 'auto', ensemble: { enabled: 'auto', size: 5, selection: 'auto', seeds: 3 }, prior: { enabled: true, neighbours: 3, portfolio: 3 } },
   // Budgets from imperceptible to blatant; 200 examples give each accuracy within about ±3 points.
   security: { enabled: true, attack: 'auto', epsilons: [0, 0.01, 0.02, 0.05, 0.1, 0.2], examples: 200 },
   // PGD's steps per training batch when `train.adversarial.steps` is left out: each costs a

@@ -153,7 +153,7 @@ const searchSchema = z.strictObject({
     .union([
       z.boolean(),
       z.literal('auto'),
-      z.strictObject({ enabled: z.union([z.boolean(), z.literal('auto')]).optional(), size: z.int().min(2).max(20).optional(), selection: z.enum(['auto', 'greedy', 'average']).optional() }),
+      z.strictObject({ enabled: z.union([z.boolean(), z.literal('auto')]).optional(), size: z.int().min(2).max(20).optional(), selection: z.enum(['auto', 'greedy', 'average']).optional(), seeds: z.int().min(1).max(10).optional() }),
     ])
     .optional(),
   prior: z
@@ -349,9 +349,11 @@ export interface SearchSettings {
    * chosen by greedy selection or as the top `size`, `auto`: whichever predicts the folds better),
    * each retrained on train + validation and exported as one model. `auto` (default): wherever the
    * trials were cross-validated, unless the task compresses the model or trains adversarially;
-   * `true` also turns cross-validation on (`crossValidation: auto` then means 5 folds).
+   * `true` also turns cross-validation on (`crossValidation: auto` then means 5 folds). Each
+   * member (or the best trial, when it is chosen alone) retrains `seeds` times from different
+   * initial weights, and the copies are averaged too.
    */
-  readonly ensemble: { readonly enabled: 'auto' | boolean; readonly size: number; readonly selection: 'auto' | 'greedy' | 'average' };
+  readonly ensemble: { readonly enabled: 'auto' | boolean; readonly size: number; readonly selection: 'auto' | 'greedy' | 'average'; readonly seeds: number };
   /**
    * The learned warm start: the search's first trials and TPE's prior come from the `neighbours`
    * past tasks nearest in meta-features (deepline's shipped prior and this workspace's finished

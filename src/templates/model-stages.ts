@@ -135,11 +135,11 @@ export function modelStages(spec: TaskSpec, wiring: ModelStagesWiring): ModelSta
  * it off, and under `auto` when the model is to be compressed or trained adversarially (pruning
  * and attacks are measured on single networks).
  */
-function ensembleOf(spec: TaskSpec): { size: number; selection: TaskSpec['search']['ensemble']['selection'] } | undefined {
-  const { enabled, size, selection } = spec.search.ensemble;
+function ensembleOf(spec: TaskSpec): { size: number; selection: TaskSpec['search']['ensemble']['selection']; seeds: number } | undefined {
+  const { enabled, size, selection, seeds } = spec.search.ensemble;
   if (enabled === false) return undefined;
   if (enabled === 'auto' && (spec.compress !== undefined || spec.train.adversarial !== undefined)) return undefined;
-  return { size, selection };
+  return { size, selection, seeds };
 }
 
 /**

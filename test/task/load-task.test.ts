@@ -66,7 +66,7 @@ describe('loadTaskFile', { timeout: 20_000 }, () => {
       // Fields left out of prepare and augment keep their defaults.
       prepare: { dropDuplicates: false, impute: true, outliers: 'drop', labelNoise: 'flag', balance: 'oversample' },
       augment: { flip: 'none', shift: 0, rotate: 0, crop: 0, noise: 0.1, tokenDropout: 0 },
-      search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {}, crossValidation: 'auto', trialExamples: 'auto', ensemble: { enabled: 'auto', selection: 'auto', size: 5 }, prior: { enabled: true, neighbours: 3, portfolio: 3 } },
+      search: { enabled: true, sampler: 'tpe', scheduler: 'asha', family: 'auto', prefer: 'accuracy', space: {}, crossValidation: 'auto', trialExamples: 'auto', ensemble: { enabled: 'auto', selection: 'auto', size: 5, seeds: 3 }, prior: { enabled: true, neighbours: 3, portfolio: 3 } },
       security: { enabled: true, attack: 'auto', epsilons: [0, 0.01, 0.02, 0.05, 0.1, 0.2], examples: 200 },
       engine: 'cpu',
       export: ['onnx'],

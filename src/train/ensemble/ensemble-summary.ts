@@ -35,6 +35,8 @@ export interface EnsembleSummary {
   /** Train + validation examples the out-of-fold predictions cover. */
   readonly examples?: number;
   readonly members: readonly EnsembleMemberSummary[];
+  /** Models trained per member from different seeds and averaged (absent: one). */
+  readonly seeds?: number;
   /** On the out-of-fold predictions: the best single trial, the top-`size` average and greedy selection. */
   readonly outOfFold?: { readonly metric: 'accuracy' | 'rmse'; readonly single: OutOfFoldScore; readonly average: OutOfFoldScore; readonly greedy: OutOfFoldScore };
 }

@@ -6,7 +6,7 @@ export function formatEnsembleText(summary: EnsembleSummary): string {
   if (summary.enabled) {
     for (const m of summary.members) {
       const error = m.error.toFixed(4);
-      lines.push(`  trial ${m.number}  ${m.family}  weight ${m.weight}  cross-validated error ${error}${m.params !== undefined ? `  ${m.params.toLocaleString('en-US')} parameters` : ''}${m.epochs !== undefined ? `  ${m.epochs} epochs` : ''}`);
+      lines.push(`  trial ${m.number}${summary.seeds ? ` ×${summary.seeds} seeds` : ''}  ${m.family}  weight ${m.weight}  cross-validated error ${error}${m.params !== undefined ? `  ${m.params.toLocaleString('en-US')} parameters` : ''}${m.epochs !== undefined ? `  ${m.epochs} epochs` : ''}`);
     }
   }
   const oof = summary.outOfFold;

@@ -46,7 +46,7 @@ export type TrainParams = {
    * selection or as the top `size` (`auto`: whichever predicts the folds better), each retrained on
    * train + validation. Fewer than two candidates: the chosen model alone, as without it.
    */
-  readonly ensemble?: { readonly size: number; readonly selection: 'auto' | 'greedy' | 'average' };
+  readonly ensemble?: { readonly size: number; readonly selection: 'auto' | 'greedy' | 'average'; readonly seeds: number };
 };
 
 /** The `training` input (the search's choice); each field present overrides the step's params. */
@@ -184,23 +184,26 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
       const candidatesRef = (inputs as Partial<Record<'candidates', ArtifactRef>>).candidates;
       const plan = params.ensemble && candidatesRef && params.refit ? await planEnsemble(await ctx.artifacts.localPath(candidatesRef), train, params.ensemble) : undefined;
       if (plan?.members) {
-        const members = plan.members;
-        ctx.log.info({ members: members.map((m) => ({ trial: m.candidate.number, weight: m.weight })), selection: plan.summary.selection }, 'retraining the ensemble on train + validation');
-        ctx.progress({ done: 0, total: members.length, unit: 'model', message: plan.summary.reason });
+        const { members } = plan;
+        const seeds = plan.seeds ?? 1;
+        // Member k's copy r: seed number k + r × members, so the first copies keep the seeds of an ensemble without bagging.
+        const models = Array.from({ length: seeds }, (_, r) => members.map((member, k) => ({ member, k, r, seed: layerSeedOf(seed, k + r * members.length) }))).flat();
+        ctx.log.info({ members: members.map((m) => ({ trial: m.candidate.number, weight: m.weight })), seeds, selection: plan.summary.selection }, 'retraining the ensemble on train + validation');
+        ctx.progress({ done: 0, total: models.length, unit: 'model', message: plan.summary.reason });
         const trained: Awaited<ReturnType<typeof trainOne>>[] = [];
         try {
-          for (const [k, member] of members.entries()) {
-            const left = budgetMs === undefined ? undefined : Math.max(1, (budgetMs - (Date.now() - trainingStarted)) / (members.length - k));
+          for (const [i, { member, k, r, seed: modelSeed }] of models.entries()) {
+            const left = budgetMs === undefined ? undefined : Math.max(1, (budgetMs - (Date.now() - trainingStarted)) / (models.length - i));
             trained.push(
-              await trainOne(member.candidate.genome, member.candidate.training as ChosenTraining, layerSeedOf(seed, k), left, {
-                label: `member ${k + 1}/${members.length} (trial ${member.candidate.number}) `,
-                key: `member${k + 1}`,
+              await trainOne(member.candidate.genome, member.candidate.training as ChosenTraining, modelSeed, left, {
+                label: `member ${k + 1}/${members.length} (trial ${member.candidate.number}${seeds > 1 ? `, seed ${r + 1}/${seeds}` : ''}) `,
+                key: `member${i + 1}`,
               }),
             );
           }
           const ensemble = ensembleModel(
             trained.map((t) => t.model),
-            members.map((m) => m.weight),
+            models.map((m) => m.member.weight),
           );
           const dir = join(ctx.workDir, 'model');
           await saveModel(ensemble, dir);
@@ -214,7 +217,7 @@ export function trainStep(overrides: Partial<TrainParams> = {}, wiring: TrainWir
             epochsRequested: first.epochs,
           };
           if (ensemble !== first.model) ensemble.dispose();
-          ctx.log.info({ members: members.length, ms: Date.now() - trainingStarted }, 'ensemble trained');
+          ctx.log.info({ members: members.length, models: models.length, ms: Date.now() - trainingStarted }, 'ensemble trained');
           return {
             model: await ctx.artifacts.putDir(dir, { move: true }),
             history: await ctx.artifacts.putJson(history),

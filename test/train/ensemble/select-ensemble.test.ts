@@ -61,16 +61,50 @@ describe('planEnsemble', () => {
         [4, { values: C, units: 2 }],
       ]);
       const ref = await writeCandidates({ workDir: join(dir, 'work'), artifacts }, { trials, outOfFold, folds: 3, genome: (t) => ({ family: 'mlp', a: t.params.a }), training: () => ({ epochs: 7, batchSize: 8, learningRate: 0.01, patience: 3 }) });
-      const plan = await planEnsemble(await artifacts.localPath(ref), { n: 3, y: Float32Array.from(y), target: { kind: 'class', name: 't', classes: ['x', 'y'] } }, { size: 3, selection: 'greedy' });
+      const plan = await planEnsemble(await artifacts.localPath(ref), { n: 3, y: Float32Array.from(y), target: { kind: 'class', name: 't', classes: ['x', 'y'] } }, { size: 3, selection: 'greedy', seeds: 1 });
       assert.equal(plan.summary.enabled, true, plan.summary.reason);
       // Trial 4 repeats trial 1's configuration: one candidate per configuration.
       assert.deepEqual(plan.members!.map((m) => m.candidate.trialId).sort(), [1, 2]);
       assert.equal(plan.members![0]!.candidate.training.epochs, 7);
       assert.equal(plan.summary.outOfFold!.greedy.score, 1);
       assert.match(plan.summary.reason, /an ensemble of 2 trials \(greedy selection on 3-fold out-of-fold predictions\)/);
-      const alone = await planEnsemble(await artifacts.localPath(ref), { n: 4, y: Float32Array.from([0, 1, 1, 0]), target: { kind: 'class', name: 't', classes: ['x', 'y'] } }, { size: 3, selection: 'auto' });
+      const alone = await planEnsemble(await artifacts.localPath(ref), { n: 4, y: Float32Array.from([0, 1, 1, 0]), target: { kind: 'class', name: 't', classes: ['x', 'y'] } }, { size: 3, selection: 'auto', seeds: 1 });
       assert.equal(alone.summary.enabled, false);
       assert.match(alone.summary.reason, /cover 3 examples, not the 4/);
+      // Three seeds per member: the same members, and the plan says so.
+      const bagged = await planEnsemble(await artifacts.localPath(ref), { n: 3, y: Float32Array.from(y), target: { kind: 'class', name: 't', classes: ['x', 'y'] } }, { size: 3, selection: 'greedy', seeds: 3 });
+      assert.deepEqual(bagged.members!.map((m) => m.candidate.trialId).sort(), [1, 2]);
+      assert.equal(bagged.seeds, 3);
+      assert.equal(bagged.summary.seeds, 3);
+      assert.match(bagged.summary.reason, /each retrained with 3 seeds and averaged/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the best trial alone predicts the folds best: one model with one seed, that trial retrained and averaged with more', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plan-ensemble-'));
+    try {
+      const artifacts = new FsArtifactStore(join(dir, 'store'));
+      const trial = (id: number, error: number): StoredTrial => ({ id, number: id, state: 'complete', params: { a: id }, values: [error, 1, 10], startedAt: '', intermediate: [] }) as unknown as StoredTrial;
+      // Trial 2 is confidently right everywhere; trial 1 is confidently wrong on the last example: adding it only hurts.
+      const right = [0.95, 0.05, 0.05, 0.95, 0.05, 0.95];
+      const outOfFold = new Map([
+        [1, { values: A, units: 2 }],
+        [2, { values: right, units: 2 }],
+      ]);
+      const ref = await writeCandidates({ workDir: join(dir, 'work'), artifacts }, { trials: [trial(1, 0.3), trial(2, 0)], outOfFold, folds: 3, genome: (t) => ({ family: 'mlp', a: t.params.a }), training: () => ({ epochs: 5, batchSize: 8, learningRate: 0.01, patience: 3 }) });
+      const data = { n: 3, y: Float32Array.from(y), target: { kind: 'class' as const, name: 't', classes: ['x', 'y'] } };
+      const one = await planEnsemble(await artifacts.localPath(ref), data, { size: 3, selection: 'auto', seeds: 1 });
+      assert.equal(one.summary.enabled, false);
+      assert.equal(one.members, undefined);
+      assert.match(one.summary.reason, /the best trial alone predicts the 3 folds best/);
+      const three = await planEnsemble(await artifacts.localPath(ref), data, { size: 3, selection: 'auto', seeds: 3 });
+      assert.equal(three.summary.enabled, true);
+      assert.deepEqual(three.members!.map((m) => [m.candidate.trialId, m.weight]), [[2, 1]]);
+      assert.equal(three.seeds, 3);
+      assert.match(three.summary.reason, /best trial alone .*: retrained with 3 seeds and averaged/);
+      assert.deepEqual(three.summary.members.map((m) => m.number), [2]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
