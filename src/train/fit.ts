@@ -266,15 +266,15 @@ export async function fitModel(model: tf.LayersModel, options: FitOptions): Prom
 }
 
 /**
- * The compiled training step, with DEEPLINE_TRAINING_PLAN=1, where the model, the engine and the
- * options allow it (the native engine, a dense network, no augmentation, adversarial examples or
- * per-step hook); otherwise TF.js's optimizer runs each step. Opt-in for now: it makes a small
- * table's trials ~3x cheaper, and the default small-data search, which is timed (40 s), then runs
- * ~2.5x more trials and picks its winner among more noisy cross-validated scores — bench:tabular
- * scored 0.4-1.5 points lower on wine and diabetes that way, and recovered them with a 16 s search.
+ * The compiled training step where the model, the engine and the options allow it (the native
+ * engine, a dense network, no augmentation, adversarial examples or per-step hook); otherwise
+ * TF.js's optimizer runs each step. DEEPLINE_TRAINING_PLAN=0 turns it off (to compare, or to rule
+ * it out). It makes a small table's trials ~3x cheaper; the default small-data search is timed,
+ * and was shortened with it (SMALL_DATA.searchMs, 40 → 20 s) rather than left to run ~2.5x more
+ * trials and pick its winner among more noisy cross-validated scores.
  */
 function trainingPlan(model: tf.LayersModel, options: FitOptions, task: TaskLoss): MlpTrainingPlan | undefined {
-  if (process.env.DEEPLINE_TRAINING_PLAN !== '1' || options.augment || options.adversarial || options.afterStep) return undefined;
+  if (process.env.DEEPLINE_TRAINING_PLAN === '0' || options.augment || options.adversarial || options.afterStep) return undefined;
   const backend = tf.backend();
   if (!(backend instanceof NativeBackend)) return undefined;
   const compiled = compileMlpTrainingPlan(model, backend.addon, {

@@ -52,8 +52,8 @@ async function bothWays(c: Case, epochs: number) {
   const options: FitOptions = { train, validation, epochs, batchSize: 32, learningRate: 0.01, patience: epochs, seed: 5, optimizer: c.optimizer, ...c.extra };
   const run = async (plan: boolean) => {
     const model = buildModel(c.genome, { inputShape: [5], head, seed: 3, families });
-    if (plan) process.env.DEEPLINE_TRAINING_PLAN = '1';
-    else delete process.env.DEEPLINE_TRAINING_PLAN;
+    if (plan) delete process.env.DEEPLINE_TRAINING_PLAN;
+    else process.env.DEEPLINE_TRAINING_PLAN = '0';
     try {
       const fit = await fitModel(model, options);
       return { weights: model.weights.map((w) => ({ name: w.name, values: w.read().dataSync() as Float32Array })), fit };
