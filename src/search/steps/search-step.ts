@@ -168,11 +168,30 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
 
       const store = ctx.deepline.studies();
       let executor: TrialExecutor | undefined;
-      const closeExecutor = (): void => void executor?.close();
+      // A new search boots its workers (a process and an engine each, about a second) while the
+      // warm start reads its prior and the study opens; a resumed one starts them once it knows
+      // how many trials are left.
+      let booting: Promise<TrialExecutor> | undefined;
+      const startExecutor = (workers: number): Promise<TrialExecutor> =>
+        ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
+      const closeExecutor = (): void => void (executor ? executor.close() : booting?.then((e) => e.close(), () => undefined));
       ctx.signal.addEventListener('abort', closeExecutor);
       try {
         // Same inputs, params and seed → same study: a rerun after a kill picks it up again.
         const name = searchStudyName(params, Object.values(inputs).map((r) => r.hash), ctx.seed);
+        const resumed = (await store.getStudy(name)) !== undefined;
+        const plan: SmallDataPlan = smallDataPlan({
+          examples: train.n + validation.n,
+          modality,
+          crossValidation: params.crossValidation ?? 1,
+          defaultBudget: params.defaultBudget === true,
+          attacked: params.adversarial !== undefined || params.constraints.robustness !== undefined,
+        });
+        const trialBudget = plan.searchMs === undefined ? params.trials : undefined;
+        if (!resumed && (trialBudget ?? 1) > 0 && (plan.searchMs ?? params.minutes ?? 1) > 0) {
+          booting = startExecutor(Math.max(1, Math.min(params.workers ?? availableParallelism(), trialBudget ?? Infinity)));
+          booting.catch(() => undefined); // awaited below; a failure surfaces there
+        }
         const samplerEntry = registries.samplers.get(params.sampler, 'DL_TASK_FIELD');
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
         const warm = (params.warmStart ?? []).filter((candidate) => {
@@ -187,16 +206,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const scheduler = sparingTrials(createScheduler(params, space, registries.schedulers), firsts.runToEnd);
         const preference = preferenceOf(params.prefer);
         const open = { store, name, space, sampler, preference, ...(scheduler ? { scheduler } : {}) };
-        const resumed = (await store.getStudy(name)) !== undefined;
         const study = resumed ? await loadStudy(open) : await createStudy({ ...open, objectives: SEARCH_OBJECTIVES, seed: ctx.seed });
 
-        const plan: SmallDataPlan = smallDataPlan({
-          examples: train.n + validation.n,
-          modality,
-          crossValidation: params.crossValidation ?? 1,
-          defaultBudget: params.defaultBudget === true,
-          attacked: params.adversarial !== undefined || params.constraints.robustness !== undefined,
-        });
         if (plan.reason) {
           ctx.log.info(plan, 'small data');
           ctx.progress({ done: 0, total: 1, unit: 'trial', message: plan.reason });
@@ -217,7 +228,6 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         const before = await study.trials();
         const counted = before.filter((t) => !t.interrupted).length;
         const usedMs = busyMs(before);
-        const trialBudget = plan.searchMs === undefined ? params.trials : undefined;
         const trialsLeft = trialBudget === undefined ? undefined : Math.max(0, trialBudget - counted);
         const msLeft =
           plan.searchMs !== undefined
@@ -244,7 +254,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = await ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
+          executor = await (booting ?? startExecutor(workers));
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,
@@ -371,7 +381,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
       } finally {
         ctx.signal.removeEventListener('abort', closeExecutor);
-        await executor?.close();
+        await (executor ?? (await booting?.catch(() => undefined)))?.close();
       }
     },
   });
