@@ -30,6 +30,8 @@ const datasets = new DatasetCache();
 const plugins = JSON.parse(process.argv[2] ?? '[]') as string[];
 // Loaded once, before the first trial: the families (TF.js with them) and the plugins' entries.
 const families = createDefaultContext({ plugins }).then((context) => context.registries.families.ready());
+// A worker that could not load them says so at its first trial (runTrial's failed result).
+void families.then(() => send({ type: 'ready' }), () => send({ type: 'ready' }));
 const running = new Map<number, AbortController>();
 
 process.on('message', (message: ToWorker) => {

@@ -28,6 +28,12 @@ export interface TrialExecutor {
   readonly size: number;
   submit(job: TrialJob, listeners?: TrialListeners): TrialHandle;
   /**
+   * Resolves once the executor's workers can start a trial at once (their processes up, the
+   * model families loaded), so a trial's clock does not count a worker's boot; never rejects. An
+   * executor whose workers live elsewhere and are already up may leave it out.
+   */
+  ready?(): Promise<void>;
+  /**
    * Stops every trial, settles every handle (queued ones, and running ones that stop in time, as
    * `stopped`), and releases the workers. A job submitted afterwards settles `failed` at once and
    * never starts.

@@ -30,6 +30,9 @@ interface Pending {
 interface Worker {
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
+  /** Settles when the worker says it has booted, or when it exits. */
+  readonly booted: Promise<void>;
+  readonly setBooted: () => void;
   current?: Pending;
 }
 
@@ -84,6 +87,11 @@ export class LocalProcessExecutor implements TrialExecutor {
     return { trialId: job.trialId, result, stop: () => this.#stop(pending) };
   }
 
+  /** Waits for the workers there are now; one that dies while booting counts as done (its replacement boots during its first trial). */
+  async ready(): Promise<void> {
+    await Promise.all([...this.#workers].map((w) => w.booted));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -113,7 +121,10 @@ export class LocalProcessExecutor implements TrialExecutor {
       serialization: 'advanced',
     });
     let exited!: () => void;
-    const worker: Worker = { child, exited: new Promise<void>((r) => (exited = r)) };
+    let setBooted!: () => void;
+    const booted = new Promise<void>((r) => (setBooted = r));
+    const worker: Worker = { child, exited: new Promise<void>((r) => (exited = r)), booted, setBooted };
+    void worker.exited.then(setBooted);
     this.#workers.add(worker);
     child.on('message', (message: FromWorker) => this.#receive(worker, message));
     const gone = (why: string): void => {
@@ -136,6 +147,7 @@ export class LocalProcessExecutor implements TrialExecutor {
 
   #receive(worker: Worker, message: FromWorker): void {
     if (message.type === 'notice') return this.#onNotice(message.message);
+    if (message.type === 'ready') return worker.setBooted();
     const current = worker.current;
     if (!current) return;
     switch (message.type) {

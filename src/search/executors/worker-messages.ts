@@ -4,10 +4,12 @@ import type { TrialJob, TrialProgress, TrialResult, TrialStart } from './trial-j
 export type ToWorker = { readonly type: 'run'; readonly job: TrialJob } | { readonly type: 'stop'; readonly trialId: number };
 
 /**
- * Worker → parent: `start`, then zero or more `progress`, then exactly one `result` per job;
- * `notice` at any time, for a message the user should read once (the parent de-duplicates).
+ * Worker → parent: `ready` once, when it has booted; per job `start`, then zero or more
+ * `progress`, then exactly one `result`; `notice` at any time, for a message the user should read
+ * once (the parent de-duplicates).
  */
 export type FromWorker =
+  | { readonly type: 'ready' }
   | ({ readonly type: 'start' } & TrialStart)
   | ({ readonly type: 'progress' } & TrialProgress)
   | { readonly type: 'result'; readonly result: TrialResult }

@@ -255,6 +255,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
           executor = await (booting ?? startExecutor(workers));
+          // Trials and the search's time start when the workers are up, not while they boot.
+          await executor.ready?.();
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -121,4 +121,25 @@ test('a worker that dies fails its trial and is replaced; a bad genome fails onl
   next.forEach((r) => assert.equal(r.state, 'complete', r.error));
   assert.deepEqual(executor.pids, pidsBefore, 'a failed trial does not cost its worker');
   assert.ok(next.every((r) => pidsBefore.includes(r.pid!)));
+});
+
+test('ready() waits for every worker to load its plugins and families, and for one that dies while booting', { timeout: 30_000 }, async () => {
+  // A plugin that takes 1.5 s to register: no worker is ready before it has.
+  const slow = path.join(dir, 'slow-plugin.mjs');
+  writeFileSync(slow, 'export async function register() { await new Promise((r) => setTimeout(r, 1500)); }\n');
+  const started = performance.now();
+  const booting = new LocalProcessExecutor({ workers: 2, plugins: [slow] });
+  try {
+    const [first] = booting.pids;
+    process.kill(first!, 'SIGKILL');
+    await booting.ready();
+    assert.ok(performance.now() - started >= 1500, `ready after ${(performance.now() - started).toFixed(0)} ms, before the plugin registered`);
+    // The survivor is up: a trial on it starts and completes.
+    const result = await booting.submit(job(40, 2)).result;
+    assert.equal(result.state, 'complete');
+  } finally {
+    await booting.close();
+  }
+  // Closed, there is nothing to wait for.
+  await booting.ready();
 });
