@@ -35,7 +35,11 @@ function regression(d: number, rows: number, rng: SeededRandom, draw: (rng: Seed
   }) };
 }
 
-/** The meta-training set: linear and non-linear boundaries, clusters, imbalance, categorical rules, wide and narrow tables, smooth and rough regressions. */
+/**
+ * The meta-training set: linear and non-linear boundaries (XOR, rings, spirals),
+ * clusters, axis-aligned regions, many classes, imbalance, label noise, categorical and binary features, wide and narrow
+ * tables; linear, smooth, interacting, piecewise-constant and skewed regressions.
+ */
 export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'linear-boundary', task: 'tabular-classification', rows: 400,
@@ -113,6 +117,77 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
     name: 'sine-interaction', task: 'tabular-regression', rows: 600,
     structure: '3 uniform features, y = sin(3 x1) cos(2 x2) + x3² + N(0, 0.05): smooth and non-linear',
     generate: (rng, rows) => regression(3, rows, rng, (r) => uniform(r, 3), (x) => Math.sin(3 * x[0]) * Math.cos(2 * x[1]) + x[2] * x[2], 0.05),
+  },
+  {
+    name: 'spirals', task: 'tabular-classification', rows: 600,
+    structure: '2 interleaved spirals in (x1, x2) (one turn each, noise 0.05) and 2 noise features',
+    generate: (rng, rows) => ({
+      header: [...names(4), 'arm'],
+      data: Array.from({ length: rows }, () => {
+        const arm = rng.int(2);
+        const t = rng.next();
+        const angle = 2 * Math.PI * t + arm * Math.PI;
+        const x = [t * Math.cos(angle) + 0.05 * gauss(rng), t * Math.sin(angle) + 0.05 * gauss(rng), ...uniform(rng, 2)];
+        return [...x.map(round), arm === 0 ? 'left' : 'right'];
+      }),
+    }),
+  },
+  {
+    name: 'boxes', task: 'tabular-classification', rows: 900,
+    structure: '5 uniform features; 3 classes by axis-aligned regions of (x1, x2, x3) (a depth-3 tree), the other 2 are noise',
+    generate: (rng, rows) => classification(5, rows, rng, (r) => uniform(r, 5), (x) => (x[0] > 0.2 ? (x[1] < 0.5 ? 'p' : 'q') : x[2] > -0.3 ? 'q' : 'r')),
+  },
+  {
+    name: 'many-classes', task: 'tabular-classification', rows: 1200,
+    structure: '6 features; 8 overlapping Gaussian clusters (σ 1.0) with centres drawn in [-1.5, 1.5]^6',
+    generate: (rng, rows) => {
+      const centres = Array.from({ length: 8 }, () => uniform(rng, 6).map((v) => 1.5 * v));
+      return {
+        header: [...names(6), 'group'],
+        data: Array.from({ length: rows }, () => {
+          const c = rng.int(8);
+          return [...centres[c].map((m) => round(m + gauss(rng))), `g${c}`];
+        }),
+      };
+    },
+  },
+  {
+    name: 'noisy-labels', task: 'tabular-classification', rows: 500,
+    structure: '5 Gaussian features; class = sign of x1 − x2 + 0.5 x3, with 20% of labels flipped',
+    generate: (rng, rows) => classification(5, rows, rng, (r) => Array.from({ length: 5 }, () => gauss(r)), (x) => ((x[0] - x[1] + 0.5 * x[2] > 0) !== (rng.next() < 0.2) ? 'up' : 'down')),
+  },
+  {
+    name: 'binary-votes', task: 'tabular-classification', rows: 700,
+    structure: '16 binary features; class = majority of the first 5, the other 11 are noise',
+    generate: (rng, rows) => classification(16, rows, rng, (r) => Array.from({ length: 16 }, () => r.int(2)), (x) => (x[0] + x[1] + x[2] + x[3] + x[4] >= 3 ? 'for' : 'against')),
+  },
+  {
+    name: 'dense-linear', task: 'tabular-regression', rows: 400,
+    structure: '10 Gaussian features, y = a fixed linear combination of all 10 (weights in [-2, 2]) + N(0, 1)',
+    generate: (rng, rows) => {
+      const w = uniform(rng, 10).map((v) => 2 * v);
+      return regression(10, rows, rng, (r) => Array.from({ length: 10 }, () => gauss(r)), (x) => x.reduce((sum, v, j) => sum + w[j] * v, 0), 1);
+    },
+  },
+  {
+    name: 'steps', task: 'tabular-regression', rows: 500,
+    structure: '4 uniform features; y piecewise constant on thresholds of x1 and x2 (a depth-2 tree: −2, 0, 1, 3) + N(0, 0.3)',
+    generate: (rng, rows) => regression(4, rows, rng, (r) => uniform(r, 4), (x) => (x[0] < 0 ? (x[1] < 0.3 ? -2 : 0) : x[1] < -0.4 ? 1 : 3), 0.3),
+  },
+  {
+    name: 'skewed-target', task: 'tabular-regression', rows: 500,
+    structure: '5 Gaussian features, y = exp(0.8 x1 + 0.4 x2) + N(0, 0.2): a right-skewed target',
+    generate: (rng, rows) => regression(5, rows, rng, (r) => Array.from({ length: 5 }, () => gauss(r)), (x) => Math.exp(0.8 * x[0] + 0.4 * x[1]), 0.2),
+  },
+  {
+    name: 'wide-regression', task: 'tabular-regression', rows: 200,
+    structure: '50 Gaussian features, 200 rows; y = x1 + x2 + x3 + x4 + x5 + N(0, 1), the rest noise',
+    generate: (rng, rows) => regression(50, rows, rng, (r) => Array.from({ length: 50 }, () => gauss(r)), (x) => x[0] + x[1] + x[2] + x[3] + x[4], 1),
+  },
+  {
+    name: 'products', task: 'tabular-regression', rows: 800,
+    structure: '6 uniform features, y = 2 x1 x2 − 1.5 x3 x4 + x5 + N(0, 0.1): pairwise interactions',
+    generate: (rng, rows) => regression(6, rows, rng, (r) => uniform(r, 6), (x) => 2 * x[0] * x[1] - 1.5 * x[2] * x[3] + x[4], 0.1),
   },
 ];
 
