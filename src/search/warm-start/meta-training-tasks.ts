@@ -35,6 +35,18 @@ function regression(d: number, rows: number, rng: SeededRandom, draw: (rng: Seed
   }) };
 }
 
+/** `count` Gaussian clusters (σ `sigma`) with centres drawn in [-spread, spread]^features; the class is the cluster. */
+function clusters(rng: SeededRandom, rows: number, o: { count: number; features: number; spread: number; sigma: number; target: string; prefix: string }): { header: string[]; data: (string | number)[][] } {
+  const centres = Array.from({ length: o.count }, () => uniform(rng, o.features).map((v) => o.spread * v));
+  return {
+    header: [...names(o.features), o.target],
+    data: Array.from({ length: rows }, () => {
+      const c = rng.int(o.count);
+      return [...centres[c].map((m) => round(m + o.sigma * gauss(rng))), `${o.prefix}${c}`];
+    }),
+  };
+}
+
 /**
  * The meta-training set: linear and non-linear boundaries (XOR, rings, spirals),
  * clusters, axis-aligned regions, many classes, imbalance, label noise, categorical and binary features, wide and narrow
@@ -62,16 +74,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'blobs', task: 'tabular-classification', rows: 800,
     structure: '10 features; 5 Gaussian clusters (σ 1.2) with centres drawn in [-2, 2]^10',
-    generate: (rng, rows) => {
-      const centres = Array.from({ length: 5 }, () => uniform(rng, 10).map((v) => 2 * v));
-      return {
-        header: [...names(10), 'cluster'],
-        data: Array.from({ length: rows }, () => {
-          const c = rng.int(5);
-          return [...centres[c].map((m) => round(m + 1.2 * gauss(rng))), `c${c}`];
-        }),
-      };
-    },
+    generate: (rng, rows) => clusters(rng, rows, { count: 5, features: 10, spread: 2, sigma: 1.2, target: 'cluster', prefix: 'c' }),
   },
   {
     name: 'imbalanced', task: 'tabular-classification', rows: 1000,
@@ -140,16 +143,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'many-classes', task: 'tabular-classification', rows: 1200,
     structure: '6 features; 8 overlapping Gaussian clusters (σ 1.0) with centres drawn in [-1.5, 1.5]^6',
-    generate: (rng, rows) => {
-      const centres = Array.from({ length: 8 }, () => uniform(rng, 6).map((v) => 1.5 * v));
-      return {
-        header: [...names(6), 'group'],
-        data: Array.from({ length: rows }, () => {
-          const c = rng.int(8);
-          return [...centres[c].map((m) => round(m + gauss(rng))), `g${c}`];
-        }),
-      };
-    },
+    generate: (rng, rows) => clusters(rng, rows, { count: 8, features: 6, spread: 1.5, sigma: 1, target: 'group', prefix: 'g' }),
   },
   {
     name: 'noisy-labels', task: 'tabular-classification', rows: 500,
