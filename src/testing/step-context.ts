@@ -18,6 +18,8 @@ export interface TestStepContextOptions {
   readonly context?: DeeplineContext;
   /** The run's time budget; default none. */
   readonly budget?: RunBudget;
+  /** Aborts the step (a cancelled run); default never. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function createTestStepContext(options: TestStepContextOptions): Pr
     log: pino({ level: 'silent' }),
     progress: (p) => options.onProgress?.(p),
     logMetric: async (key, value, at) => options.onMetric?.(key, value, at),
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
     deepline: options.context ?? (await createDefaultContext({ home: join(options.root, 'state') })),
     budget: options.budget ?? NO_BUDGET,
   };

@@ -257,6 +257,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
           executor = await (booting ?? startExecutor(workers));
           // Trials and the search's time start when the workers are up, not while they boot.
           await executor.ready?.();
+          if (ctx.signal.aborted) throw new DeeplineError('DL_STEP_FAILED', 'the search was cancelled');
           const deadline = msLeft === undefined ? undefined : Date.now() + msLeft;
           const summary = await runTrials({
             study,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createDefaultContext } from '../../../src/context/deepline-context.ts';
 import { putDataset } from '../../../src/data/steps/dataset-artifact.ts';
 import { isDeeplineError } from '../../../src/errors/index.ts';
 import type { StepContext, StepProgress } from '../../../src/pipeline/step.ts';
@@ -83,6 +84,29 @@ describe('search step', { timeout: 180_000 }, () => {
     const resumed = await store.readJson<StudySummary>(again.study);
     assert.equal(resumed.name, study.name);
     assert.deepEqual(resumed.trials.map((t) => [t.id, t.state, t.values]), study.trials.map((t) => [t.id, t.state, t.values]));
+  });
+
+  it('a search cancelled while its workers boot records no trial, and a rerun runs its whole budget', async () => {
+    // Workers that take 1.5 s to load their plugin: the cancel lands while they boot.
+    const slow = join(root, 'slow-plugin.mjs');
+    await writeFile(slow, 'export async function register() { await new Promise((r) => setTimeout(r, 1500)); }\n');
+    const home = join(root, 'cancelled-home');
+    const deepline = await createDefaultContext({ home, plugins: [slow] });
+    const step = searchStep({ ...BASE, workers: 2, trials: 2 }, { inputs: { train: 'balance.train', validation: 'split.validation', balance: 'balance.balance' } });
+    try {
+      const cancel = new AbortController();
+      // The step reports its workers just before it waits for them.
+      const ctx = await createTestStepContext({ root, artifacts: store, stepName: 'search', context: deepline, signal: cancel.signal, onProgress: (p) => p.message?.endsWith('workers') && cancel.abort() });
+      await assert.rejects(step.run(ctx, inputs), /the search was cancelled/);
+      assert.ok(cancel.signal.aborted);
+      const out = await step.run(await createTestStepContext({ root, artifacts: store, stepName: 'search', context: deepline }), inputs);
+      const study = await store.readJson<StudySummary>(out.study);
+      // Both trials of the budget ran (ASHA may stop the second); none is a failure left by the cancel.
+      assert.equal(study.trials.length, 2);
+      assert.ok(study.trials.every((t) => t.state === 'complete' || t.state === 'pruned'), study.trials.map((t) => `${t.state} ${t.error ?? ''}`).join('; '));
+    } finally {
+      await deepline.close();
+    }
   });
 
   it('search.trialExamples: trials train on a sample, and the summary and its headline say so', async () => {
