@@ -167,14 +167,14 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
       const frozen = transformRef ? frozenFeatures(await ctx.artifacts.readJson<unknown>(transformRef)) : undefined;
 
       const store = ctx.deepline.studies();
-      let executor: TrialExecutor | undefined;
       // A new search boots its workers (a process and an engine each, about a second) while the
       // warm start reads its prior and the study opens; a resumed one starts them once it knows
       // how many trials are left.
-      let booting: Promise<TrialExecutor> | undefined;
+      let executorStart: Promise<TrialExecutor> | undefined;
       const startExecutor = (workers: number): Promise<TrialExecutor> =>
         ctx.deepline.createExecutor({ workers, onNotice: (message) => ctx.log.warn(message), ...(wiring.executor && { settings: wiring.executor }) }, wiring.executor?.kind);
-      const closeExecutor = (): void => void (executor ? executor.close() : booting?.then((e) => e.close(), () => undefined));
+      const workersFor = (trials: number | undefined): number => Math.max(1, Math.min(params.workers ?? availableParallelism(), trials ?? Infinity));
+      const closeExecutor = (): Promise<void> | undefined => executorStart?.then((e) => e.close(), () => undefined);
       ctx.signal.addEventListener('abort', closeExecutor);
       try {
         // Same inputs, params and seed → same study: a rerun after a kill picks it up again.
@@ -189,8 +189,8 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         });
         const trialBudget = plan.searchMs === undefined ? params.trials : undefined;
         if (!resumed && (trialBudget ?? 1) > 0 && (plan.searchMs ?? params.minutes ?? 1) > 0) {
-          booting = startExecutor(Math.max(1, Math.min(params.workers ?? availableParallelism(), trialBudget ?? Infinity)));
-          booting.catch(() => undefined); // awaited below; a failure surfaces there
+          executorStart = startExecutor(workersFor(trialBudget));
+          executorStart.catch(() => undefined); // awaited below; a failure surfaces there
         }
         const samplerEntry = registries.samplers.get(params.sampler, 'DL_TASK_FIELD');
         const initial = params.sampler === 'grid' ? undefined : defaultTrial(familySpace, space, train.featureShape, outputs, params, ctx.log);
@@ -237,7 +237,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
               : Math.max(0, Math.min(ctx.budget.msFor('search') ?? Infinity, (dataPlan.searchMs ?? shareMs('search', params.minutes)) - usedMs));
         const trialMs = params.trialMs ?? plan.trialMs ?? dataPlan.trialMs ?? ctx.budget.msFor('trial') ?? (params.minutes !== undefined ? shareMs('trial', params.minutes) : undefined);
         if (resumed) ctx.log.info({ study: name, trials: counted, usedMs }, 'resuming the search');
-        const workers = Math.max(1, Math.min(params.workers ?? availableParallelism(), trialsLeft ?? Infinity));
+        const workers = workersFor(trialsLeft);
         ctx.log.info({ study: name, family: family.name, sampler: params.sampler, scheduler: params.scheduler, workers, trialsLeft, msLeft }, 'search started');
 
         let finished = 0;
@@ -254,7 +254,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
         progress(`${workers} workers`);
         if ((trialsLeft ?? 1) > 0 && (msLeft ?? 1) > 0) {
-          executor = await (booting ?? startExecutor(workers));
+          const executor = await (executorStart ??= startExecutor(workers));
           // Trials and the search's time start when the workers are up, not while they boot.
           await executor.ready?.();
           if (ctx.signal.aborted) throw new DeeplineError('DL_STEP_FAILED', 'the search was cancelled');
@@ -384,7 +384,7 @@ export function searchStep(params: SearchParams, wiring: SearchWiring = {}): Ste
         };
       } finally {
         ctx.signal.removeEventListener('abort', closeExecutor);
-        await (executor ?? (await booting?.catch(() => undefined)))?.close();
+        await closeExecutor();
       }
     },
   });

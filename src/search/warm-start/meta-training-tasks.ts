@@ -18,6 +18,7 @@ export interface MetaTrainingTask {
 
 const gauss = (rng: SeededRandom): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
 const uniform = (rng: SeededRandom, n: number): number[] => Array.from({ length: n }, () => 2 * rng.next() - 1);
+const gaussians = (rng: SeededRandom, n: number): number[] => Array.from({ length: n }, () => gauss(rng));
 const names = (n: number, prefix = 'x'): string[] => Array.from({ length: n }, (_, j) => `${prefix}${j + 1}`);
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 
@@ -79,7 +80,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'imbalanced', task: 'tabular-classification', rows: 1000,
     structure: '12 Gaussian features; the rare class (about 10%) is where x1² + x2 exceeds a threshold',
-    generate: (rng, rows) => classification(12, rows, rng, (r) => Array.from({ length: 12 }, () => gauss(r)), (x) => (x[0] * x[0] + x[1] > 2.3 ? 'rare' : 'common')),
+    generate: (rng, rows) => classification(12, rows, rng, (r) => gaussians(r, 12), (x) => (x[0] * x[0] + x[1] > 2.3 ? 'rare' : 'common')),
   },
   {
     name: 'categorical-rules', task: 'tabular-classification', rows: 800,
@@ -104,7 +105,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'wide-few-rows', task: 'tabular-classification', rows: 160,
     structure: '40 Gaussian features, 160 rows; class = sign of x1 + x2 - x3, the rest noise',
-    generate: (rng, rows) => classification(40, rows, rng, (r) => Array.from({ length: 40 }, () => gauss(r)), (x) => (x[0] + x[1] - x[2] > 0 ? 'yes' : 'no')),
+    generate: (rng, rows) => classification(40, rows, rng, (r) => gaussians(r, 40), (x) => (x[0] + x[1] - x[2] > 0 ? 'yes' : 'no')),
   },
   {
     name: 'friedman', task: 'tabular-regression', rows: 500,
@@ -114,7 +115,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'sparse-linear', task: 'tabular-regression', rows: 300,
     structure: '20 Gaussian features, y = 3 x1 − 2 x2 + x3 + N(0, 0.5): linear with noise features',
-    generate: (rng, rows) => regression(20, rows, rng, (r) => Array.from({ length: 20 }, () => gauss(r)), (x) => 3 * x[0] - 2 * x[1] + x[2], 0.5),
+    generate: (rng, rows) => regression(20, rows, rng, (r) => gaussians(r, 20), (x) => 3 * x[0] - 2 * x[1] + x[2], 0.5),
   },
   {
     name: 'sine-interaction', task: 'tabular-regression', rows: 600,
@@ -148,7 +149,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'noisy-labels', task: 'tabular-classification', rows: 500,
     structure: '5 Gaussian features; class = sign of x1 − x2 + 0.5 x3, with 20% of labels flipped',
-    generate: (rng, rows) => classification(5, rows, rng, (r) => Array.from({ length: 5 }, () => gauss(r)), (x) => ((x[0] - x[1] + 0.5 * x[2] > 0) !== (rng.next() < 0.2) ? 'up' : 'down')),
+    generate: (rng, rows) => classification(5, rows, rng, (r) => gaussians(r, 5), (x) => ((x[0] - x[1] + 0.5 * x[2] > 0) !== (rng.next() < 0.2) ? 'up' : 'down')),
   },
   {
     name: 'binary-votes', task: 'tabular-classification', rows: 700,
@@ -160,7 +161,7 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
     structure: '10 Gaussian features, y = a fixed linear combination of all 10 (weights in [-2, 2]) + N(0, 1)',
     generate: (rng, rows) => {
       const w = uniform(rng, 10).map((v) => 2 * v);
-      return regression(10, rows, rng, (r) => Array.from({ length: 10 }, () => gauss(r)), (x) => x.reduce((sum, v, j) => sum + w[j] * v, 0), 1);
+      return regression(10, rows, rng, (r) => gaussians(r, 10), (x) => x.reduce((sum, v, j) => sum + w[j] * v, 0), 1);
     },
   },
   {
@@ -171,12 +172,12 @@ export const META_TRAINING_TASKS: readonly MetaTrainingTask[] = [
   {
     name: 'skewed-target', task: 'tabular-regression', rows: 500,
     structure: '5 Gaussian features, y = exp(0.8 x1 + 0.4 x2) + N(0, 0.2): a right-skewed target',
-    generate: (rng, rows) => regression(5, rows, rng, (r) => Array.from({ length: 5 }, () => gauss(r)), (x) => Math.exp(0.8 * x[0] + 0.4 * x[1]), 0.2),
+    generate: (rng, rows) => regression(5, rows, rng, (r) => gaussians(r, 5), (x) => Math.exp(0.8 * x[0] + 0.4 * x[1]), 0.2),
   },
   {
     name: 'wide-regression', task: 'tabular-regression', rows: 200,
     structure: '50 Gaussian features, 200 rows; y = x1 + x2 + x3 + x4 + x5 + N(0, 1), the rest noise',
-    generate: (rng, rows) => regression(50, rows, rng, (r) => Array.from({ length: 50 }, () => gauss(r)), (x) => x[0] + x[1] + x[2] + x[3] + x[4], 1),
+    generate: (rng, rows) => regression(50, rows, rng, (r) => gaussians(r, 50), (x) => x[0] + x[1] + x[2] + x[3] + x[4], 1),
   },
   {
     name: 'products', task: 'tabular-regression', rows: 800,
